@@ -1,0 +1,134 @@
+// Package connectors defines what every outside system offers the flows: the
+// capability interfaces, the typed errors their clients return, and the
+// registry that builds clients from an integration's settings. Connectors never
+// import Temporal; activities translate their errors.
+package connectors
+
+import (
+	"context"
+	"time"
+
+	"github.com/koppel/koppel/model"
+)
+
+// OrderQuery selects orders from a source. The window is on creation time:
+// From inclusive, To exclusive; a zero bound is open.
+type OrderQuery struct {
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	// PageToken continues a listing; empty starts at the first page.
+	PageToken string
+	// PageSize is a hint; the connector clamps it to what the API allows.
+	PageSize int
+}
+
+// OrderSummary is what a listing returns per order: enough to decide whether
+// the order is eligible and to fetch it later, and no personal data.
+type OrderSummary struct {
+	ID        string            `json:"id"`
+	Number    string            `json:"number"`
+	CreatedAt time.Time         `json:"createdAt"`
+	Status    model.OrderStatus `json:"status"`
+	Paid      bool              `json:"paid"`
+}
+
+// OrderPage is one page of a listing.
+type OrderPage struct {
+	Orders []OrderSummary
+	// NextPageToken is empty on the last page.
+	NextPageToken string
+}
+
+// OrderSource is a system orders come from.
+type OrderSource interface {
+	ListOrders(ctx context.Context, q OrderQuery) (OrderPage, error)
+	// GetOrder returns the whole order with lines and customer.
+	GetOrder(ctx context.Context, id string) (model.Order, error)
+}
+
+// OrderKind is what an order is written as in the target.
+type OrderKind string
+
+const (
+	KindOrder   OrderKind = "order"
+	KindInvoice OrderKind = "invoice"
+)
+
+// TargetOrder is a reference to an order (or invoice) written in a target.
+type TargetOrder struct {
+	ID     string    `json:"id"`
+	Number string    `json:"number,omitempty"`
+	Kind   OrderKind `json:"kind"`
+}
+
+// OrderDraft is an enriched order ready to be written: the canonical order plus
+// what the target needs and what earlier steps resolved.
+type OrderDraft struct {
+	Order model.Order `json:"order"`
+	// ExternalID is the natural key of the order in the target (MplusKASSA
+	// extOrderId, the reference field elsewhere); lookups and dedupe use it.
+	ExternalID string    `json:"externalId"`
+	Kind       OrderKind `json:"kind"`
+	// Employee and Branch are the target's employee and branch/store/administration ids.
+	Employee string `json:"employee,omitempty"`
+	Branch   string `json:"branch,omitempty"`
+	// CustomerID is the target's id of the debtor the order is written for.
+	CustomerID string `json:"customerId,omitempty"`
+	// ProductIDs maps each line's SKU to the target's product id.
+	ProductIDs map[string]string `json:"productIds,omitempty"`
+}
+
+// OrderTarget is a system orders are written to.
+type OrderTarget interface {
+	// FindOrder looks an order up by its natural key; found is false when none exists.
+	FindOrder(ctx context.Context, externalID string, kind OrderKind) (ref TargetOrder, found bool, err error)
+	// CreateOrder writes the draft. When the target already holds an order with
+	// the draft's ExternalID it returns an error of KindConflict.
+	CreateOrder(ctx context.Context, d OrderDraft) (TargetOrder, error)
+}
+
+// CustomerMatch says how a target customer is found.
+type CustomerMatch struct {
+	// Field is "email" or "externalId".
+	Field string
+	Value string
+}
+
+// CustomerRecord is a customer as the target holds it.
+type CustomerRecord struct {
+	ID       string         `json:"id"`
+	Customer model.Customer `json:"customer"`
+}
+
+// CustomerTarget is a system that keeps debtors/relations.
+type CustomerTarget interface {
+	// FindCustomer returns nil and no error when there is no match.
+	FindCustomer(ctx context.Context, m CustomerMatch) (*CustomerRecord, error)
+	CreateCustomer(ctx context.Context, c model.Customer) (string, error)
+	UpdateCustomer(ctx context.Context, id string, c model.Customer) error
+}
+
+// ProductLookup resolves SKUs to the target's product ids.
+type ProductLookup interface {
+	// LookupProducts returns the target id of every SKU it knows; a SKU missing
+	// from the map does not exist in the target.
+	LookupProducts(ctx context.Context, skus []string) (map[string]string, error)
+}
+
+// ProductSource, ProductTarget, StockSource and StockTarget are the product and
+// stock capabilities the later flows use.
+type ProductSource interface {
+	ListProducts(ctx context.Context, cursor string, pageSize int) (products []model.Product, next string, err error)
+}
+
+type ProductTarget interface {
+	UpsertProduct(ctx context.Context, p model.Product, updateInfo bool) (string, error)
+}
+
+type StockSource interface {
+	ListStock(ctx context.Context, cursor string, pageSize int) (levels []model.StockLevel, next string, err error)
+}
+
+type StockTarget interface {
+	SetStock(ctx context.Context, level model.StockLevel) error
+}

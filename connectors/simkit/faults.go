@@ -1,0 +1,140 @@
+// Package simkit holds what every simulator shares: fault injection (latency,
+// error statuses, rate limiting, dropping a response after the write committed)
+// and a loopback server helper. Each simulator renders its own error bodies.
+package simkit
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// FaultKind is what a fault rule does to a matching request.
+type FaultKind string
+
+const (
+	// FaultLatency delays the request, then serves it normally.
+	FaultLatency FaultKind = "latency"
+	// FaultStatus answers with Status (e.g. 500, 503) without touching state.
+	FaultStatus FaultKind = "status"
+	// FaultRateLimit answers 429 with RetryAfter.
+	FaultRateLimit FaultKind = "rate_limit"
+	// FaultDropAfterCommit serves the request (state changes happen), then
+	// closes the connection without sending the response: the ambiguous failure.
+	FaultDropAfterCommit FaultKind = "drop_after_commit"
+)
+
+// Rule injects one kind of fault into requests for Op ("" matches every op).
+type Rule struct {
+	Op         string        `json:"op"`
+	Kind       FaultKind     `json:"kind"`
+	Times      int           `json:"times"` // how many requests it hits; 0 or less: every one
+	Latency    time.Duration `json:"latency"`
+	Status     int           `json:"status"`
+	RetryAfter time.Duration `json:"retryAfter"`
+}
+
+// Faults is a thread-safe list of rules.
+type Faults struct {
+	mu    sync.Mutex
+	rules []*Rule
+	hits  map[FaultKind]int
+}
+
+// Add appends a rule.
+func (f *Faults) Add(r Rule) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = append(f.rules, &r)
+}
+
+// Clear removes every rule.
+func (f *Faults) Clear() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules = nil
+}
+
+// Hits tells how many requests a kind of fault has hit so far.
+func (f *Faults) Hits(k FaultKind) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits[k]
+}
+
+// take returns the first rule matching op and counts it down.
+func (f *Faults) take(op string) *Rule {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, r := range f.rules {
+		if r.Op != "" && r.Op != op {
+			continue
+		}
+		out := *r
+		if r.Times > 0 {
+			r.Times--
+			if r.Times == 0 {
+				f.rules = append(f.rules[:i], f.rules[i+1:]...)
+			}
+		}
+		if f.hits == nil {
+			f.hits = map[FaultKind]int{}
+		}
+		f.hits[out.Kind]++
+		return &out
+	}
+	return nil
+}
+
+// ErrorWriter renders a simulator's own error response for a status, so
+// injected faults look exactly like the real system's errors.
+type ErrorWriter func(w http.ResponseWriter, r *http.Request, status int, retryAfter time.Duration)
+
+// Middleware applies the rules. opOf names the operation of a request (a REST
+// "GET /orders" or a SOAP body element); it may read the body if it restores it.
+func (f *Faults) Middleware(opOf func(*http.Request) string, writeError ErrorWriter, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rule := f.take(opOf(r))
+		if rule == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		switch rule.Kind {
+		case FaultLatency:
+			select {
+			case <-time.After(rule.Latency):
+			case <-r.Context().Done():
+				return
+			}
+			next.ServeHTTP(w, r)
+		case FaultStatus:
+			writeError(w, r, rule.Status, 0)
+		case FaultRateLimit:
+			writeError(w, r, http.StatusTooManyRequests, rule.RetryAfter)
+		case FaultDropAfterCommit:
+			rec := &discardWriter{header: http.Header{}}
+			next.ServeHTTP(rec, r)
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			// No hijacking (HTTP/2): the closest is a 502 after the commit.
+			writeError(w, r, http.StatusBadGateway, 0)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+type discardWriter struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(b []byte) (int, error) { return d.body.Write(b) }
+func (d *discardWriter) WriteHeader(s int)           { d.status = s }

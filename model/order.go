@@ -1,0 +1,128 @@
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// OrderStatus is the canonical order status; each source maps its own codes.
+type OrderStatus string
+
+const (
+	StatusNew              OrderStatus = "new"
+	StatusInProcess        OrderStatus = "in_process"
+	StatusWaitManufacturer OrderStatus = "wait_for_manufacturer"
+	StatusWaitPayment      OrderStatus = "wait_for_payment"
+	StatusSent             OrderStatus = "sent"
+	StatusDelivered        OrderStatus = "delivered"
+	StatusCompleted        OrderStatus = "completed"
+	StatusCancelled        OrderStatus = "cancelled"
+	StatusWaitSupplier     OrderStatus = "wait_for_supplier"
+	StatusPackaging        OrderStatus = "packaging"
+	StatusReadyForPickup   OrderStatus = "ready_for_pickup"
+	StatusAssembling       OrderStatus = "assembling"
+	StatusBackorder        OrderStatus = "backorder"
+	StatusReserved         OrderStatus = "reserved"
+)
+
+// OrderStatuses lists every canonical status, for config validation.
+var OrderStatuses = []OrderStatus{
+	StatusNew, StatusInProcess, StatusWaitManufacturer, StatusWaitPayment, StatusSent,
+	StatusDelivered, StatusCompleted, StatusCancelled, StatusWaitSupplier, StatusPackaging,
+	StatusReadyForPickup, StatusAssembling, StatusBackorder, StatusReserved,
+}
+
+// Order is a sales order as every connector speaks it.
+type Order struct {
+	// ID is the order's id in the source system (the key its API uses).
+	ID string `json:"id"`
+	// Number is the human order number shown to the shop owner.
+	Number    string      `json:"number"`
+	CreatedAt time.Time   `json:"createdAt"`
+	Status    OrderStatus `json:"status"`
+	Paid      bool        `json:"paid"`
+	Currency  string      `json:"currency"`
+	// PricesIncludeVAT tells whether line and shipping prices include VAT.
+	PricesIncludeVAT bool        `json:"pricesIncludeVat"`
+	Customer         Customer    `json:"customer"`
+	Lines            []OrderLine `json:"lines"`
+	ShippingCost     Money       `json:"shippingCost"`
+	ShippingVAT      VATRate     `json:"shippingVat"`
+	ShippingMethod   string      `json:"shippingMethod,omitempty"`
+	PaymentMethod    string      `json:"paymentMethod,omitempty"`
+	// Total is the order total as the source computed it (incl. VAT).
+	Total Money  `json:"total"`
+	Note  string `json:"note,omitempty"`
+}
+
+// OrderLine is one row of an order.
+type OrderLine struct {
+	SKU      string   `json:"sku"`
+	Name     string   `json:"name"`
+	Quantity Quantity `json:"quantity"`
+	// UnitPrice is the price of one unit before the line discount, incl. or
+	// excl. VAT as the order's PricesIncludeVAT says.
+	UnitPrice Money `json:"unitPrice"`
+	// UnitDiscount is the discount on one unit; the sell price is UnitPrice-UnitDiscount.
+	UnitDiscount Money   `json:"unitDiscount"`
+	VAT          VATRate `json:"vat"`
+	EAN          string  `json:"ean,omitempty"`
+}
+
+// NetUnitPrice is the price of one unit after the line discount.
+func (l OrderLine) NetUnitPrice() Money { return l.UnitPrice.Sub(l.UnitDiscount) }
+
+// LineTotal is NetUnitPrice times the quantity, rounded to the minor unit.
+func (l OrderLine) LineTotal() Money { return l.NetUnitPrice().Mul(l.Quantity) }
+
+// SKUs lists the distinct SKUs of the lines in order of appearance.
+func (o Order) SKUs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range o.Lines {
+		if !seen[l.SKU] {
+			seen[l.SKU] = true
+			out = append(out, l.SKU)
+		}
+	}
+	return out
+}
+
+// Validate reports every problem of the order at once, by field path.
+func (o Order) Validate() error {
+	var p problems
+	if strings.TrimSpace(o.ID) == "" {
+		p.add("id", "is empty")
+	}
+	if len(o.Currency) != 3 {
+		p.add("currency", "%q is not an ISO 4217 code", o.Currency)
+	}
+	o.Customer.validate(&p, "customer")
+	if len(o.Lines) == 0 {
+		p.add("lines", "an order needs at least one line")
+	}
+	for i, l := range o.Lines {
+		path := "lines[" + itoa(i) + "]"
+		if strings.TrimSpace(l.SKU) == "" {
+			p.add(path+".sku", "is empty")
+		}
+		if l.Quantity == 0 {
+			p.add(path+".quantity", "is zero")
+		}
+		if l.UnitPrice.Currency != "" && l.UnitPrice.Currency != o.Currency {
+			p.add(path+".unitPrice.currency", "%q differs from the order currency %q", l.UnitPrice.Currency, o.Currency)
+		}
+		if l.VAT < 0 || l.VAT > 10000 {
+			p.add(path+".vat", "%s is not a VAT percentage", l.VAT)
+		}
+	}
+	record := "order"
+	if o.Number != "" {
+		record = "order " + o.Number
+	} else if o.ID != "" {
+		record = "order " + o.ID
+	}
+	return p.err(record)
+}
+
+func itoa(i int) string { return FormatMinor(int64(i), 0) }
