@@ -11,6 +11,11 @@ import (
 	"github.com/koppel/koppel/model"
 )
 
+// CallObserver is told about every call a client makes to its system (op is
+// the operation, status the HTTP status or 0, err nil on success). Metrics,
+// benchmarks and tests count outside-API calls through it.
+type CallObserver func(system, op string, status int, took time.Duration, err error)
+
 // OrderQuery selects orders from a source. The window is on creation time:
 // From inclusive, To exclusive; a zero bound is open.
 type OrderQuery struct {
