@@ -1,0 +1,44 @@
+package activities
+
+import (
+	"context"
+
+	"github.com/koppel/koppel/connectors"
+)
+
+// CommitOrderInput is the complete draft.
+type CommitOrderInput struct {
+	Integration string                `json:"integration"`
+	Draft       connectors.OrderDraft `json:"draft"`
+}
+
+// CommitOrderResult names what was written.
+type CommitOrderResult struct {
+	Target connectors.TargetOrder `json:"target"`
+	// AlreadyExisted is true when an earlier attempt had written the order but
+	// its answer was lost; the existing order is returned, nothing is doubled.
+	AlreadyExisted bool `json:"alreadyExisted"`
+}
+
+// CommitOrder writes the order (or invoice) to the target. A duplicate-key
+// answer after an ambiguous failure is looked up and treated as success.
+func (a *Activities) CommitOrder(ctx context.Context, in CommitOrderInput) (CommitOrderResult, error) {
+	rt, err := a.integration(in.Integration)
+	if err != nil {
+		return CommitOrderResult{}, err
+	}
+	ref, err := rt.Target.CreateOrder(ctx, in.Draft)
+	if connectors.IsKind(err, connectors.KindConflict) {
+		existing, found, ferr := rt.Target.FindOrder(ctx, in.Draft.ExternalID, in.Draft.Kind)
+		if ferr != nil {
+			return CommitOrderResult{}, toTemporal(ferr)
+		}
+		if found {
+			return CommitOrderResult{Target: existing, AlreadyExisted: true}, nil
+		}
+	}
+	if err != nil {
+		return CommitOrderResult{}, toTemporal(err)
+	}
+	return CommitOrderResult{Target: ref}, nil
+}

@@ -1,0 +1,80 @@
+package activities
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+// Temporal error types our activities return. Workflows and retry policies
+// refer to them; operators see them in the Web UI.
+const (
+	ErrTypeInvalidRecord   = "InvalidRecord"   // the source record cannot be synced as it is
+	ErrTypeUnknownProducts = "UnknownProducts" // SKUs missing in the target
+	ErrTypeValidation      = "ValidationError" // the target rejected our data
+	ErrTypeNotFound        = "NotFound"
+	ErrTypeAuth            = "AuthError"
+	ErrTypeConflict        = "Conflict"
+	ErrTypeConfig          = "ConfigError"
+	ErrTypeRateLimited     = "RateLimited"
+	ErrTypeUnavailable     = "Unavailable"
+)
+
+// NonRetryableErrorTypes lists the types no retry can fix; retry policies name
+// them as a second safety net next to the non-retryable flag.
+var NonRetryableErrorTypes = []string{
+	ErrTypeInvalidRecord, ErrTypeUnknownProducts, ErrTypeValidation, ErrTypeNotFound,
+	ErrTypeAuth, ErrTypeConflict, ErrTypeConfig,
+}
+
+// toTemporal maps any error from a connector or the model into the Temporal
+// error that says whether to retry: bad data, missing records and bad
+// credentials need a person; 429 waits as long as the system asked; outages
+// and unknown errors retry with backoff.
+func toTemporal(err error) error {
+	if err == nil {
+		return nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return err
+	}
+	var verr *model.ValidationError
+	if errors.As(err, &verr) {
+		return temporal.NewNonRetryableApplicationError(verr.Error(), ErrTypeInvalidRecord, nil, verr.Problems)
+	}
+	var ce *connectors.Error
+	if !errors.As(err, &ce) {
+		return temporal.NewApplicationError(err.Error(), ErrTypeUnavailable)
+	}
+	msg := ce.Error()
+	switch ce.Kind {
+	case connectors.KindValidation:
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeValidation, nil)
+	case connectors.KindNotFound:
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeNotFound, nil)
+	case connectors.KindAuth:
+		return temporal.NewNonRetryableApplicationError(msg+"; check the credentials in the environment", ErrTypeAuth, nil)
+	case connectors.KindConflict:
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConflict, nil)
+	case connectors.KindConfig:
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConfig, nil)
+	case connectors.KindRateLimited:
+		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeRateLimited,
+			temporal.ApplicationErrorOptions{NextRetryDelay: ce.RetryAfter})
+	default:
+		return temporal.NewApplicationError(msg, ErrTypeUnavailable)
+	}
+}
+
+func configError(err error) error {
+	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeConfig, nil)
+}
+
+func invalidRecord(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidRecord, nil)
+}

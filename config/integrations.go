@@ -1,0 +1,358 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+// File is the integration file: which systems are connected, which flows run
+// between them and with which settings. Credentials are never in it: each one
+// names the environment variable that holds it.
+type File struct {
+	Integrations []Integration `yaml:"integrations"`
+}
+
+// Integration connects one source system to one target system.
+type Integration struct {
+	Name   string `yaml:"name"`
+	Source System `yaml:"source"`
+	Target System `yaml:"target"`
+	Flows  Flows  `yaml:"flows"`
+}
+
+// System is one side of an integration.
+type System struct {
+	System  string `yaml:"system"`
+	BaseURL string `yaml:"baseURL"`
+	// Credentials maps a credential name (publicKey, secret …) to the name of the
+	// environment variable that holds its value.
+	Credentials map[string]string `yaml:"credentials"`
+	RateLimit   RateLimit         `yaml:"rateLimit"`
+	Timeout     Duration          `yaml:"timeout"`
+}
+
+// RateLimit overrides a system's published limits (0 keeps them, -1 means none).
+type RateLimit struct {
+	ReadsPerMinute  int `yaml:"readsPerMinute"`
+	WritesPerMinute int `yaml:"writesPerMinute"`
+	TotalPerMinute  int `yaml:"totalPerMinute"`
+}
+
+// Flows holds the settings of each flow; a nil flow is not configured.
+type Flows struct {
+	Orders *OrderFlow `yaml:"orders"`
+}
+
+// OrderFlow is the order flow's settings.
+type OrderFlow struct {
+	Enabled *bool `yaml:"enabled"`
+	// Interval and Jitter shape the polling schedule.
+	Interval Duration `yaml:"interval"`
+	Jitter   Duration `yaml:"jitter"`
+	// StartFrom is where the first run starts (orders created at or after it).
+	StartFrom Date `yaml:"startFrom"`
+	// PaidOnly syncs only paid orders (the default).
+	PaidOnly *bool `yaml:"paidOnly"`
+	// Statuses limits the sync to orders in these statuses; empty means any.
+	Statuses []string `yaml:"statuses"`
+	// OrderType is what the target writes: order or invoice.
+	OrderType string `yaml:"orderType"`
+	// EmployeeNumber is the target employee orders are booked on (MplusKASSA needs one).
+	EmployeeNumber string `yaml:"employeeNumber"`
+	// Branch is the target branch, store or administration id.
+	Branch string `yaml:"branch"`
+	// DefaultDebtor books every order on this existing target customer instead
+	// of finding or creating one per order.
+	DefaultDebtor string `yaml:"defaultDebtor"`
+	// CustomerMatch is how an existing target customer is found: email or externalId.
+	CustomerMatch string `yaml:"customerMatch"`
+	// ExternalIDPrefix goes before the source order id to form the target's
+	// natural key (extOrderId); it keeps ids of two sources apart.
+	ExternalIDPrefix *string `yaml:"externalIdPrefix"`
+	// PageSize is how many orders one listing call asks for.
+	PageSize int `yaml:"pageSize"`
+	// MaxOrdersPerRun bounds one scheduled run; the rest follows on the next tick.
+	MaxOrdersPerRun int `yaml:"maxOrdersPerRun"`
+	// SettleDelay keeps the newest orders for the next run, so an order that is
+	// being written while we list is not skipped.
+	SettleDelay Duration `yaml:"settleDelay"`
+	// PendingMaxAge is how long an order that is not yet eligible (unpaid) is
+	// watched for a change before it is given up.
+	PendingMaxAge Duration `yaml:"pendingMaxAge"`
+}
+
+// Defaults of the order flow.
+const (
+	DefaultEmployeeNumber = "999999"
+	DefaultInterval       = time.Minute
+	DefaultPageSize       = 100
+	DefaultMaxPerRun      = 500
+	DefaultSettleDelay    = 10 * time.Second
+	DefaultPendingMaxAge  = 7 * 24 * time.Hour
+)
+
+// IsEnabled reports whether the flow runs (configured flows run unless disabled).
+func (f *OrderFlow) IsEnabled() bool { return f != nil && (f.Enabled == nil || *f.Enabled) }
+
+// OnlyPaid reports the paidOnly setting (default true).
+func (f *OrderFlow) OnlyPaid() bool { return f.PaidOnly == nil || *f.PaidOnly }
+
+func (f *OrderFlow) applyDefaults(source string) {
+	if f.Interval == 0 {
+		f.Interval = Duration(DefaultInterval)
+	}
+	if f.OrderType == "" {
+		f.OrderType = string(connectors.KindOrder)
+	}
+	if f.EmployeeNumber == "" {
+		f.EmployeeNumber = DefaultEmployeeNumber
+	}
+	if f.CustomerMatch == "" {
+		f.CustomerMatch = "email"
+	}
+	if f.ExternalIDPrefix == nil {
+		p := source + "-"
+		f.ExternalIDPrefix = &p
+	}
+	if f.PageSize == 0 {
+		f.PageSize = DefaultPageSize
+	}
+	if f.MaxOrdersPerRun == 0 {
+		f.MaxOrdersPerRun = DefaultMaxPerRun
+	}
+	if f.SettleDelay == 0 {
+		f.SettleDelay = Duration(DefaultSettleDelay)
+	}
+	if f.PendingMaxAge == 0 {
+		f.PendingMaxAge = Duration(DefaultPendingMaxAge)
+	}
+}
+
+// Load reads and validates an integration file.
+func Load(path string) (*File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("integration file: %w (set KOPPEL_INTEGRATIONS or -f to its path)", err)
+	}
+	return Parse(path, b)
+}
+
+// Parse decodes and validates an integration file's content. Unknown keys are
+// errors, so a typo never silently drops a setting.
+func Parse(name string, b []byte) (*File, error) {
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &Problems{Source: name, List: []string{strings.TrimPrefix(err.Error(), "yaml: ")}}
+	}
+	for i := range f.Integrations {
+		if o := f.Integrations[i].Flows.Orders; o != nil {
+			o.applyDefaults(f.Integrations[i].Source.System)
+		}
+	}
+	if err := f.Validate(name); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// Integration returns the integration with the given name.
+func (f *File) Integration(name string) (*Integration, bool) {
+	for i := range f.Integrations {
+		if f.Integrations[i].Name == name {
+			return &f.Integrations[i], true
+		}
+	}
+	return nil, false
+}
+
+// Validate checks the whole file and reports every problem with its path.
+func (f *File) Validate(name string) error {
+	p := &Problems{Source: name}
+	if len(f.Integrations) == 0 {
+		p.add("integrations", "no integration is defined")
+	}
+	seen := map[string]bool{}
+	for i, in := range f.Integrations {
+		path := fmt.Sprintf("integrations[%d]", i)
+		switch {
+		case in.Name == "":
+			p.add(path+".name", "is empty; give each integration a short unique name")
+		case !validName(in.Name):
+			p.add(path+".name", "%q may only hold letters, digits, '-' and '_' (it is part of workflow and schedule ids)", in.Name)
+		case seen[in.Name]:
+			p.add(path+".name", "%q is used twice", in.Name)
+		}
+		seen[in.Name] = true
+		in.Source.validate(p, path+".source")
+		in.Target.validate(p, path+".target")
+		if in.Flows.Orders == nil {
+			p.add(path+".flows", "no flow is configured; add flows.orders")
+		} else {
+			in.Flows.Orders.validate(p, path+".flows.orders", in)
+		}
+	}
+	if len(p.List) > 0 {
+		return p
+	}
+	return nil
+}
+
+func (s System) validate(p *Problems, path string) {
+	reg, ok := connectors.Lookup(s.System)
+	if !ok {
+		p.add(path+".system", "%q is not one of %s", s.System, strings.Join(connectors.Systems(), ", "))
+		return
+	}
+	if s.BaseURL == "" {
+		p.add(path+".baseURL", "is empty; set the system's API address")
+	} else if !strings.HasPrefix(s.BaseURL, "http://") && !strings.HasPrefix(s.BaseURL, "https://") {
+		p.add(path+".baseURL", "%q must start with https:// (or http:// for a local simulator)", s.BaseURL)
+	}
+	for _, c := range reg.Credentials {
+		v, ok := s.Credentials[c]
+		switch {
+		case !ok || v == "":
+			p.add(path+".credentials."+c, "is missing; name the environment variable that holds it")
+		case !validEnvName(v):
+			p.add(path+".credentials."+c, "must name an environment variable (like %s), never hold the secret itself", envHint(s.System, c))
+		}
+	}
+	for c := range s.Credentials {
+		if !contains(reg.Credentials, c) {
+			p.add(path+".credentials."+c, "%s takes no credential %q (it takes %s)", s.System, c, strings.Join(reg.Credentials, ", "))
+		}
+	}
+}
+
+func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
+	if reg, ok := connectors.Lookup(in.Source.System); ok && !reg.Has(connectors.CapOrderSource) {
+		p.add(path, "%s cannot be the source of orders", in.Source.System)
+	}
+	if reg, ok := connectors.Lookup(in.Target.System); ok {
+		for _, c := range []connectors.Capability{connectors.CapOrderTarget, connectors.CapCustomerTarget, connectors.CapProductLookup} {
+			if !reg.Has(c) {
+				p.add(path, "%s cannot be the %s the order flow needs", in.Target.System, c)
+			}
+		}
+	}
+	if o.Interval.D() < time.Second {
+		p.add(path+".interval", "%s is shorter than 1s", o.Interval.D())
+	}
+	if o.Jitter < 0 || o.Jitter.D() > o.Interval.D() {
+		p.add(path+".jitter", "%s must be between 0 and the interval", o.Jitter.D())
+	}
+	switch connectors.OrderKind(o.OrderType) {
+	case connectors.KindOrder, connectors.KindInvoice:
+	default:
+		p.add(path+".orderType", "%q is not one of order, invoice", o.OrderType)
+	}
+	switch o.CustomerMatch {
+	case "email", "externalId":
+	default:
+		p.add(path+".customerMatch", "%q is not one of email, externalId", o.CustomerMatch)
+	}
+	for i, s := range o.Statuses {
+		if !knownStatus(s) {
+			p.add(fmt.Sprintf("%s.statuses[%d]", path, i), "%q is not one of %s", s, statusNames())
+		}
+	}
+	if o.PageSize < 1 || o.PageSize > 250 {
+		p.add(path+".pageSize", "%d is not between 1 and 250", o.PageSize)
+	}
+	if o.MaxOrdersPerRun < 1 || o.MaxOrdersPerRun > 1500 {
+		p.add(path+".maxOrdersPerRun", "%d is not between 1 and 1500 (one run's history must stay small)", o.MaxOrdersPerRun)
+	}
+	if o.SettleDelay < 0 {
+		p.add(path+".settleDelay", "must not be negative")
+	}
+	if o.PendingMaxAge < 0 {
+		p.add(path+".pendingMaxAge", "must not be negative")
+	}
+}
+
+// Env resolves a system's credentials from the environment; every missing
+// variable is reported at once.
+func (s System) Env(path string, lookup func(string) (string, bool)) (map[string]string, error) {
+	p := &Problems{Source: "environment"}
+	out := map[string]string{}
+	for name, envName := range s.Credentials {
+		v, ok := lookup(envName)
+		if !ok || v == "" {
+			p.add(path+".credentials."+name, "environment variable %s is not set", envName)
+			continue
+		}
+		out[name] = v
+	}
+	if len(p.List) > 0 {
+		return nil, p
+	}
+	return out, nil
+}
+
+func knownStatus(s string) bool {
+	for _, st := range model.OrderStatuses {
+		if string(st) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func statusNames() string {
+	names := make([]string, len(model.OrderStatuses))
+	for i, s := range model.OrderStatuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func validEnvName(s string) bool {
+	for i, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r == '_' || (i > 0 && r >= '0' && r <= '9')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func envHint(system, cred string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(system) + "_" + cred {
+		if r >= 'a' && r <= 'z' {
+			b.WriteRune(r - 32)
+		} else if r >= 'A' && r <= 'Z' || r == '_' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

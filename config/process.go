@@ -1,0 +1,55 @@
+// Package config loads the process settings from the environment and the
+// integrations from their YAML file, and validates both, reporting every
+// problem with its path.
+package config
+
+import (
+	"fmt"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Process holds the settings of a worker or starter process. Temporal's own
+// variable names are used so the CLI and our binaries read the same environment.
+type Process struct {
+	TemporalAddress   string `env:"TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	TemporalNamespace string `env:"TEMPORAL_NAMESPACE" envDefault:"default"`
+	TemporalAPIKey    string `env:"TEMPORAL_API_KEY"`
+	// TemporalTLSCert and TemporalTLSKey are file paths; both or neither.
+	TemporalTLSCert string `env:"TEMPORAL_TLS_CERT"`
+	TemporalTLSKey  string `env:"TEMPORAL_TLS_KEY"`
+
+	TaskQueue        string `env:"KOPPEL_TASK_QUEUE" envDefault:"koppel"`
+	IntegrationsFile string `env:"KOPPEL_INTEGRATIONS" envDefault:"integrations.yaml"`
+	LogLevel         string `env:"KOPPEL_LOG_LEVEL" envDefault:"info"`
+	// LogFormat is json (production) or console (local runs).
+	LogFormat string `env:"KOPPEL_LOG_FORMAT" envDefault:"json"`
+	// UIAddress is the Web UI base URL used in messages that link to a workflow.
+	UIAddress string `env:"KOPPEL_UI_ADDRESS" envDefault:"http://127.0.0.1:8233"`
+}
+
+// LoadProcess reads the process settings from the environment.
+func LoadProcess() (Process, error) {
+	p, err := env.ParseAs[Process]()
+	if err != nil {
+		return p, fmt.Errorf("environment: %w", err)
+	}
+	var probs []string
+	if (p.TemporalTLSCert == "") != (p.TemporalTLSKey == "") {
+		probs = append(probs, "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
+	}
+	switch p.LogFormat {
+	case "json", "console":
+	default:
+		probs = append(probs, fmt.Sprintf("KOPPEL_LOG_FORMAT: %q is not one of json, console", p.LogFormat))
+	}
+	switch p.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		probs = append(probs, fmt.Sprintf("KOPPEL_LOG_LEVEL: %q is not one of debug, info, warn, error", p.LogLevel))
+	}
+	if len(probs) > 0 {
+		return p, &Problems{Source: "environment", List: probs}
+	}
+	return p, nil
+}

@@ -1,0 +1,39 @@
+// Package worker wires Koppel to Temporal: the client, the registration of
+// workflows and activities, the worker itself and the schedules. The worker
+// binary (worker/cmd) and the starter CLI both use it.
+package worker
+
+import (
+	"crypto/tls"
+	"fmt"
+
+	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+
+	"github.com/koppel/koppel/config"
+)
+
+// Dial connects to Temporal with the process settings.
+func Dial(p config.Process, z *zap.Logger) (client.Client, error) {
+	opts := client.Options{
+		HostPort:  p.TemporalAddress,
+		Namespace: p.TemporalNamespace,
+		Logger:    SDKLogger(z),
+	}
+	if p.TemporalTLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(p.TemporalTLSCert, p.TemporalTLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY: %w", err)
+		}
+		opts.ConnectionOptions.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if p.TemporalAPIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(p.TemporalAPIKey)
+	}
+	c, err := client.Dial(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to Temporal at %s (namespace %s): %w; is the server running? (make run starts one)",
+			p.TemporalAddress, p.TemporalNamespace, err)
+	}
+	return c, nil
+}

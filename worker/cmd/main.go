@@ -1,0 +1,55 @@
+// Command koppel-worker runs the flows of the integration file: it connects to
+// Temporal, builds a client per configured system and serves workflows and
+// activities until interrupted. Settings come from the environment (see README).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/config"
+	_ "github.com/koppel/koppel/connectors/builtin"
+	kworker "github.com/koppel/koppel/worker"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "koppel-worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	p, err := config.LoadProcess()
+	if err != nil {
+		return err
+	}
+	z, err := kworker.NewZap(p.LogLevel, p.LogFormat)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = z.Sync() }()
+
+	file, err := config.Load(p.IntegrationsFile)
+	if err != nil {
+		return err
+	}
+	acts, err := activities.Build(file, os.LookupEnv, nil)
+	if err != nil {
+		return err
+	}
+	c, err := kworker.Dial(p, z)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	w := kworker.New(c, p.TaskQueue, acts)
+	z.Info("worker starting", zap.String("taskQueue", p.TaskQueue), zap.String("namespace", p.TemporalNamespace),
+		zap.Int("integrations", len(file.Integrations)))
+	return w.Run(worker.InterruptCh())
+}

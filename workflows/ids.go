@@ -1,0 +1,28 @@
+// Package workflows holds the flows as Temporal workflows: deterministic code
+// only, every outside call an activity. One file per flow.
+package workflows
+
+import "time"
+
+// Flow names, as they appear in schedule ids and the Flow search attribute.
+const (
+	FlowOrders = "orders"
+)
+
+// OrderWorkflowID is the id of the workflow that syncs one source order. It
+// holds only the integration name and the source's order id — never a name or
+// e-mail — and it is what makes an order arrive once.
+func OrderWorkflowID(integration, sourceOrderID string) string {
+	return integration + "/order/" + sourceOrderID
+}
+
+// ScheduleID is the id of an integration flow's polling schedule.
+func ScheduleID(integration, flow string) string {
+	return integration + "-" + flow
+}
+
+// BackfillWorkflowID is the id of a backfill run over [from, to).
+func BackfillWorkflowID(integration, flow string, from, to time.Time) string {
+	const f = "20060102T150405Z"
+	return integration + "-" + flow + "-backfill-" + from.UTC().Format(f) + "-" + to.UTC().Format(f)
+}

@@ -1,0 +1,63 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/koppel/koppel/activities"
+)
+
+// a is a nil receiver used only to name activity methods type-safely; the
+// worker registers the real Activities value.
+var a *activities.Activities
+
+// Retry caps. An outage heals by itself within these windows; after them the
+// workflow fails and shows up for an operator.
+const (
+	// OrderStepBudget bounds all attempts of one order step (a target down for a day).
+	OrderStepBudget = 24 * time.Hour
+	// PageBudget bounds the attempts of one listing page in a polling run; the
+	// next scheduled run picks up from the same cursor anyway.
+	PageBudget = 30 * time.Minute
+)
+
+func retryPolicy(maxInterval time.Duration) *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        maxInterval,
+		NonRetryableErrorTypes: activities.NonRetryableErrorTypes,
+	}
+}
+
+// withOrderStep runs the steps of one order as local activities: each call to
+// an outside system is still its own retried activity, recorded in history,
+// but without a task round trip through the server per step — that is what
+// lets one worker sync orders at the speed the engine allows.
+func withOrderStep(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: OrderStepBudget,
+		RetryPolicy:            retryPolicy(5 * time.Minute),
+	})
+}
+
+// withSettings is for reading settings from the worker's file: no I/O, fast.
+func withSettings(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy:         retryPolicy(time.Minute),
+	})
+}
+
+// withPage is for listing calls: a regular activity, so a long listing never
+// holds a workflow task and each page shows as its own event.
+func withPage(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		ScheduleToCloseTimeout: PageBudget,
+		RetryPolicy:            retryPolicy(2 * time.Minute),
+	})
+}
