@@ -2,11 +2,13 @@ package workflows
 
 import (
 	"errors"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -23,7 +25,11 @@ type orderSuite struct {
 
 func TestOrderWorkflow(t *testing.T) { suite.Run(t, new(orderSuite)) }
 
+// quietLogger keeps the SDK's debug lines out of test output.
+var quietLogger = log.NewStructuredLogger(slog.New(slog.DiscardHandler))
+
 func (s *orderSuite) SetupTest() {
+	s.SetLogger(quietLogger)
 	s.env = s.NewTestWorkflowEnvironment()
 	s.env.RegisterActivity(a)
 }
