@@ -1,0 +1,47 @@
+package activities
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+func TestErrorMapping(t *testing.T) {
+	ce := func(k connectors.ErrorKind) error {
+		return &connectors.Error{Kind: k, System: "mplus", Op: "createOrder", Message: "boom", RetryAfter: 42 * time.Second}
+	}
+	tests := []struct {
+		name      string
+		err       error
+		errType   string
+		retryable bool
+		nextDelay time.Duration
+	}{
+		{"target rejects data", ce(connectors.KindValidation), ErrTypeValidation, false, 0},
+		{"record not found", ce(connectors.KindNotFound), ErrTypeNotFound, false, 0},
+		{"bad credentials", ce(connectors.KindAuth), ErrTypeAuth, false, 0},
+		{"duplicate key", ce(connectors.KindConflict), ErrTypeConflict, false, 0},
+		{"bad config", ce(connectors.KindConfig), ErrTypeConfig, false, 0},
+		{"429 waits as asked", ce(connectors.KindRateLimited), ErrTypeRateLimited, true, 42 * time.Second},
+		{"outage retries", ce(connectors.KindUnavailable), ErrTypeUnavailable, true, 0},
+		{"unknown error retries", errors.New("socket closed"), ErrTypeUnavailable, true, 0},
+		{"invalid source record", &model.ValidationError{Record: "order 1", Problems: []model.FieldError{{Field: "lines", Message: "empty"}}}, ErrTypeInvalidRecord, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var appErr *temporal.ApplicationError
+			require.True(t, errors.As(toTemporal(tt.err), &appErr))
+			require.Equal(t, tt.errType, appErr.Type())
+			require.Equal(t, !tt.retryable, appErr.NonRetryable())
+			require.Equal(t, tt.nextDelay, appErr.NextRetryDelay())
+			require.Contains(t, appErr.Error(), map[bool]string{true: "boom", false: ""}[errors.As(tt.err, new(*connectors.Error))])
+		})
+	}
+	require.NoError(t, toTemporal(nil))
+}

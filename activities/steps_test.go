@@ -1,0 +1,121 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+func person(email string) model.Customer {
+	return model.Customer{Kind: model.CustomerPerson, Email: email, Person: model.Person{FirstName: "Jan", LastName: "Jansen"},
+		Billing: model.Address{Street: "Dorpsstraat", HouseNumber: "1", PostalCode: "1234 AB", City: "Utrecht", CountryCode: "NL"}}
+}
+
+func TestEnsureCustomer(t *testing.T) {
+	moved := person("jan@example.nl")
+	moved.Billing.City = "Zwolle"
+	company := person("info@jansen.nl")
+	company.Kind, company.CompanyName = model.CustomerCompany, "Jansen BV"
+
+	tests := []struct {
+		name     string
+		existing *connectors.CustomerRecord
+		customer model.Customer
+		action   CustomerAction
+		id       string
+	}{
+		{"new person is created", nil, person("jan@example.nl"), CustomerCreated, "new-1"},
+		{"new company is created as company", nil, company, CustomerCreated, "new-1"},
+		{"known and unchanged is left alone", &connectors.CustomerRecord{ID: "7", Customer: person("jan@example.nl")}, person("JAN@example.nl"), CustomerUnchanged, "7"},
+		{"known with a new address is updated", &connectors.CustomerRecord{ID: "7", Customer: person("jan@example.nl")}, moved, CustomerUpdated, "7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := newFakeTarget()
+			if tt.existing != nil {
+				ft.customers["jan@example.nl"] = *tt.existing
+			}
+			res, err := actsWith(ft, config.OrderFlow{}).EnsureCustomer(context.Background(), EnsureCustomerInput{Integration: "demo", Customer: tt.customer})
+			require.NoError(t, err)
+			require.Equal(t, tt.action, res.Action)
+			require.Equal(t, tt.id, res.CustomerID)
+			if tt.action == CustomerCreated {
+				require.Equal(t, tt.customer.Kind, ft.created[0].Kind)
+			}
+		})
+	}
+}
+
+func TestCustomerWithoutEmailFailsClearly(t *testing.T) {
+	_, err := actsWith(newFakeTarget(), config.OrderFlow{}).EnsureCustomer(context.Background(), EnsureCustomerInput{Integration: "demo", Customer: person("")})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr))
+	require.True(t, appErr.NonRetryable())
+	require.Contains(t, err.Error(), "defaultDebtor")
+}
+
+func TestMatchByExternalIDFallsBackToEmailForGuests(t *testing.T) {
+	m, err := CustomerMatchFor("externalId", model.Customer{ID: "42", Email: "a@b.nl"})
+	require.NoError(t, err)
+	require.Equal(t, connectors.CustomerMatch{Field: "externalId", Value: "42"}, m)
+	m, err = CustomerMatchFor("externalId", model.Customer{Email: " A@B.nl "})
+	require.NoError(t, err)
+	require.Equal(t, connectors.CustomerMatch{Field: "email", Value: "a@b.nl"}, m)
+}
+
+func TestCheckProductsNamesEveryMissingSKU(t *testing.T) {
+	ft := newFakeTarget()
+	_, err := actsWith(ft, config.OrderFlow{}).CheckProducts(context.Background(), CheckProductsInput{Integration: "demo", SKUs: []string{"MUG-1", "NOPE-1", "NOPE-2"}})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr))
+	require.Equal(t, ErrTypeUnknownProducts, appErr.Type())
+	require.True(t, appErr.NonRetryable())
+	require.Contains(t, err.Error(), "NOPE-1, NOPE-2")
+	require.NotContains(t, err.Error(), "MUG-1")
+}
+
+func TestCommitAfterLostAnswerFindsTheOrderInsteadOfDoubling(t *testing.T) {
+	ft := newFakeTarget()
+	ft.orders["ccvshop-1"] = connectors.TargetOrder{ID: "ORD-1", Kind: connectors.KindOrder}
+	ft.createErr = &connectors.Error{Kind: connectors.KindConflict, System: "mplus", Op: "createOrder", Code: "CREATE-ORDER-RESULT-EXT-ORDER-ID-ALREADY-EXISTS"}
+	res, err := actsWith(ft, config.OrderFlow{}).CommitOrder(context.Background(), CommitOrderInput{Integration: "demo",
+		Draft: connectors.OrderDraft{ExternalID: "ccvshop-1", Kind: connectors.KindOrder}})
+	require.NoError(t, err)
+	require.True(t, res.AlreadyExisted)
+	require.Equal(t, "ORD-1", res.Target.ID)
+	require.Len(t, ft.orders, 1)
+}
+
+func TestEnrichSetsTargetFieldsAndRejectsBadOrders(t *testing.T) {
+	prefix := "ccv-"
+	flow := &config.OrderFlow{OrderType: "invoice", EmployeeNumber: "999999", Branch: "2", DefaultDebtor: "100", ExternalIDPrefix: &prefix}
+	o := model.Order{ID: "55", Currency: "EUR", Customer: person("jan@example.nl"),
+		Lines: []model.OrderLine{{SKU: "MUG-1", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(100, "EUR")}}}
+	d, err := Enrich(o, flow)
+	require.NoError(t, err)
+	require.Equal(t, connectors.OrderDraft{Order: o, ExternalID: "ccv-55", Kind: connectors.KindInvoice, Employee: "999999", Branch: "2", CustomerID: "100"}, d)
+
+	o.Lines, o.Currency = nil, "EURO"
+	_, err = Enrich(o, flow)
+	var verr *model.ValidationError
+	require.True(t, errors.As(err, &verr))
+	require.Len(t, verr.Problems, 2, "every problem at once: %v", err)
+}
+
+func TestEligible(t *testing.T) {
+	paidNew := connectors.OrderSummary{Paid: true, Status: model.StatusNew}
+	unpaid := connectors.OrderSummary{Paid: false, Status: model.StatusNew}
+	off := false
+	require.True(t, Eligible(paidNew, &config.OrderFlow{}))
+	require.False(t, Eligible(unpaid, &config.OrderFlow{}))
+	require.True(t, Eligible(unpaid, &config.OrderFlow{PaidOnly: &off}))
+	require.False(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"sent"}}))
+	require.True(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"sent", "new"}}))
+}

@@ -1,0 +1,92 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/koppel/koppel/config"
+	_ "github.com/koppel/koppel/connectors/builtin"
+)
+
+func TestExampleFileIsValidAndDefaultsApply(t *testing.T) {
+	f, err := config.Load("integrations.example.yaml")
+	require.NoError(t, err)
+	in, ok := f.Integration("demo-shop")
+	require.True(t, ok)
+	o := in.Flows.Orders
+	require.True(t, o.IsEnabled())
+	require.True(t, o.OnlyPaid())
+	require.Equal(t, "999999", o.EmployeeNumber)
+	require.Equal(t, "order", o.OrderType)
+	require.Equal(t, "ccvshop-", *o.ExternalIDPrefix)
+	require.Equal(t, config.DefaultPageSize, o.PageSize)
+	require.Equal(t, "CCVSHOP_SECRET_KEY", in.Source.Credentials["secretKey"])
+}
+
+const valid = `
+integrations:
+  - name: shop
+    source: {system: ccvshop, baseURL: "https://shop.example.nl", credentials: {publicKey: CCV_PUB, secretKey: CCV_SEC}}
+    target: {system: mplus, baseURL: "https://api.mpluskassa.nl:34567", credentials: {ident: MP_IDENT, secret: MP_SECRET}}
+    flows:
+      orders: {}
+`
+
+func TestDefaultsOfAMinimalFile(t *testing.T) {
+	f, err := config.Parse("test.yaml", []byte(valid))
+	require.NoError(t, err)
+	o := f.Integrations[0].Flows.Orders
+	require.Equal(t, config.DefaultInterval, o.Interval.D())
+	require.Equal(t, "email", o.CustomerMatch)
+	require.True(t, o.OnlyPaid())
+}
+
+func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
+	bad := strings.NewReplacer(
+		"orders: {}", `orders: {orderType: bill, customerMatch: phone, statuses: [paid, new], interval: 0s, pageSize: 900}`,
+		"secretKey: CCV_SEC", "secretKey: sk_live_abc123",
+		"system: mplus", "system: mplusx",
+	).Replace(valid)
+	_, err := config.Parse("bad.yaml", []byte(bad))
+	require.Error(t, err)
+	msg := err.Error()
+	for _, want := range []string{
+		`integrations[0].flows.orders.orderType: "bill" is not one of order, invoice`,
+		`integrations[0].flows.orders.customerMatch: "phone" is not one of email, externalId`,
+		`integrations[0].flows.orders.statuses[0]: "paid" is not one of`,
+		`integrations[0].flows.orders.interval: 0s is shorter than 1s`,
+		`integrations[0].flows.orders.pageSize: 900 is not between 1 and 250`,
+		`integrations[0].source.credentials.secretKey: must name an environment variable (like CCVSHOP_SECRETKEY), never hold the secret itself`,
+		`integrations[0].target.system: "mplusx" is not one of ccvshop, mplus`,
+	} {
+		require.Contains(t, msg, want)
+	}
+	require.NotContains(t, msg, "statuses[1]", "new is a valid status")
+	require.NotContains(t, msg, "sk_live_abc123", "a secret written by mistake must not be echoed")
+}
+
+func TestUnknownKeysAreErrors(t *testing.T) {
+	_, err := config.Parse("typo.yaml", []byte(strings.Replace(valid, "orders: {}", "orders: {ordertype: invoice}", 1)))
+	require.ErrorContains(t, err, "field ordertype not found")
+}
+
+func TestDuplicateNamesAndMissingCredentials(t *testing.T) {
+	two := valid + strings.Replace(strings.TrimPrefix(valid, "\nintegrations:\n"), "ident: MP_IDENT, ", "", 1)
+	_, err := config.Parse("dup.yaml", []byte(two))
+	require.ErrorContains(t, err, `integrations[1].name: "shop" is used twice`)
+	require.ErrorContains(t, err, `integrations[1].target.credentials.ident: is missing`)
+}
+
+func TestCredentialsComeFromTheEnvironment(t *testing.T) {
+	f, err := config.Parse("test.yaml", []byte(valid))
+	require.NoError(t, err)
+	env := map[string]string{"CCV_PUB": "pk"}
+	_, err = f.Integrations[0].Source.Env("integrations[0].source", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	require.ErrorContains(t, err, "integrations[0].source.credentials.secretKey: environment variable CCV_SEC is not set")
+	env["CCV_SEC"] = "sk"
+	creds, err := f.Integrations[0].Source.Env("integrations[0].source", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"publicKey": "pk", "secretKey": "sk"}, creds)
+}
