@@ -1,0 +1,408 @@
+// Package mplus is the MplusKASSA connector: a client of the MplusQAPI SOAP
+// service (SOAP 1.1 document/literal, namespace urn:mplusqapi) that writes
+// orders or invoices, finds and keeps relations (customers) and resolves SKUs
+// to articles. Its simulator lives in package mplus/sim.
+//
+// Every call is an HTTP POST of one SOAP envelope to the installation's own
+// base URL with ?ident=…&secret=… in the query string. The secret never leaves
+// this package in an error or log line: errors show the URL with the secret
+// redacted, and server texts are scrubbed of it.
+//
+// Errors (research §2.8): a SOAP Fault Client.Authentication (or a 401/403
+// from a proxy) is KindAuth; other Client faults are KindValidation; Server
+// faults, other 5xx, timeouts and dropped connections are KindUnavailable;
+// business results in a 200 answer map …-ALREADY-EXISTS/-ALREADY-TAKEN to
+// KindConflict, …-NOT-FOUND to KindNotFound and …-FAILED to KindValidation
+// with the server's errorMessage.
+//
+// Operations used:
+//
+//	getApiVersion    Ping (connection test)
+//	getVatGroupList  VAT rate → vatCode for order lines (cached)
+//	getProducts      LookupProducts: SKU = article pluNumber → articleNumber (cached);
+//	                 also the shipping article when Config.ShippingPLU is set
+//	findOrder        FindOrder for KindOrder (by extOrderId)
+//	createOrder      CreateOrder for KindOrder
+//	findInvoice      FindOrder for KindInvoice (by extInvoiceId)
+//	saveInvoice      CreateOrder for KindInvoice (an invoice without invoiceId is new)
+//	findRelation     FindCustomer (by email or extRelationId)
+//	createRelation   CreateCustomer
+//	updateRelation   UpdateCustomer
+package mplus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+	"golang.org/x/time/rate"
+
+	"github.com/koppel/koppel/connectors"
+)
+
+// System is the connector's registry name and the System of its errors.
+const System = "mplus"
+
+// Defaults.
+const (
+	// DefaultTimeout bounds one call. The official client waits up to 600 s;
+	// a long timeout keeps ambiguous outcomes (timeout after the server
+	// committed) rare, and the activity's own timeout still bounds the step.
+	DefaultTimeout = 120 * time.Second
+	// DefaultProductCacheTTL is how long a found SKU → articleNumber is reused.
+	DefaultProductCacheTTL = 5 * time.Minute
+	// vatTableTTL is how long the VAT group table is reused; a rate missing
+	// from it triggers one early refresh (at most once a minute).
+	vatTableTTL        = time.Hour
+	vatTableMinRefresh = time.Minute
+	// DefaultVATCountry is the VAT country preferred when Config.VATCountry is empty.
+	DefaultVATCountry = "NLD"
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the installation's API address: https://api.mpluskassa.nl:<port>
+	// with an optional path. No query string: ident and secret are separate.
+	BaseURL string
+	Ident   string
+	Secret  string
+	// Timeout bounds one HTTP call; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// ProductCacheTTL keeps found SKUs that long; 0 disables the cache. Use
+	// DefaultProductCacheTTL unless you have a reason not to (New does not
+	// apply it for you, because 0 has a meaning).
+	ProductCacheTTL time.Duration
+	// VATPercentageScale is how many wire units make one percent in
+	// VatGroup.vatPercentage: 1 means 21 is 21 %, 100 means 2100 is 21 %.
+	// The scale is not documented (research §2.4 [A]); 0 (the default) detects
+	// it from the VAT table: any value above 100 means 100, otherwise 1.
+	VATPercentageScale int
+	// VATCountry is the ISO 3166-1 alpha-3 code of the installation's own VAT
+	// country. When the VAT table holds groups of several countries with the
+	// same rate (OSS), a group of this country (or of no country) wins; ""
+	// means DefaultVATCountry.
+	VATCountry string
+	// ShippingPLU is the pluNumber of the article that carries shipping
+	// costs. When set, an order's ShippingCost is written as its own line on
+	// that article (quantity 1, the order's ShippingVAT); when empty, shipping
+	// costs are not written (a mapping may already have made them a line).
+	ShippingPLU string
+	// ShippingText is the shipping line's text; "" uses the order's shipping
+	// method, or "Verzendkosten" when it has none.
+	ShippingText string
+	// RequestsPerMinute caps this client's calls; 0 or less is unlimited
+	// (MplusKASSA publishes no limit).
+	RequestsPerMinute int
+	// Observe is told about every HTTP call (op = SOAP operation name).
+	Observe connectors.CallObserver
+}
+
+// Client talks to one MplusKASSA installation. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	http     *resty.Client
+	endpoint string // with credentials: never print
+	redacted string // for messages
+	limiter  *rate.Limiter
+
+	vatMu sync.Mutex
+	vat   vatTable
+
+	prodMu   sync.Mutex
+	products map[string]productEntry
+	now      func() time.Time
+}
+
+var (
+	_ connectors.OrderTarget    = (*Client)(nil)
+	_ connectors.CustomerTarget = (*Client)(nil)
+	_ connectors.ProductLookup  = (*Client)(nil)
+)
+
+// New validates cfg and builds a client. Every problem is reported at once.
+func New(cfg Config) (*Client, error) {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	base := strings.TrimSpace(cfg.BaseURL)
+	var u *url.URL
+	if base == "" {
+		add("the base URL is empty; set the target's baseURL to the installation's API address, like https://api.mpluskassa.nl:34567")
+	} else {
+		var err error
+		u, err = url.Parse(base)
+		switch {
+		case err != nil:
+			add("the base URL %q cannot be parsed (%v); write it like https://api.mpluskassa.nl:34567", base, err)
+		case u.Scheme != "https" && u.Scheme != "http":
+			add("the base URL %q must start with https:// (or http:// for a local simulator)", base)
+		case u.Host == "":
+			add("the base URL %q has no host; write it like https://api.mpluskassa.nl:34567", base)
+		case u.RawQuery != "" || u.Fragment != "":
+			add("the base URL %q must not carry a query or fragment; ident and secret go in the credentials", redactQuery(u))
+		}
+	}
+	if strings.TrimSpace(cfg.Ident) == "" {
+		add("the ident is empty; set credentials.ident to the environment variable that holds the MplusQAPI ident")
+	}
+	if cfg.Secret == "" {
+		add("the secret is empty; set credentials.secret to the environment variable that holds the MplusQAPI secret")
+	}
+	if cfg.Timeout < 0 {
+		add("the timeout %s is negative; leave it 0 for the default of %s", cfg.Timeout, DefaultTimeout)
+	}
+	if cfg.ProductCacheTTL < 0 {
+		add("the product cache TTL %s is negative; use 0 to disable the cache", cfg.ProductCacheTTL)
+	}
+	switch cfg.VATPercentageScale {
+	case 0, 1, 10, 100, 1000:
+	default:
+		add("the VAT percentage scale %d is not one of 0 (detect), 1, 10, 100, 1000", cfg.VATPercentageScale)
+	}
+	if v := strings.TrimSpace(cfg.VATCountry); v != "" && (len(v) != 3 || strings.ToUpper(v) != v) {
+		add("the VAT country %q is not an upper-case ISO 3166-1 alpha-3 code such as NLD or BEL", cfg.VATCountry)
+	}
+	if len(problems) > 0 {
+		return nil, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure",
+			Message: strings.Join(problems, "; ")}
+	}
+
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	cfg.VATCountry = strings.TrimSpace(cfg.VATCountry)
+	if cfg.VATCountry == "" {
+		cfg.VATCountry = DefaultVATCountry
+	}
+	cfg.ShippingPLU = strings.TrimSpace(cfg.ShippingPLU)
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	q := url.Values{}
+	q.Set("ident", cfg.Ident)
+	q.Set("secret", cfg.Secret)
+	endpoint := *u
+	endpoint.RawQuery = q.Encode()
+	red := *u
+	red.RawQuery = "ident=" + url.QueryEscape(cfg.Ident) + "&secret=REDACTED"
+
+	c := &Client{
+		cfg:      cfg,
+		endpoint: endpoint.String(),
+		redacted: red.String(),
+		products: map[string]productEntry{},
+		now:      time.Now,
+	}
+	c.http = resty.New().
+		SetTimeout(cfg.Timeout).
+		SetRetryCount(0).
+		SetLogger(silentLogger{}).
+		SetDisableWarn(true)
+	if cfg.RequestsPerMinute > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), 1)
+	}
+	return c, nil
+}
+
+func redactQuery(u *url.URL) string {
+	v := *u
+	v.RawQuery, v.Fragment = "", ""
+	return v.String() + "?…"
+}
+
+// Ping calls getApiVersion and returns the API version ("major.minor.revision").
+func (c *Client) Ping(ctx context.Context) (string, error) {
+	var resp getApiVersionResp
+	if err := c.call(ctx, "getApiVersion", "getApiVersionResponse", getApiVersionReq{}, &resp); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d.%d.%d", resp.MajorNumber, resp.MinorNumber, resp.RevisionNumber), nil
+}
+
+// call performs one SOAP operation: op is the operation (body element and
+// SOAPAction), respName the WSDL's response element.
+func (c *Client) call(ctx context.Context, op, respName string, req, resp any) (err error) {
+	body, err := encodeEnvelope(req)
+	if err != nil {
+		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Err: err}
+	}
+	if c.limiter != nil {
+		if werr := c.limiter.Wait(ctx); werr != nil {
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
+				Message: "waiting for the request rate limit: " + werr.Error(), Err: werr}
+		}
+	}
+	start := time.Now()
+	status := 0
+	defer func() {
+		if c.cfg.Observe != nil {
+			c.cfg.Observe(System, op, status, time.Since(start), err)
+		}
+	}()
+	r, herr := c.http.R().
+		SetContext(ctx).
+		SetHeader("Content-Type", "text/xml; charset=utf-8").
+		SetHeader("SOAPAction", op).
+		SetBody(body).
+		Post(c.endpoint)
+	if r != nil && r.RawResponse != nil {
+		status = r.StatusCode()
+	}
+	if herr != nil {
+		return c.transportError(op, status, herr)
+	}
+	return c.handleResponse(op, respName, r.StatusCode(), r.Header(), r.Body(), resp)
+}
+
+func (c *Client) handleResponse(op, respName string, status int, h http.Header, body []byte, resp any) error {
+	switch status {
+	case http.StatusOK, http.StatusInternalServerError:
+		fault, err := decodeEnvelope(body, respName, resp)
+		if fault != nil {
+			return c.faultError(op, status, fault)
+		}
+		if err != nil {
+			if status == http.StatusOK {
+				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
+					Message: c.scrub(err.Error()), Err: errors.New(c.scrub(err.Error()))}
+			}
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
+				Message: "HTTP 500 without a readable SOAP Fault"}
+		}
+		return nil
+	case http.StatusTooManyRequests:
+		return &connectors.Error{Kind: connectors.KindRateLimited, System: System, Op: op, Status: status,
+			RetryAfter: retryAfter(h.Get("Retry-After"), c.now()),
+			Message:    "too many requests"}
+	default:
+		// Research §2.8: statuses other than 200 and 500 are transport errors.
+		// A body that still holds a SOAP Fault is honoured.
+		if fault, _ := decodeEnvelope(body, respName, new(struct{})); fault != nil {
+			return c.faultError(op, status, fault)
+		}
+		return c.statusError(op, status)
+	}
+}
+
+// statusError classifies an HTTP status without a SOAP answer: 401/403 from
+// a proxy in front of the service are credentials; 404/405 mean the base URL
+// does not point at the MplusQAPI endpoint (the service answers every POST
+// on its root, and a GET with 405); anything else — 408, 502, 503, 504, other
+// codes from proxies — is an outage that may pass.
+func (c *Client) statusError(op string, status int) error {
+	e := &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
+		Message: fmt.Sprintf("unexpected HTTP status %d from %s", status, c.redacted)}
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		e.Kind = connectors.KindAuth
+		e.Message = fmt.Sprintf("HTTP %d from %s: the ident or secret is not accepted", status, c.redacted)
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		e.Kind = connectors.KindConfig
+		e.Message = fmt.Sprintf("HTTP %d from %s: the base URL does not point at the MplusQAPI endpoint (https://api.mpluskassa.nl:<port>)", status, c.redacted)
+	}
+	return e
+}
+
+// faultError maps a SOAP Fault (research §2.8): Client.Authentication is bad
+// credentials, any other Client.* a request the server rejected (not worth a
+// retry), Server.* an outage. The sub-codes are not documented [A], so a
+// Client fault whose code or text speaks of authentication or credentials is
+// taken as bad credentials too.
+func (c *Client) faultError(op string, status int, f *soapFault) error {
+	code := faultCode(f.Code)
+	msg := strings.TrimSpace(f.String)
+	kind := connectors.KindValidation
+	switch {
+	case code == "Server" || strings.HasPrefix(code, "Server."):
+		kind = connectors.KindUnavailable
+	case isAuthFault(code, msg):
+		kind = connectors.KindAuth
+	}
+	if msg == "" {
+		msg = "SOAP Fault without a faultstring"
+	}
+	if kind == connectors.KindAuth {
+		msg += "; check the ident and secret of this MplusKASSA installation"
+	}
+	return &connectors.Error{Kind: kind, System: System, Op: op, Status: status, Code: code, Message: c.scrub(msg)}
+}
+
+func isAuthFault(code, msg string) bool {
+	lc, lm := strings.ToLower(code), strings.ToLower(msg)
+	if strings.HasPrefix(lc, "client.auth") || strings.Contains(lc, "unauthori") {
+		return true
+	}
+	if lc != "client" && !strings.HasPrefix(lc, "client.") {
+		return false
+	}
+	for _, w := range []string{"authenticat", "unauthori", "credential", "wrong secret", "invalid secret", "unknown ident", "invalid ident"} {
+		if strings.Contains(lm, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// transportError covers timeouts, refused connections and responses cut off
+// before the status line: the outcome is unknown, so the caller retries
+// after checking whether a write went through.
+func (c *Client) transportError(op string, status int, err error) error {
+	var uerr *url.Error
+	cause := err
+	if errors.As(err, &uerr) {
+		cause = uerr.Err
+	}
+	msg := c.scrub(fmt.Sprintf("POST %s: %v", c.redacted, cause))
+	return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
+		Message: msg, Err: &scrubbedError{msg: msg, cause: cause}}
+}
+
+// scrub removes the secret from text that might echo the request URL.
+func (c *Client) scrub(s string) string {
+	if c.cfg.Secret == "" {
+		return s
+	}
+	for _, v := range []string{c.cfg.Secret, url.QueryEscape(c.cfg.Secret), url.PathEscape(c.cfg.Secret)} {
+		s = strings.ReplaceAll(s, v, "REDACTED")
+	}
+	return s
+}
+
+// scrubbedError keeps errors.Is(err, context.DeadlineExceeded) working while
+// its text never holds the secret.
+type scrubbedError struct {
+	msg   string
+	cause error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.cause }
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date).
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// silentLogger keeps resty quiet: its messages could hold the request URL.
+type silentLogger struct{}
+
+func (silentLogger) Errorf(string, ...any) {}
+func (silentLogger) Warnf(string, ...any)  {}
+func (silentLogger) Debugf(string, ...any) {}
