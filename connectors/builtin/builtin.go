@@ -1,0 +1,8 @@
+// Package builtin registers every connector that ships with Koppel; binaries
+// and tests import it for its side effect.
+package builtin
+
+import (
+	_ "github.com/koppel/koppel/connectors/ccvshop"
+	_ "github.com/koppel/koppel/connectors/mplus"
+)

@@ -1,0 +1,218 @@
+package ccvshop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+// Operation names, as the Observe hook and the simulator's faults see them.
+const (
+	OpListOrders    = "GET orders"
+	OpGetOrder      = "GET order"
+	OpListOrderRows = "GET orderrows"
+)
+
+// dateOnly is the form of min_create_date/max_create_date the client sends.
+// The API's format for them is not documented, and neither is whether the
+// bounds are inclusive, so the client asks for whole days around the window
+// and cuts it exactly itself.
+const dateOnly = "2006-01-02"
+
+// ListOrders lists completed orders created in [CreatedFrom, CreatedTo), oldest
+// first, one page per call. The page token is the `next` link the shop gave.
+func (c *Client) ListOrders(ctx context.Context, q connectors.OrderQuery) (connectors.OrderPage, error) {
+	uri := q.PageToken
+	if uri == "" {
+		size := q.PageSize
+		if size <= 0 {
+			size = 100
+		}
+		size = min(size, MaxPageSize)
+		v := url.Values{}
+		if !q.CreatedFrom.IsZero() {
+			v.Set("min_create_date", q.CreatedFrom.UTC().AddDate(0, 0, -1).Format(dateOnly))
+		}
+		if !q.CreatedTo.IsZero() {
+			v.Set("max_create_date", q.CreatedTo.UTC().AddDate(0, 0, 1).Format(dateOnly))
+		}
+		v.Set("orderby", "id")
+		v.Set("start", "0")
+		v.Set("size", strconv.Itoa(size))
+		uri = APIPath + "/orders/?" + v.Encode()
+	}
+	var page wireCollection[wireOrder]
+	if err := c.get(ctx, OpListOrders, uri, &page); err != nil {
+		return connectors.OrderPage{}, err
+	}
+	out := connectors.OrderPage{}
+	for _, o := range page.Items {
+		s, err := summary(o)
+		if err != nil {
+			return connectors.OrderPage{}, c.invalid(OpListOrders, o.ID, err)
+		}
+		if !q.CreatedFrom.IsZero() && s.CreatedAt.Before(q.CreatedFrom) {
+			continue
+		}
+		if !q.CreatedTo.IsZero() && !s.CreatedAt.Before(q.CreatedTo) {
+			continue
+		}
+		out.Orders = append(out.Orders, s)
+	}
+	if page.Next != nil && len(page.Items) > 0 {
+		out.NextPageToken = *page.Next
+	}
+	return out, nil
+}
+
+// GetOrderSummary reads one order without its rows: enough to see whether it
+// is paid or in another status now.
+func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.OrderSummary, error) {
+	o, err := c.getOrder(ctx, id)
+	if err != nil {
+		return connectors.OrderSummary{}, err
+	}
+	s, err := summary(o)
+	if err != nil {
+		return connectors.OrderSummary{}, c.invalid(OpGetOrder, o.ID, err)
+	}
+	return s, nil
+}
+
+// GetOrder reads an order with all its rows.
+func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
+	o, err := c.getOrder(ctx, id)
+	if err != nil {
+		return model.Order{}, err
+	}
+	var rows []wireOrderRow
+	uri := fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, MaxPageSize)
+	for uri != "" {
+		var page wireCollection[wireOrderRow]
+		if err := c.get(ctx, OpListOrderRows, uri, &page); err != nil {
+			return model.Order{}, err
+		}
+		rows = append(rows, page.Items...)
+		uri = ""
+		if page.Next != nil && len(page.Items) > 0 {
+			uri = *page.Next
+		}
+	}
+	out, err := toModel(o, rows)
+	if err != nil {
+		return model.Order{}, c.invalid(OpGetOrder, o.ID, err)
+	}
+	return out, nil
+}
+
+func (c *Client) getOrder(ctx context.Context, id string) (wireOrder, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+	if err != nil || n <= 0 {
+		return wireOrder{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpGetOrder,
+			Message: fmt.Sprintf("order id %q is not a CCV Shop order id (a positive number)", id)}
+	}
+	var o wireOrder
+	err = c.get(ctx, OpGetOrder, fmt.Sprintf("%s/orders/%d/", APIPath, n), &o)
+	return o, err
+}
+
+func (c *Client) invalid(op string, id int64, err error) error {
+	return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		Message: fmt.Sprintf("order %d cannot be read: %v", id, err)}
+}
+
+func summary(o wireOrder) (connectors.OrderSummary, error) {
+	created, err := parseTime(o.CreateDate)
+	if err != nil {
+		return connectors.OrderSummary{}, err
+	}
+	st, err := o.status()
+	if err != nil {
+		return connectors.OrderSummary{}, err
+	}
+	return connectors.OrderSummary{ID: strconv.FormatInt(o.ID, 10), Number: o.number(), CreatedAt: created, Status: st, Paid: o.Paid}, nil
+}
+
+// toModel maps an order and its rows to the canonical order. Every problem
+// is collected, so one error names them all.
+func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
+	var problems []string
+	fail := func(err error) {
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	s, err := summary(o)
+	fail(err)
+	cur := strings.ToUpper(o.Currency)
+	if cur == "" {
+		cur = "EUR"
+	}
+	money := func(n json.Number, field string) model.Money {
+		v, err := number(n, 2, field)
+		fail(err)
+		return model.NewMoney(v, cur)
+	}
+	out := model.Order{
+		ID: s.ID, Number: s.Number, CreatedAt: s.CreatedAt, Status: s.Status, Paid: o.Paid, Currency: cur,
+		PricesIncludeVAT: o.OrderRowTaxesIncluded,
+		ShippingCost:     money(o.TotalShipping, "total_shipping"),
+		ShippingMethod:   o.DeliverMethod,
+		PaymentMethod:    firstNonEmpty(o.Paymethod, o.PaymethodLabel),
+		Total:            money(o.TotalPrice, "total_price"),
+	}
+	vat, err := number(o.ShippingTaxPercentage, 2, "shipping_tax_percentage")
+	fail(err)
+	out.ShippingVAT = model.VATRate(vat)
+
+	b, d := o.Customer.BillingAddress, o.Customer.DeliveryAddress
+	out.Customer = model.Customer{
+		Kind:        model.KindFor(b.Company),
+		Email:       strings.TrimSpace(o.Customer.Email),
+		Person:      model.Person{FirstName: strings.TrimSpace(b.FirstName), LastName: strings.TrimSpace(b.LastName)},
+		CompanyName: strings.TrimSpace(b.Company),
+		VATNumber:   o.Customer.BTW,
+		CoCNumber:   o.Customer.KVK,
+		Phone:       b.Telephone,
+		Mobile:      b.Mobile,
+		Billing:     b.toModel(),
+		Shipping:    d.toModel(),
+	}
+	if out.Customer.Shipping.IsZero() {
+		out.Customer.Shipping = out.Customer.Billing
+	}
+	if o.User != nil && o.User.ID != nil {
+		out.Customer.ID = strconv.FormatInt(*o.User.ID, 10)
+	}
+
+	for i, r := range rows {
+		field := func(name string) string { return fmt.Sprintf("orderrows[%d].%s", i, name) }
+		sku := r.ProductNumber
+		if r.SubSKUNumber != "" {
+			sku = r.SubSKUNumber // a variant is sold under its own SKU
+		}
+		qty, err := number(r.Count, 3, field("count"))
+		fail(err)
+		tax, err := number(r.Tax, 2, field("tax"))
+		fail(err)
+		out.Lines = append(out.Lines, model.OrderLine{
+			SKU:          sku,
+			Name:         r.ProductName,
+			Quantity:     model.Quantity(qty),
+			UnitPrice:    money(r.Price, field("price")),
+			UnitDiscount: money(r.Discount, field("discount")),
+			VAT:          model.VATRate(tax),
+			EAN:          r.SubEANNumber,
+		})
+	}
+	if len(problems) > 0 {
+		return model.Order{}, fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return out, nil
+}

@@ -1,0 +1,194 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/koppel/koppel/connectors/ccvshop"
+	"github.com/koppel/koppel/model"
+)
+
+// The shop's JSON is built here from field names as the API documents them
+// (research §1.6), apart from the client's decoding structs, so that a wrong
+// name on either side shows up in the tests.
+
+func money(m model.Money) json.Number { return json.Number(model.FormatMinor(m.Amount, 2)) }
+
+func statusCode(st model.OrderStatus) int {
+	return slices.Index(model.OrderStatuses, st) + 1
+}
+
+func href(r *http.Request, path string) string {
+	return "http://" + r.Host + ccvshop.APIPath + path
+}
+
+func orderJSON(r *http.Request, so storedOrder) map[string]any {
+	o := so.Order
+	prefix, number := any(nil), any(nil)
+	if i := strings.LastIndex(o.Number, "-"); i > 0 {
+		prefix = o.Number[:i]
+		if n, err := strconv.ParseInt(o.Number[i+1:], 10, 64); err == nil {
+			number = n
+		}
+	}
+	var rowsTotal, discounts, tax int64
+	for _, l := range o.Lines {
+		rowsTotal += l.LineTotal().Amount
+		discounts += l.UnitDiscount.Mul(l.Quantity).Amount
+		tax += lineTax(l.LineTotal().Amount, l.VAT, o.PricesIncludeVAT)
+	}
+	tax += lineTax(o.ShippingCost.Amount, o.ShippingVAT, o.PricesIncludeVAT)
+	var status any
+	if c := statusCode(o.Status); c > 0 {
+		status = c
+	}
+	user := map[string]any{"id": nil, "href": nil, "discount_percentage": 0}
+	if id, err := strconv.ParseInt(o.Customer.ID, 10, 64); err == nil {
+		user["id"], user["href"] = id, href(r, fmt.Sprintf("/users/%d/", id))
+	}
+	cur := o.Currency
+	if cur == "" {
+		cur = "EUR"
+	}
+	return map[string]any{
+		"id":                       so.ID,
+		"href":                     href(r, fmt.Sprintf("/orders/%d/", so.ID)),
+		"ordernumber_prefix":       prefix,
+		"ordernumber":              number,
+		"ordernumber_full":         o.Number,
+		"invoicenumber":            nil,
+		"transaction_id":           nil,
+		"create_date":              o.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"deliver_method":           o.ShippingMethod,
+		"deliver_date":             nil,
+		"orderedinlng":             "nl",
+		"status":                   status,
+		"is_completed":             true,
+		"paid":                     o.Paid,
+		"paymethod_id":             1,
+		"paymethod":                o.PaymentMethod,
+		"paymethod_label":          o.PaymentMethod,
+		"taxes_included":           o.PricesIncludeVAT,
+		"order_row_taxes_included": o.PricesIncludeVAT,
+		"shipping_taxes_included":  o.PricesIncludeVAT,
+		"shipping_tax_percentage":  json.Number(model.FormatMinor(int64(o.ShippingVAT), 2)),
+		"is_intra_community_order": false,
+		"is_platform_sale":         false,
+		"total_orderrow_price":     json.Number(model.FormatMinor(rowsTotal, 2)),
+		"total_shipping":           money(o.ShippingCost),
+		"total_discounts":          json.Number(model.FormatMinor(discounts, 2)),
+		"total_price":              money(o.Total),
+		"total_tax":                json.Number(model.FormatMinor(tax, 2)),
+		"currency":                 cur,
+		"extra_costs":              0,
+		"paymethod_costs":          0,
+		"track_and_trace_code":     "",
+		"user":                     user,
+		"customer":                 customerJSON(o.Customer),
+		"orderrows":                map[string]any{"href": href(r, fmt.Sprintf("/orders/%d/orderrows/", so.ID))},
+	}
+}
+
+// lineTax is the VAT in an amount, rounded half up to the cent.
+func lineTax(amount int64, vat model.VATRate, inclusive bool) int64 {
+	if inclusive {
+		return amount - (amount*10000*2+(10000+int64(vat)))/(2*(10000+int64(vat)))
+	}
+	return (amount*int64(vat)*2 + 10000) / 20000
+}
+
+func customerJSON(c model.Customer) map[string]any {
+	kind := "b2c"
+	if c.Kind == model.CustomerCompany {
+		kind = "b2b"
+	}
+	billing := addressJSON(c.Billing, c)
+	billing["first_name"], billing["last_name"] = c.Person.FirstName, c.Person.LastName
+	billing["fax"] = ""
+	return map[string]any{
+		"billingaddress":  billing,
+		"deliveryaddress": addressJSON(c.Shipping, c),
+		"email":           c.Email,
+		"customertype":    kind,
+		"btw":             c.VATNumber,
+		"kvk":             c.CoCNumber,
+		"iban":            "",
+		"reference":       "",
+	}
+}
+
+func addressJSON(a model.Address, c model.Customer) map[string]any {
+	var house any = a.HouseNumber
+	if n, err := strconv.Atoi(a.HouseNumber); err == nil {
+		house = n
+	} else if a.HouseNumber == "" {
+		house = nil
+	}
+	phone := a.Phone
+	if phone == "" {
+		phone = c.Phone
+	}
+	return map[string]any{
+		"gender":             "",
+		"initials":           "",
+		"full_name":          a.Name,
+		"company":            a.Company,
+		"address_line_1":     "",
+		"address_line_2":     a.Line2,
+		"street":             a.Street,
+		"housenumber":        house,
+		"housenumber_suffix": a.HouseNumberSuffix,
+		"zipcode":            a.PostalCode,
+		"city":               a.City,
+		"province":           a.Region,
+		"country":            countryName(a.CountryCode),
+		"country_code":       a.CountryCode,
+		"telephone":          phone,
+		"mobile":             c.Mobile,
+		"comment":            "",
+	}
+}
+
+func countryName(code string) string {
+	switch code {
+	case "NL":
+		return "Nederland"
+	case "BE":
+		return "België"
+	case "DE":
+		return "Duitsland"
+	}
+	return code
+}
+
+func rowJSON(r *http.Request, so storedOrder, i int) map[string]any {
+	l := so.Order.Lines[i]
+	return map[string]any{
+		"id":                     so.RowIDs[i],
+		"href":                   href(r, fmt.Sprintf("/orderrows/%d/", so.RowIDs[i])),
+		"order_id":               so.ID,
+		"product_type":           "product",
+		"product_id":             nil,
+		"product_name":           l.Name,
+		"product_number":         l.SKU,
+		"sub_product_number":     "",
+		"sub_sku_number":         "",
+		"sub_ean_number":         l.EAN,
+		"count":                  json.Number(l.Quantity.String()),
+		"price":                  money(l.UnitPrice),
+		"discount":               money(l.UnitDiscount),
+		"tax":                    json.Number(model.FormatMinor(int64(l.VAT), 2)),
+		"unit":                   "",
+		"weight":                 0,
+		"memo":                   "",
+		"selling_price":          money(l.NetUnitPrice()),
+		"original_price":         money(l.UnitPrice),
+		"price_without_discount": money(l.UnitPrice),
+		"total_price":            money(l.LineTotal()),
+		"attributes":             []any{},
+	}
+}
