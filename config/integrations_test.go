@@ -45,7 +45,7 @@ func TestDefaultsOfAMinimalFile(t *testing.T) {
 
 func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 	bad := strings.NewReplacer(
-		"orders: {}", `orders: {orderType: bill, customerMatch: phone, statuses: [paid, new], interval: 0s, pageSize: 900}`,
+		"orders: {}", `orders: {orderType: bill, customerMatch: phone, statuses: [paid, new], interval: 500ms, pageSize: 900}`,
 		"secretKey: CCV_SEC", "secretKey: sk_live_abc123",
 		"system: mplus", "system: mplusx",
 	).Replace(valid)
@@ -56,7 +56,7 @@ func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 		`integrations[0].flows.orders.orderType: "bill" is not one of order, invoice`,
 		`integrations[0].flows.orders.customerMatch: "phone" is not one of email, externalId`,
 		`integrations[0].flows.orders.statuses[0]: "paid" is not one of`,
-		`integrations[0].flows.orders.interval: 0s is shorter than 1s`,
+		`integrations[0].flows.orders.interval: 500ms is shorter than 1s`,
 		`integrations[0].flows.orders.pageSize: 900 is not between 1 and 250`,
 		`integrations[0].source.credentials.secretKey: must name an environment variable (like CCVSHOP_SECRETKEY), never hold the secret itself`,
 		`integrations[0].target.system: "mplusx" is not one of ccvshop, mplus`,
