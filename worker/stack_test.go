@@ -1,0 +1,172 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/config"
+	_ "github.com/koppel/koppel/connectors/builtin"
+	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
+	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
+	"github.com/koppel/koppel/connectors/simkit"
+	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/workflows"
+)
+
+// stack is the whole path on one machine: a real Temporal dev server (the CLI
+// built from tools.mod), both simulators on loopback, and our worker.
+type stack struct {
+	t         testing.TB
+	server    *testsuite.DevServer
+	client    client.Client
+	ccv       *ccvsim.Sim
+	mplus     *mplussim.Sim
+	file      *config.File
+	taskQueue string
+	calls     *callCounter
+	worker    sdkworker.Worker
+}
+
+// temporalCLI finds the dev server binary: $KOPPEL_TEMPORAL_CLI (set by the
+// Makefile) or bin/temporal at the repository root. Without it the end-to-end
+// tests cannot run, and they say how to get it.
+func temporalCLI(t testing.TB) string {
+	if p := os.Getenv("KOPPEL_TEMPORAL_CLI"); p != "" {
+		return p
+	}
+	p, _ := filepath.Abs("../bin/temporal")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip("the Temporal CLI is not built; run make test (or make bin/temporal) to run the end-to-end tests")
+	}
+	return p
+}
+
+var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+const (
+	ccvPublic, ccvSecret   = "e2e-public", "e2e-secret"
+	mplusIdent, mplusToken = "e2e-ident", "e2e-secret"
+)
+
+type stackOptions struct {
+	dbFile      string // empty: in memory
+	unthrottled bool
+	flow        string // extra YAML for flows.orders
+}
+
+func newStack(t testing.TB, o stackOptions) *stack {
+	ctx := context.Background()
+	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.SearchAttributes))
+	for _, k := range []temporal.SearchAttributeKeyKeyword{workflows.SAIntegration, workflows.SAFlow, workflows.SASourceSystem, workflows.SATargetSystem, workflows.SAOrderNumber} {
+		sa = append(sa, k.ValueSet(""))
+	}
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath:     temporalCLI(t),
+		ClientOptions:    &client.Options{Namespace: "default", Logger: quiet},
+		LogLevel:         "error",
+		DBFilename:       o.dbFile,
+		SearchAttributes: temporal.NewSearchAttributes(sa...),
+		ExtraArgs:        []string{"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"},
+		Stdout:           io.Discard,
+		Stderr:           io.Discard,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Stop() })
+
+	s := &stack{t: t, server: srv, client: srv.Client(), taskQueue: "e2e", calls: &callCounter{}}
+	s.ccv = ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret})
+	s.mplus = mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
+	ccvSrv, err := simkit.Start("127.0.0.1:0", s.ccv)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ccvSrv.Close() })
+	mplusSrv, err := simkit.Start("127.0.0.1:0", s.mplus)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = mplusSrv.Close() })
+
+	limits := ""
+	if o.unthrottled {
+		limits = "rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, "
+	}
+	yaml := fmt.Sprintf(`
+integrations:
+  - name: shop
+    source: {system: ccvshop, %sbaseURL: %q, credentials: {publicKey: E2E_CCV_PUBLIC, secretKey: E2E_CCV_SECRET}}
+    target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}}
+    flows:
+      orders: {interval: 1h, startFrom: 2026-01-01, settleDelay: 1s%s}
+`, limits, ccvSrv.URL, mplusSrv.URL, o.flow)
+	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
+	require.NoError(t, err)
+	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}
+	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, s.calls.observe)
+	require.NoError(t, err)
+
+	s.worker = kworker.New(s.client, s.taskQueue, acts)
+	require.NoError(t, s.worker.Start())
+	t.Cleanup(s.worker.Stop)
+	return s
+}
+
+// backfill runs the sync over a window and returns its stats.
+func (s *stack) backfill(from, to time.Time) workflows.RunStats {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        workflows.BackfillWorkflowID("shop", workflows.FlowOrders, from, to) + fmt.Sprint(time.Now().UnixNano()),
+		TaskQueue: s.taskQueue,
+	}, workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &workflows.Window{From: from, To: to}})
+	require.NoError(s.t, err)
+	var cur workflows.OrderCursor
+	require.NoError(s.t, run.Get(ctx, &cur))
+	s.recordHistory("order_sync_backfill", run.GetID(), "")
+	return cur.LastRun
+}
+
+// orderResult waits for one order's workflow and returns its result or error.
+func (s *stack) orderResult(sourceID string) (workflows.OrderResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var r workflows.OrderResult
+	err := s.client.GetWorkflow(ctx, workflows.OrderWorkflowID("shop", sourceID), "").Get(ctx, &r)
+	return r, err
+}
+
+// callCounter counts outside-API calls per system.
+type callCounter struct {
+	mu    sync.Mutex
+	calls map[string]int
+	total atomic.Int64
+}
+
+func (c *callCounter) observe(system, op string, status int, took time.Duration, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	c.calls[system]++
+	c.calls[system+" "+op]++
+	c.total.Add(1)
+}
+
+func (c *callCounter) get(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[key]
+}
