@@ -5,7 +5,7 @@ WORKER   := bin/koppel-worker
 STARTER  := bin/starter
 export KOPPEL_TEMPORAL_CLI := $(CURDIR)/$(TEMPORAL)
 
-.PHONY: run test bench build vet clean
+.PHONY: run test bench build vet clean record-histories
 
 # The Temporal CLI (dev server + Web UI), built from the version pinned in tools.mod.
 $(TEMPORAL): tools.mod tools.sum
@@ -31,6 +31,11 @@ test: $(TEMPORAL) vet
 N ?= 1000
 bench: $(TEMPORAL)
 	KOPPEL_BENCH_ORDERS=$(N) $(GO) test -run '^$$' -bench BenchmarkOrderSync -benchtime 1x -timeout 60m ./worker/
+
+# After a change of workflow shape: record fresh histories for the replay test.
+record-histories: $(TEMPORAL)
+	rm -f workflows/testdata/histories/*.json
+	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor' ./worker/
 
 clean:
 	rm -rf bin .dev
