@@ -1,0 +1,90 @@
+// Command starter is the operator's CLI: apply and steer the polling
+// schedules, backfill a date range, and run the local demo (`make run`).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"go.uber.org/zap"
+
+	"github.com/koppel/koppel/config"
+	_ "github.com/koppel/koppel/connectors/builtin"
+	kworker "github.com/koppel/koppel/worker"
+)
+
+const usage = `starter — operate Koppel's flows on Temporal
+
+Commands:
+  schedules apply [-f FILE]                  create or update the schedule of every flow in FILE
+  schedules list                             list schedules with their state and next run
+  schedules pause|unpause|trigger ID [--note TEXT]
+                                             ID is <integration>-<flow>, e.g. demo-shop-orders
+  backfill orders --integration NAME --from DATE [--to DATE] [-f FILE] [--wait]
+                                             sync every eligible order created in [from, to)
+  dev [-f FILE] [--data DIR]                 the local demo: dev server, simulators, worker, schedules
+
+FILE defaults to $KOPPEL_INTEGRATIONS. Temporal is reached through TEMPORAL_ADDRESS
+and TEMPORAL_NAMESPACE (default 127.0.0.1:7233, default).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "starter:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "schedules":
+		return schedulesCmd(ctx, args[1:])
+	case "backfill":
+		return backfillCmd(ctx, args[1:])
+	case "dev":
+		return devCmd(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+// session is what most commands need: settings, a logger and a client.
+type session struct {
+	proc config.Process
+	log  *zap.Logger
+}
+
+func newSession() (*session, error) {
+	p, err := config.LoadProcess()
+	if err != nil {
+		return nil, err
+	}
+	z, err := kworker.NewZap("warn", "console")
+	if err != nil {
+		return nil, err
+	}
+	return &session{proc: p, log: z}, nil
+}
+
+// fileFlag adds -f to a flag set, defaulting to $KOPPEL_INTEGRATIONS.
+func fileFlag(fs *flag.FlagSet, p config.Process) *string {
+	return fs.String("f", p.IntegrationsFile, "integration file")
+}
