@@ -118,7 +118,7 @@ func devCmd(ctx context.Context, args []string) error {
 func devServerArgs(dbFile string) []string {
 	args := []string{"server", "start-dev",
 		"--ip", "127.0.0.1", "--port", fmt.Sprint(devTemporalPort), "--ui-port", fmt.Sprint(devUIPort),
-		"--db-filename", dbFile, "--log-level", "warn",
+		"--db-filename", dbFile, "--log-level", "error",
 		"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
 	}
 	names := make([]string, 0, len(workflows.SearchAttributes))
