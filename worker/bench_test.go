@@ -1,0 +1,381 @@
+package worker_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/connectors"
+	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
+	"github.com/koppel/koppel/connectors/mplus"
+	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
+	"github.com/koppel/koppel/connectors/simkit"
+	"github.com/koppel/koppel/model"
+	"github.com/koppel/koppel/workflows"
+)
+
+// BenchmarkOrderSync pushes N orders (KOPPEL_BENCH_ORDERS, default 1,000; five
+// lines each; customers and products already known) from the CCV Shop
+// simulator through the real dev server and the worker binary into the
+// MplusKASSA simulator, then the same number through the same workflows with
+// no-op activities, and reports both rates and what each order cost.
+func BenchmarkOrderSync(b *testing.B) {
+	n := 1000
+	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(b, err, "KOPPEL_BENCH_ORDERS")
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	srv := startBenchServer(b, filepath.Join(dir, "temporal.db"))
+	c := srv.Client()
+
+	for i := 0; i < b.N; i++ {
+		real := runRealSync(b, ctx, srv, dir, n, i)
+		noop := runNoopSync(b, ctx, c, n, i)
+		report(b, n, real, noop)
+	}
+}
+
+type syncRun struct {
+	took          time.Duration
+	p50, p95      time.Duration
+	eventsPerOrd  float64
+	sourceCalls   int64
+	targetCalls   int64
+	workerPeakRSS int64 // kB, 0 when the worker ran in this process
+}
+
+func startBenchServer(b *testing.B, db string) *testsuite.DevServer {
+	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.SearchAttributes))
+	for _, k := range []temporal.SearchAttributeKeyKeyword{workflows.SAIntegration, workflows.SAFlow, workflows.SASourceSystem, workflows.SATargetSystem, workflows.SAOrderNumber} {
+		sa = append(sa, k.ValueSet(""))
+	}
+	srv, err := testsuite.StartDevServer(context.Background(), testsuite.DevServerOptions{
+		ExistingPath:     temporalCLI(b),
+		ClientOptions:    &client.Options{Namespace: "default", Logger: quiet},
+		LogLevel:         "error",
+		DBFilename:       db,
+		SearchAttributes: temporal.NewSearchAttributes(sa...),
+		ExtraArgs:        []string{"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"},
+	})
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = srv.Stop() })
+	return srv
+}
+
+// countCalls counts the requests a simulator serves.
+func countCalls(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// benchOrders builds n orders of five lines from a pool of known customers.
+func benchOrders(n int, customers []model.Customer, catalogue []product, from time.Time) []model.Order {
+	out := make([]model.Order, n)
+	for i := range out {
+		lines := make([]model.OrderLine, 5)
+		for j := range lines {
+			lines[j] = catalogue[(i+j)%len(catalogue)].line(int64(1 + (i+j)%3))
+		}
+		out[i] = order(customers[i%len(customers)], from.Add(time.Duration(i)*time.Millisecond), true, lines...)
+	}
+	return out
+}
+
+var benchCatalogue = []product{coffee, mug, filter,
+	{sku: "KOF-0250", name: "Espressobonen 250 g", cents: 695, vat: 9},
+	{sku: "THE-0100", name: "Groene thee", cents: 449, vat: 9},
+	{sku: "MLK-0001", name: "Melkopschuimer", cents: 3495, vat: 21},
+}
+
+func benchCustomers() []model.Customer {
+	out := make([]model.Customer, 40)
+	for i := range out {
+		if i%4 == 0 {
+			out[i] = company(fmt.Sprintf("Bedrijf %02d B.V.", i), "Kim", fmt.Sprintf("Klant%02d", i), fmt.Sprintf("inkoop%02d@bedrijf.example", i))
+		} else {
+			out[i] = person("Sam", fmt.Sprintf("Klant%02d", i), fmt.Sprintf("klant%02d@example.nl", i))
+		}
+	}
+	return out
+}
+
+func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int) syncRun {
+	var run syncRun
+	var srcCalls, tgtCalls atomic.Int64
+	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
+	till := mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
+	shopSrv, err := simkit.Start("127.0.0.1:0", countCalls(shop, &srcCalls))
+	require.NoError(b, err)
+	defer shopSrv.Close()
+	tillSrv, err := simkit.Start("127.0.0.1:0", countCalls(till, &tgtCalls))
+	require.NoError(b, err)
+	defer tillSrv.Close()
+
+	// Products and customers are known: the relations are created through our
+	// own client, so they are exactly what the flow would write.
+	for i, p := range benchCatalogue {
+		till.AddProduct(mplussim.Product{ArticleNumber: int64(2001 + i), PLU: p.sku, Description: p.name, PriceInclCents: p.cents})
+	}
+	cl, err := mplus.New(mplus.Config{BaseURL: tillSrv.URL, Ident: mplusIdent, Secret: mplusToken})
+	require.NoError(b, err)
+	customers := benchCustomers()
+	for _, cu := range customers {
+		_, err := cl.CreateCustomer(ctx, cu)
+		require.NoError(b, err)
+	}
+	from := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for _, o := range benchOrders(n, customers, benchCatalogue, from) {
+		shop.AddOrder(o)
+	}
+	srcCalls.Store(0)
+	tgtCalls.Store(0)
+
+	integration := fmt.Sprintf("bench%d", iter)
+	taskQueue := "bench-real-" + strconv.Itoa(iter)
+	file := filepath.Join(dir, integration+".yaml")
+	require.NoError(b, os.WriteFile(file, []byte(fmt.Sprintf(`
+integrations:
+  - name: %s
+    source: {system: ccvshop, baseURL: %q, rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, credentials: {publicKey: B_CCV_PUBLIC, secretKey: B_CCV_SECRET}}
+    target: {system: mplus, baseURL: %q, credentials: {ident: B_MPLUS_IDENT, secret: B_MPLUS_SECRET}}
+    flows:
+      orders: {interval: 1h, startFrom: 2026-01-01}
+`, integration, shopSrv.URL, tillSrv.URL)), 0o600))
+
+	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file)
+	defer wk.stop()
+
+	start := time.Now()
+	backfillAll(b, ctx, srv.Client(), integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
+	waitClosed(b, ctx, srv.Client(), integration, n)
+	run.took = time.Since(start)
+	run.workerPeakRSS = wk.peakRSS()
+	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
+	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, srv.Client(), integration)
+	run.sourceCalls, run.targetCalls = srcCalls.Load(), tgtCalls.Load()
+	return run
+}
+
+func runNoopSync(b *testing.B, ctx context.Context, c client.Client, n, iter int) syncRun {
+	integration := fmt.Sprintf("noop%d", iter)
+	taskQueue := "bench-noop-" + strconv.Itoa(iter)
+	from := time.Now().Add(-time.Hour).Truncate(time.Second)
+	customers := benchCustomers()
+	noop := &noopActivities{n: n, orders: benchOrders(n, customers, benchCatalogue, from)}
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 4, MaxConcurrentActivityTaskPollers: 4})
+	w.RegisterWorkflow(workflows.OrderSyncWorkflow)
+	w.RegisterWorkflow(workflows.OrderWorkflow)
+	w.RegisterActivity(noop)
+	require.NoError(b, w.Start())
+	defer w.Stop()
+
+	start := time.Now()
+	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
+	waitClosed(b, ctx, c, integration, n)
+	var run syncRun
+	run.took = time.Since(start)
+	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)
+	return run
+}
+
+func backfillAll(b *testing.B, ctx context.Context, c client.Client, integration, taskQueue string, from, to time.Time) {
+	r, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                    workflows.BackfillWorkflowID(integration, workflows.FlowOrders, from, to),
+		TaskQueue:             taskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.SAIntegration.ValueSet(integration)),
+	}, workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: integration, Backfill: &workflows.Window{From: from, To: to}})
+	require.NoError(b, err)
+	require.NoError(b, r.Get(ctx, nil))
+}
+
+// waitClosed waits until n order workflows of the integration have completed.
+func waitClosed(b *testing.B, ctx context.Context, c client.Client, integration string, n int) {
+	q := fmt.Sprintf("WorkflowType = 'OrderWorkflow' AND Integration = '%s' AND ExecutionStatus != 'Running'", integration)
+	deadline := time.Now().Add(30 * time.Minute)
+	for {
+		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
+		require.NoError(b, err)
+		if int(resp.Count) >= n {
+			return
+		}
+		require.True(b, time.Now().Before(deadline), "only %d of %d orders done after 30 minutes", resp.Count, n)
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// orderStats reads every order workflow of the integration from visibility:
+// start-to-close latency percentiles and history events per order.
+func orderStats(b *testing.B, ctx context.Context, c client.Client, integration string) (p50, p95 time.Duration, events float64) {
+	q := fmt.Sprintf("WorkflowType = 'OrderWorkflow' AND Integration = '%s'", integration)
+	var lat []time.Duration
+	var total int64
+	var token []byte
+	for {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, NextPageToken: token, PageSize: 1000})
+		require.NoError(b, err)
+		for _, e := range resp.Executions {
+			require.Equal(b, "Completed", e.Status.String(), "order %s", e.Execution.WorkflowId)
+			lat = append(lat, e.CloseTime.AsTime().Sub(e.StartTime.AsTime()))
+			total += e.HistoryLength
+		}
+		if token = resp.NextPageToken; len(token) == 0 {
+			break
+		}
+	}
+	require.NotEmpty(b, lat)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return lat[len(lat)/2], lat[len(lat)*95/100], float64(total) / float64(len(lat))
+}
+
+func report(b *testing.B, n int, real, noop syncRun) {
+	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
+	b.ReportMetric(rate(real), "orders/s")
+	b.ReportMetric(rate(noop), "noop-orders/s")
+	b.ReportMetric(rate(real)/rate(noop), "ratio")
+	b.ReportMetric(float64(real.targetCalls)/float64(n), "target-calls/order")
+	b.ReportMetric(float64(real.sourceCalls)/float64(n), "source-calls/order")
+	b.ReportMetric(real.eventsPerOrd, "events/order")
+	b.ReportMetric(float64(real.workerPeakRSS)/1024, "worker-peak-MiB")
+	fmt.Printf("\nOrder sync, %d orders of 5 lines, real dev server (SQLite, WAL)\n", n)
+	fmt.Printf("  %-22s %10s %10s %10s %10s %14s\n", "", "orders/s", "p50", "p95", "events/ord", "calls/order")
+	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f %7.2f src %4.2f tgt\n", "real connectors", rate(real), real.p50.Round(time.Millisecond), real.p95.Round(time.Millisecond), real.eventsPerOrd,
+		float64(real.sourceCalls)/float64(n), float64(real.targetCalls)/float64(n))
+	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f\n", "no-op activities", rate(noop), noop.p50.Round(time.Millisecond), noop.p95.Round(time.Millisecond), noop.eventsPerOrd)
+	fmt.Printf("  ratio real/no-op: %.0f %%   worker peak RSS: %.1f MiB\n\n", 100*rate(real)/rate(noop), float64(real.workerPeakRSS)/1024)
+}
+
+// workerProcess is the worker binary run as its own process, so its memory
+// is measured apart from the simulators and the dev server.
+type workerProcess struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file string) *workerProcess {
+	bin := filepath.Join(dir, "koppel-worker")
+	if _, err := os.Stat(bin); err != nil {
+		out, err := exec.Command("go", "build", "-o", bin, "./cmd").CombinedOutput()
+		require.NoError(b, err, "building the worker: %s", out)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
+		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error",
+		"B_CCV_PUBLIC="+ccvPublic, "B_CCV_SECRET="+ccvSecret, "B_MPLUS_IDENT="+mplusIdent, "B_MPLUS_SECRET="+mplusToken)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	require.NoError(b, cmd.Start())
+	p := &workerProcess{cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	return p
+}
+
+// peakRSS is the process's high-water resident set (VmHWM) in kB.
+func (p *workerProcess) peakRSS() int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
+
+func (p *workerProcess) stop() {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// noopActivities has the activities' names and types and does nothing: the
+// same workflows on it measure what the engine alone allows.
+type noopActivities struct {
+	n      int
+	orders []model.Order
+}
+
+func (a *noopActivities) LoadOrderFlowSettings(_ context.Context, in activities.OrderFlowSettingsInput) (activities.OrderFlowSettings, error) {
+	return activities.OrderFlowSettings{Source: "noop", Target: "noop", PageSize: config.DefaultPageSize,
+		MaxOrdersPerRun: config.DefaultMaxPerRun, SettleDelay: time.Second, PendingMaxAge: time.Hour}, nil
+}
+
+func (a *noopActivities) ListOrders(_ context.Context, in activities.ListOrdersInput) (activities.ListOrdersResult, error) {
+	start, _ := strconv.Atoi(in.PageToken)
+	end := min(start+in.PageSize, a.n)
+	var out activities.ListOrdersResult
+	for i := start; i < end; i++ {
+		out.Eligible = append(out.Eligible, activities.OrderRef{ID: strconv.Itoa(i), Number: strconv.Itoa(i), CreatedAt: a.orders[i].CreatedAt})
+	}
+	if end < a.n {
+		out.NextPageToken = strconv.Itoa(end)
+	}
+	return out, nil
+}
+
+func (a *noopActivities) RecheckOrders(_ context.Context, in activities.RecheckOrdersInput) (activities.RecheckOrdersResult, error) {
+	return activities.RecheckOrdersResult{Eligible: in.Orders}, nil
+}
+
+func (a *noopActivities) FetchOrder(_ context.Context, in activities.FetchOrderInput) (model.Order, error) {
+	i, _ := strconv.Atoi(in.OrderID)
+	o := a.orders[i]
+	o.ID, o.Number = in.OrderID, in.OrderID
+	return o, nil
+}
+
+func (a *noopActivities) EnrichOrder(_ context.Context, in activities.EnrichOrderInput) (connectors.OrderDraft, error) {
+	return connectors.OrderDraft{Order: in.Order, ExternalID: "noop-" + in.Order.ID, Kind: connectors.KindOrder, Employee: "999999", Branch: "1"}, nil
+}
+
+func (a *noopActivities) FindTargetOrder(context.Context, activities.FindTargetOrderInput) (activities.FindTargetOrderResult, error) {
+	return activities.FindTargetOrderResult{}, nil
+}
+
+func (a *noopActivities) EnsureCustomer(context.Context, activities.EnsureCustomerInput) (activities.EnsureCustomerResult, error) {
+	return activities.EnsureCustomerResult{CustomerID: "1", Action: activities.CustomerUnchanged}, nil
+}
+
+func (a *noopActivities) CheckProducts(_ context.Context, in activities.CheckProductsInput) (map[string]string, error) {
+	out := make(map[string]string, len(in.SKUs))
+	for i, s := range in.SKUs {
+		out[s] = strconv.Itoa(i + 1)
+	}
+	return out, nil
+}
+
+func (a *noopActivities) CommitOrder(_ context.Context, in activities.CommitOrderInput) (activities.CommitOrderResult, error) {
+	return activities.CommitOrderResult{Target: connectors.TargetOrder{ID: in.Draft.ExternalID, Kind: in.Draft.Kind}}, nil
+}
