@@ -6,6 +6,7 @@ import (
 
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
 )
 
 // OrderRef points at one source order; workflows pass refs, never whole orders,
@@ -23,6 +24,9 @@ type ListOrdersInput struct {
 	To          time.Time `json:"to"`
 	PageToken   string    `json:"pageToken,omitempty"`
 	PageSize    int       `json:"pageSize"`
+	// EligibleOnly lets the source filter on paid and status itself: for a
+	// backfill, which keeps no pending orders, the rest is only traffic.
+	EligibleOnly bool `json:"eligibleOnly,omitempty"`
 }
 
 // ListOrdersResult sorts a page into orders to sync now and orders to watch
@@ -39,9 +43,14 @@ func (a *Activities) ListOrders(ctx context.Context, in ListOrdersInput) (ListOr
 	if err != nil {
 		return ListOrdersResult{}, err
 	}
-	page, err := rt.Source.ListOrders(ctx, connectors.OrderQuery{
-		CreatedFrom: in.From, CreatedTo: in.To, PageToken: in.PageToken, PageSize: in.PageSize,
-	})
+	q := connectors.OrderQuery{CreatedFrom: in.From, CreatedTo: in.To, PageToken: in.PageToken, PageSize: in.PageSize}
+	if f := rt.Config.Flows.Orders; in.EligibleOnly {
+		q.OnlyPaid = f.OnlyPaid()
+		if len(f.Statuses) == 1 {
+			q.Status = model.OrderStatus(f.Statuses[0])
+		}
+	}
+	page, err := rt.Source.ListOrders(ctx, q)
 	if err != nil {
 		return ListOrdersResult{}, toTemporal(err)
 	}

@@ -25,6 +25,11 @@ type OrderQuery struct {
 	PageToken string
 	// PageSize is a hint; the connector clamps it to what the API allows.
 	PageSize int
+	// OnlyPaid and Status narrow the listing where the source can filter on
+	// its side (Status "" is any). They are hints: the caller still checks
+	// every order's eligibility.
+	OnlyPaid bool
+	Status   model.OrderStatus
 }
 
 // OrderSummary is what a listing returns per order: enough to decide whether

@@ -152,7 +152,7 @@ func (s *orderSync) walk(ctx workflow.Context, w *Window, keep func([]activities
 		var page activities.ListOrdersResult
 		if err := workflow.ExecuteActivity(withPage(ctx), a.ListOrders, activities.ListOrdersInput{
 			Integration: s.in.Integration, From: w.From, To: w.To,
-			PageToken: w.PageToken, PageSize: s.settings.PageSize,
+			PageToken: w.PageToken, PageSize: s.settings.PageSize, EligibleOnly: keep == nil,
 		}).Get(ctx, &page); err != nil {
 			return false, err
 		}

@@ -303,3 +303,24 @@ func TestSnapshotRestore(t *testing.T) {
 	require.NoError(t, c.SetPaid(id, false))
 	assert.Equal(t, []string{id}, c.Unpaid())
 }
+
+// The shop filters on paid and status itself when asked.
+func TestListOrdersFiltersPaidAndStatus(t *testing.T) {
+	f := newFixture(t, sim.Options{}, ccvshop.Config{})
+	base := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	for i, st := range []model.OrderStatus{model.StatusNew, model.StatusNew, model.StatusSent, model.StatusNew} {
+		o := sampleOrder(base.Add(time.Duration(i) * time.Minute))
+		o.Status, o.Paid = st, i != 1
+		f.sim.AddOrder(o)
+	}
+	page, err := f.client.ListOrders(context.Background(), connectors.OrderQuery{
+		CreatedFrom: base, CreatedTo: base.Add(time.Hour), OnlyPaid: true, Status: model.StatusNew})
+	require.NoError(t, err)
+	var ids []string
+	for _, o := range page.Orders {
+		ids = append(ids, o.ID)
+		assert.True(t, o.Paid)
+		assert.Equal(t, model.StatusNew, o.Status)
+	}
+	assert.Equal(t, []string{"1001", "1004"}, ids)
+}

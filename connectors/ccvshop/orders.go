@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,12 @@ func (c *Client) ListOrders(ctx context.Context, q connectors.OrderQuery) (conne
 		}
 		if !q.CreatedTo.IsZero() {
 			v.Set("max_create_date", q.CreatedTo.UTC().AddDate(0, 0, 1).Format(dateOnly))
+		}
+		if q.OnlyPaid {
+			v.Set("is_paid", "1")
+		}
+		if i := slices.Index(model.OrderStatuses, q.Status); q.Status != "" && i >= 0 {
+			v.Set("status", strconv.Itoa(i+1))
 		}
 		v.Set("orderby", "id")
 		v.Set("start", "0")
