@@ -28,8 +28,10 @@ func backfillCmd(ctx context.Context, args []string) error {
 	fromS := fs.String("from", "", "first creation date to include, e.g. 2026-01-01")
 	toS := fs.String("to", "", "creation date to stop before (default: now)")
 	wait := fs.Bool("wait", false, "wait until every order of the window has been started")
-	if err := fs.Parse(args[1:]); err != nil {
+	if extra, err := parseInterspersed(fs, args[1:]); err != nil {
 		return err
+	} else if len(extra) > 0 {
+		return fmt.Errorf("backfill orders takes only flags; %q is not one", extra[0])
 	}
 	f, err := config.Load(*file)
 	if err != nil {

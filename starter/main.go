@@ -88,3 +88,19 @@ func newSession() (*session, error) {
 func fileFlag(fs *flag.FlagSet, p config.Process) *string {
 	return fs.String("f", p.IntegrationsFile, "integration file")
 }
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments (schedules pause ID --note TEXT) and returns those.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

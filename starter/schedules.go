@@ -25,7 +25,8 @@ func schedulesCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("schedules "+args[0], flag.ContinueOnError)
 	file := fileFlag(fs, s.proc)
 	note := fs.String("note", "", "why (shown in the Web UI)")
-	if err := fs.Parse(args[1:]); err != nil {
+	ids, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		return err
 	}
 	c, err := kworker.Dial(s.proc, s.log)
@@ -48,10 +49,11 @@ func schedulesCmd(ctx context.Context, args []string) error {
 	case "list":
 		return listSchedules(ctx, c)
 	case "pause", "unpause", "trigger":
-		if fs.NArg() != 1 {
+		if len(ids) != 1 {
 			return fmt.Errorf("schedules %s needs one schedule id, e.g. demo-shop-orders (see schedules list)", args[0])
 		}
-		h := c.ScheduleClient().GetHandle(ctx, fs.Arg(0))
+		id := ids[0]
+		h := c.ScheduleClient().GetHandle(ctx, id)
 		switch args[0] {
 		case "pause":
 			err = h.Pause(ctx, client.SchedulePauseOptions{Note: *note})
@@ -61,9 +63,9 @@ func schedulesCmd(ctx context.Context, args []string) error {
 			err = h.Trigger(ctx, client.ScheduleTriggerOptions{})
 		}
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", args[0], fs.Arg(0), err)
+			return fmt.Errorf("%s %s: %w", args[0], id, err)
 		}
-		fmt.Printf("%s: %sd\n", fs.Arg(0), args[0])
+		fmt.Printf("%s: %s\n", id, map[string]string{"pause": "paused", "unpause": "unpaused", "trigger": "triggered"}[args[0]])
 		return nil
 	default:
 		return fmt.Errorf("unknown schedules sub-command %q", args[0])
