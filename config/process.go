@@ -26,6 +26,20 @@ type Process struct {
 	LogFormat string `env:"KOPPEL_LOG_FORMAT" envDefault:"json"`
 	// UIAddress is the Web UI base URL used in messages that link to a workflow.
 	UIAddress string `env:"KOPPEL_UI_ADDRESS" envDefault:"http://127.0.0.1:8233"`
+
+	// EncryptionKeys seal every payload Temporal stores: id:base64-key
+	// entries, comma separated, each key 32 random bytes. A secret: never
+	// logged. EncryptionKeyID names the key for new payloads (default: the
+	// first); the others still open older histories.
+	EncryptionKeys  string `env:"KOPPEL_ENCRYPTION_KEYS"`
+	EncryptionKeyID string `env:"KOPPEL_ENCRYPTION_KEY_ID"`
+	// PlaintextPayloads allows running without keys (tests, throwaway setups).
+	PlaintextPayloads bool `env:"KOPPEL_PLAINTEXT_PAYLOADS"`
+
+	// The codec server lets the Web UI show sealed payloads to operators.
+	CodecAddress string   `env:"KOPPEL_CODEC_ADDRESS" envDefault:"127.0.0.1:8234"`
+	CodecToken   string   `env:"KOPPEL_CODEC_TOKEN"`
+	CodecOrigins []string `env:"KOPPEL_CODEC_ORIGINS" envSeparator:","`
 }
 
 // LoadProcess reads the process settings from the environment.
@@ -47,6 +61,13 @@ func LoadProcess() (Process, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		probs = append(probs, fmt.Sprintf("KOPPEL_LOG_LEVEL: %q is not one of debug, info, warn, error", p.LogLevel))
+	}
+	if p.EncryptionKeys == "" && !p.PlaintextPayloads {
+		probs = append(probs, "KOPPEL_ENCRYPTION_KEYS is not set: payloads (orders, customers) would be stored readable in Temporal. "+
+			"Set it to id:base64-key (make a key with: openssl rand -base64 32), or set KOPPEL_PLAINTEXT_PAYLOADS=true for a throwaway setup")
+	}
+	if len(p.CodecOrigins) == 0 {
+		p.CodecOrigins = []string{p.UIAddress}
 	}
 	if len(probs) > 0 {
 		return p, &Problems{Source: "environment", List: probs}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/koppel/koppel/config"
 	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -24,6 +26,7 @@ import (
 const (
 	devTemporalPort = 7233
 	devUIPort       = 8233
+	devCodecAddr    = "127.0.0.1:8234"
 	devCCVAddr      = "127.0.0.1:18081"
 	devMplusAddr    = "127.0.0.1:18082"
 )
@@ -42,7 +45,7 @@ func devCmd(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*data, 0o755); err != nil {
 		return err
 	}
-	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCCVAddr, devMplusAddr} {
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr, devCCVAddr, devMplusAddr} {
 		if err := portFree(addr); err != nil {
 			return err
 		}
@@ -50,6 +53,15 @@ func devCmd(ctx context.Context, args []string) error {
 	f, err := config.Load(*file)
 	if err != nil {
 		return err
+	}
+
+	secrets, err := devSecrets(*data)
+	if err != nil {
+		return err
+	}
+	for _, kv := range secrets {
+		k, v, _ := strings.Cut(kv, "=")
+		_ = os.Setenv(k, v) // this process's own client seals schedule inputs too
 	}
 
 	sims, err := startSimulators(*data)
@@ -80,7 +92,16 @@ func devCmd(ctx context.Context, args []string) error {
 	defer c.Close()
 
 	self, _ := os.Executable()
-	wkCmd := exec.Command(filepath.Join(filepath.Dir(self), "koppel-worker"))
+	workerBin := filepath.Join(filepath.Dir(self), "koppel-worker")
+	codecCmd := exec.Command(workerBin, "codec-server", "--dev")
+	codecCmd.Env = append(os.Environ(), "KOPPEL_CODEC_ADDRESS="+devCodecAddr, fmt.Sprintf("KOPPEL_CODEC_ORIGINS=http://127.0.0.1:%d,http://localhost:%d", devUIPort, devUIPort))
+	codecSrv, err := startProcess("codec server", codecCmd)
+	if err != nil {
+		return fmt.Errorf("%w; build it with make build", err)
+	}
+	defer codecSrv.stop()
+
+	wkCmd := exec.Command(workerBin)
 	wkCmd.Env = append(os.Environ(), demoCredentials()...)
 	wkCmd.Env = append(wkCmd.Env, "KOPPEL_INTEGRATIONS="+*file, "KOPPEL_LOG_FORMAT=console")
 	wk, err := startProcess("worker", wkCmd)
@@ -94,6 +115,7 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("\nKoppel is running.\n  Web UI:      http://127.0.0.1:%d/namespaces/%s/workflows\n", devUIPort, s.proc.TemporalNamespace)
+	fmt.Printf("  Codec server: http://%s (payloads are encrypted; the UI decodes through it)\n", devCodecAddr)
 	fmt.Printf("  CCV Shop simulator:   http://%s/api/rest/v1/\n  MplusKASSA simulator: http://%s/\n", devCCVAddr, devMplusAddr)
 	for _, ch := range changes {
 		fmt.Printf("  schedule %s: %s, every %s\n", ch.ID, ch.Action, ch.Every)
@@ -110,6 +132,8 @@ func devCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("the worker exited (%v); its log is above", wk.err)
 	case <-srv.done:
 		return fmt.Errorf("the Temporal dev server exited (%v); its log is above", srv.err)
+	case <-codecSrv.done:
+		return fmt.Errorf("the codec server exited (%v); its log is above", codecSrv.err)
 	}
 }
 
@@ -120,6 +144,7 @@ func devServerArgs(dbFile string) []string {
 		"--ip", "127.0.0.1", "--port", fmt.Sprint(devTemporalPort), "--ui-port", fmt.Sprint(devUIPort),
 		"--db-filename", dbFile, "--log-level", "error",
 		"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
+		"--ui-codec-endpoint", "http://" + devCodecAddr,
 	}
 	names := make([]string, 0, len(workflows.SearchAttributes))
 	for n := range workflows.SearchAttributes {
@@ -195,3 +220,25 @@ func (p *process) stop() {
 }
 
 var errNotSeeded = errors.New("no saved state")
+
+// devSecrets returns the demo's encryption key and codec token, made once and
+// kept in the data folder (0600) so histories of earlier runs still decode.
+func devSecrets(dir string) ([]string, error) {
+	path := filepath.Join(dir, "secrets.env")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.Fields(string(b)), nil
+	}
+	key, err := codec.NewKey("dev1")
+	if err != nil {
+		return nil, err
+	}
+	token, err := codec.NewKey("token")
+	if err != nil {
+		return nil, err
+	}
+	lines := []string{"KOPPEL_ENCRYPTION_KEYS=" + key, "KOPPEL_CODEC_TOKEN=" + strings.TrimPrefix(token, "token:")}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	return lines, nil
+}

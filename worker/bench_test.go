@@ -30,6 +30,7 @@ import (
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
+	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -48,11 +49,21 @@ func BenchmarkOrderSync(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
 	srv := startBenchServer(b, filepath.Join(dir, "temporal.db"))
-	c := srv.Client()
+
+	// Both runs seal their payloads, as production does.
+	key, err := codec.NewKey("bench")
+	require.NoError(b, err)
+	ring, err := codec.ParseKeys(key, "")
+	require.NoError(b, err)
+	dc := codec.DataConverter(ring)
+	sealed, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
+		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+	require.NoError(b, err)
+	defer sealed.Close()
 
 	for i := 0; i < b.N; i++ {
-		real := runRealSync(b, ctx, srv, dir, n, i)
-		noop := runNoopSync(b, ctx, c, n, i)
+		real := runRealSync(b, ctx, srv, dir, n, i, key)
+		noop := runNoopSync(b, ctx, sealed, n, i)
 		report(b, n, real, noop)
 	}
 }
@@ -123,7 +134,7 @@ func benchCustomers() []model.Customer {
 	return out
 }
 
-func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int) syncRun {
+func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int, key string) syncRun {
 	var run syncRun
 	var srcCalls, tgtCalls atomic.Int64
 	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
@@ -166,7 +177,7 @@ integrations:
       orders: {interval: 1h, startFrom: 2026-01-01}
 `, integration, shopSrv.URL, tillSrv.URL)), 0o600))
 
-	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file)
+	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key)
 	defer wk.stop()
 
 	start := time.Now()
@@ -275,7 +286,7 @@ type workerProcess struct {
 	done chan struct{}
 }
 
-func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file string) *workerProcess {
+func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string) *workerProcess {
 	bin := filepath.Join(dir, "koppel-worker")
 	if _, err := os.Stat(bin); err != nil {
 		out, err := exec.Command("go", "build", "-o", bin, "./cmd").CombinedOutput()
@@ -284,7 +295,7 @@ func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file string) *wo
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
-		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error",
+		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key,
 		"B_CCV_PUBLIC="+ccvPublic, "B_CCV_SECRET="+ccvSecret, "B_MPLUS_IDENT="+mplusIdent, "B_MPLUS_SECRET="+mplusToken)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	require.NoError(b, cmd.Start())

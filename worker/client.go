@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/worker/codec"
 )
 
 // Dial connects to Temporal with the process settings.
@@ -29,6 +30,14 @@ func Dial(p config.Process, z *zap.Logger) (client.Client, error) {
 	}
 	if p.TemporalAPIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(p.TemporalAPIKey)
+	}
+	if p.EncryptionKeys != "" {
+		keys, err := codec.ParseKeys(p.EncryptionKeys, p.EncryptionKeyID)
+		if err != nil {
+			return nil, fmt.Errorf("KOPPEL_ENCRYPTION_KEYS: %w", err)
+		}
+		opts.DataConverter = codec.DataConverter(keys)
+		opts.FailureConverter = codec.FailureConverter(opts.DataConverter)
 	}
 	c, err := client.Dial(opts)
 	if err != nil {

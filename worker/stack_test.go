@@ -26,6 +26,7 @@ import (
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -68,6 +69,8 @@ type stackOptions struct {
 	dbFile      string // empty: in memory
 	unthrottled bool
 	flow        string // extra YAML for flows.orders
+	seal        bool   // payloads encrypted, as in production
+	keys        string // with these keys
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -90,6 +93,15 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	t.Cleanup(func() { _ = srv.Stop() })
 
 	s := &stack{t: t, server: srv, client: srv.Client(), taskQueue: "e2e", calls: &callCounter{}}
+	if o.seal {
+		ring, err := codec.ParseKeys(o.keys, "")
+		require.NoError(t, err)
+		dc := codec.DataConverter(ring)
+		s.client, err = client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
+			DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+		require.NoError(t, err)
+		t.Cleanup(s.client.Close)
+	}
 	s.ccv = ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret})
 	s.mplus = mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
 	ccvSrv, err := simkit.Start("127.0.0.1:0", s.ccv)

@@ -17,6 +17,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "codec-server" {
+		if err := runCodecServer(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "koppel-worker codec-server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "koppel-worker:", err)
 		os.Exit(1)
