@@ -27,6 +27,9 @@ Commands:
                                              ID is <integration>-<flow>, e.g. demo-shop-orders
   backfill orders --integration NAME --from DATE [--to DATE] [-f FILE] [--wait]
                                              sync every eligible order created in [from, to)
+  replay --integration NAME [--flow orders] (--id SOURCE_ID | --failed-since DATE) [--dry-run] [--wait]
+                                             run records again with the current code and settings;
+                                             one already in the target is skipped, never doubled
   dev [-f FILE] [--data DIR]                 the local demo: dev server, simulators, worker, schedules
 
 FILE defaults to $KOPPEL_INTEGRATIONS. Temporal is reached through TEMPORAL_ADDRESS
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		return schedulesCmd(ctx, args[1:])
 	case "backfill":
 		return backfillCmd(ctx, args[1:])
+	case "replay":
+		return replayCmd(ctx, args[1:])
 	case "dev":
 		return devCmd(ctx, args[1:])
 	case "help", "-h", "--help":

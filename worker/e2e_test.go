@@ -332,3 +332,48 @@ func (s *stack) recordHistory(name, workflowID, runID string) {
 	require.NoError(s.t, err)
 	require.NoError(s.t, os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644))
 }
+
+// Replaying: a failed order runs again once its product exists; replaying a
+// synced one skips it. The till never holds an order twice.
+func TestReplayFailedAndSyncedOrders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{})
+	s.seedCatalogue(coffee)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	start := time.Now().Add(-time.Minute)
+	okID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1)))
+	failID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Minute), true, mug.line(2)))
+	s.backfill(created.Add(-time.Minute), time.Now())
+	_, err := s.orderResult(failID)
+	require.Error(t, err)
+
+	ctx := context.Background()
+	in, _ := s.file.Integration("shop")
+	var failed []kworker.OrderRef
+	require.Eventually(t, func() bool { // visibility follows the close a moment later
+		failed, err = kworker.FailedOrders(ctx, s.client, "shop", start)
+		return err == nil && len(failed) == 1
+	}, 10*time.Second, 100*time.Millisecond)
+	assert.Equal(t, failID, failed[0].ID)
+	assert.Equal(t, "2026-2", failed[0].Number)
+
+	s.mplus.AddProduct(mplussim.Product{ArticleNumber: 1099, PLU: mug.sku, Description: mug.name, PriceInclCents: mug.cents})
+	run, err := kworker.ReplayOrder(ctx, s.client, s.taskQueue, *in, failed[0])
+	require.NoError(t, err)
+	var r workflows.OrderResult
+	require.NoError(t, run.Get(ctx, &r))
+	assert.Equal(t, workflows.OrderCreated, r.Outcome)
+
+	run, err = kworker.ReplayOrder(ctx, s.client, s.taskQueue, *in, kworker.OrderRef{ID: okID})
+	require.NoError(t, err)
+	require.NoError(t, run.Get(ctx, &r))
+	assert.Equal(t, workflows.OrderSkipped, r.Outcome, "a synced order is found in the till and skipped")
+	assert.Len(t, s.tillOrders(), 2)
+
+	require.Eventually(t, func() bool {
+		failed, err = kworker.FailedOrders(ctx, s.client, "shop", start)
+		return err == nil && len(failed) == 0
+	}, 10*time.Second, 100*time.Millisecond, "a replayed order no longer counts as failed")
+}

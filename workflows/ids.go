@@ -2,7 +2,10 @@
 // only, every outside call an activity. One file per flow.
 package workflows
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Flow names, as they appear in schedule ids and the Flow search attribute.
 const (
@@ -25,4 +28,11 @@ func ScheduleID(integration, flow string) string {
 func BackfillWorkflowID(integration, flow string, from, to time.Time) string {
 	const f = "20060102T150405Z"
 	return integration + "-" + flow + "-backfill-" + from.UTC().Format(f) + "-" + to.UTC().Format(f)
+}
+
+// SourceOrderID reads the source order id back from an OrderWorkflowID; ok is
+// false when the id is not an order workflow of that integration.
+func SourceOrderID(integration, workflowID string) (id string, ok bool) {
+	id, ok = strings.CutPrefix(workflowID, integration+"/order/")
+	return id, ok && id != ""
 }

@@ -1,0 +1,63 @@
+package activities
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+// fakeSource serves fixed orders.
+type fakeSource map[string]model.Order
+
+func (f fakeSource) ListOrders(context.Context, connectors.OrderQuery) (connectors.OrderPage, error) {
+	return connectors.OrderPage{}, nil
+}
+
+func (f fakeSource) GetOrder(_ context.Context, id string) (model.Order, error) {
+	return f[id], nil
+}
+
+func TestPreviewOrderReadsAndNeverWrites(t *testing.T) {
+	prefix := "shop-"
+	line := func(sku string) model.OrderLine {
+		return model.OrderLine{SKU: sku, Quantity: model.Pieces(1), UnitPrice: model.NewMoney(850, "EUR"), VAT: 2100}
+	}
+	src := fakeSource{
+		"1": {ID: "1", Currency: "EUR", Customer: person("new@example.nl"), Lines: []model.OrderLine{line("MUG-1")}},
+		"2": {ID: "2", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1"), line("GONE-9")}},
+		"3": {ID: "3", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1")}},
+	}
+	tests := []struct {
+		id, action, customerID string
+		existing               bool
+		missing                []string
+	}{
+		{id: "1", action: "created"},
+		{id: "2", action: "unchanged", customerID: "R7", missing: []string{"GONE-9"}},
+		{id: "3", action: "unchanged", customerID: "R7", existing: true},
+	}
+	for _, tt := range tests {
+		target := newFakeTarget()
+		target.customers["jan@example.nl"] = connectors.CustomerRecord{ID: "R7", Customer: person("jan@example.nl")}
+		target.orders["shop-3"] = connectors.TargetOrder{ID: "ORD-3", Kind: connectors.KindOrder}
+		acts := actsWith(target, config.OrderFlow{ExternalIDPrefix: &prefix, OrderType: "order", EmployeeNumber: "999999"})
+		acts.Integrations["demo"].Source = src
+
+		p, err := PreviewOrder(context.Background(), acts, "demo", tt.id)
+		require.NoError(t, err, tt.id)
+		assert.Equal(t, "shop-"+tt.id, p.Draft.ExternalID)
+		assert.Equal(t, tt.action, p.CustomerAction, tt.id)
+		assert.Equal(t, tt.customerID, p.CustomerID, tt.id)
+		assert.Equal(t, tt.existing, p.Existing != nil, tt.id)
+		assert.Equal(t, tt.missing, p.MissingSKUs, tt.id)
+		assert.Empty(t, target.created, "a preview creates no customer")
+		assert.Empty(t, target.updated, "a preview updates no customer")
+		assert.Len(t, target.orders, 1, "a preview writes no order")
+	}
+}
