@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 )
@@ -26,6 +27,10 @@ type Process struct {
 	LogFormat string `env:"KOPPEL_LOG_FORMAT" envDefault:"json"`
 	// UIAddress is the Web UI base URL used in messages that link to a workflow.
 	UIAddress string `env:"KOPPEL_UI_ADDRESS" envDefault:"http://127.0.0.1:8233"`
+
+	// Retention is how long Temporal keeps closed histories (starter setup
+	// applies it to the namespace): the answer to "how long is my data kept".
+	Retention time.Duration `env:"KOPPEL_RETENTION" envDefault:"168h"`
 
 	// EncryptionKeys seal every payload Temporal stores: id:base64-key
 	// entries, comma separated, each key 32 random bytes. A secret: never

@@ -110,6 +110,9 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	defer wk.stop()
 
+	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
+		return err
+	}
 	changes, err := kworker.ApplySchedules(ctx, c, f, s.proc.TaskQueue)
 	if err != nil {
 		return err

@@ -21,6 +21,8 @@ import (
 const usage = `starter — operate Koppel's flows on Temporal
 
 Commands:
+  setup [--retention 168h]                   prepare the namespace: retention of closed histories,
+                                             search attributes (idempotent)
   schedules apply [-f FILE]                  create or update the schedule of every flow in FILE
   schedules list                             list schedules with their state and next run
   schedules pause|unpause|trigger ID [--note TEXT]
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string) error {
 		return schedulesCmd(ctx, args[1:])
 	case "backfill":
 		return backfillCmd(ctx, args[1:])
+	case "setup":
+		return setupCmd(ctx, args[1:])
 	case "replay":
 		return replayCmd(ctx, args[1:])
 	case "dev":
@@ -108,4 +112,29 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+func setupCmd(ctx context.Context, args []string) error {
+	s, err := newSession()
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
+	retention := fs.Duration("retention", s.proc.Retention, "how long closed workflow histories are kept ($KOPPEL_RETENTION)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, err := kworker.Dial(s.proc, s.log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	changes, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, *retention)
+	for _, ch := range changes {
+		fmt.Println(ch)
+	}
+	if err == nil && len(changes) == 0 {
+		fmt.Printf("namespace %s is ready (retention %s)\n", s.proc.TemporalNamespace, *retention)
+	}
+	return err
 }
