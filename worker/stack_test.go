@@ -61,8 +61,8 @@ func temporalCLI(t testing.TB) string {
 var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 const (
-	ccvPublic, ccvSecret   = "e2e-public", "e2e-secret"
-	mplusIdent, mplusToken = "e2e-ident", "e2e-secret"
+	ccvPublic, ccvSecret   = "e2e-public", "e2e-ccv-secret-9f3a"
+	mplusIdent, mplusToken = "e2e-ident", "e2e-mplus-secret-71c2"
 )
 
 type stackOptions struct {
@@ -71,6 +71,10 @@ type stackOptions struct {
 	flow        string // extra YAML for flows.orders
 	seal        bool   // payloads encrypted, as in production
 	keys        string // with these keys
+	logger      log.Logger
+	// workerMplusSecret, when set, is the secret the worker is given (a
+	// wrong one makes every till call fail with an auth error).
+	workerMplusSecret string
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -93,12 +97,18 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	t.Cleanup(func() { _ = srv.Stop() })
 
 	s := &stack{t: t, server: srv, client: srv.Client(), taskQueue: "e2e", calls: &callCounter{}}
-	if o.seal {
-		ring, err := codec.ParseKeys(o.keys, "")
-		require.NoError(t, err)
-		dc := codec.DataConverter(ring)
-		s.client, err = client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
-			DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+	if o.seal || o.logger != nil {
+		opts := client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet}
+		if o.logger != nil {
+			opts.Logger = o.logger
+		}
+		if o.seal {
+			ring, err := codec.ParseKeys(o.keys, "")
+			require.NoError(t, err)
+			opts.DataConverter = codec.DataConverter(ring)
+			opts.FailureConverter = codec.FailureConverter(opts.DataConverter)
+		}
+		s.client, err = client.Dial(opts)
 		require.NoError(t, err)
 		t.Cleanup(s.client.Close)
 	}
@@ -126,6 +136,9 @@ integrations:
 	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
 	require.NoError(t, err)
 	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}
+	if o.workerMplusSecret != "" {
+		env["E2E_MPLUS_SECRET"] = o.workerMplusSecret
+	}
 	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, s.calls.observe)
 	require.NoError(t, err)
 

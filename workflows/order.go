@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
@@ -42,7 +43,16 @@ type OrderResult struct {
 // customer → products → commit. Each step is an activity; the decisions
 // between them are here.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-	log := workflow.GetLogger(ctx)
+	// Every log line of an order names its integration, flow and number.
+	log := log.With(workflow.GetLogger(ctx), "Integration", in.Integration, "Flow", FlowOrders, "OrderID", in.OrderID, "OrderNumber", in.OrderNumber)
+	res, err := syncOrder(ctx, in, log)
+	if err != nil {
+		log.Error("order not synced", "Error", err)
+	}
+	return res, err
+}
+
+func syncOrder(ctx workflow.Context, in OrderInput, log log.Logger) (OrderResult, error) {
 	step := withOrderStep(ctx)
 
 	var order model.Order
