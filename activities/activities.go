@@ -23,12 +23,16 @@ type Integration struct {
 	Config config.Integration
 	Source connectors.OrderSource
 	Target OrderTarget
+	// AlertSecrets hold the alert channels' secrets when alerts are configured.
+	AlertSecrets config.AlertSecrets
 }
 
 // Activities holds the clients of every integration; the worker registers it
 // once and Temporal calls its methods.
 type Activities struct {
 	Integrations map[string]*Integration
+	// UIAddress and Namespace make links to workflows in the Web UI.
+	UIAddress, Namespace string
 }
 
 func (a *Activities) integration(name string) (*Integration, error) {
@@ -62,6 +66,11 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 		}
 		if rt.Target, ok = tgt.(OrderTarget); !ok {
 			return nil, fmt.Errorf("%s.target: %s cannot be an order, customer and product target", path, in.Target.System)
+		}
+		if in.Alerts != nil {
+			if rt.AlertSecrets, err = in.Alerts.Env(path+".alerts", lookupEnv); err != nil {
+				return nil, err
+			}
 		}
 		acts.Integrations[in.Name] = rt
 	}

@@ -28,6 +28,8 @@ type Integration struct {
 	Source System `yaml:"source"`
 	Target System `yaml:"target"`
 	Flows  Flows  `yaml:"flows"`
+	// Alerts, when set, reports records that failed for good.
+	Alerts *Alerts `yaml:"alerts"`
 }
 
 // System is one side of an integration.
@@ -201,6 +203,9 @@ func (f *File) Validate(name string) error {
 			p.add(path+".flows", "no flow is configured; add flows.orders")
 		} else {
 			in.Flows.Orders.validate(p, path+".flows.orders", in)
+		}
+		if in.Alerts != nil {
+			in.Alerts.validate(p, path+".alerts")
 		}
 	}
 	if len(p.List) > 0 {

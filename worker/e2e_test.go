@@ -2,10 +2,14 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -376,4 +380,41 @@ func TestReplayFailedAndSyncedOrders(t *testing.T) {
 		failed, err = kworker.FailedOrders(ctx, s.client, "shop", start)
 		return err == nil && len(failed) == 0
 	}, 10*time.Second, 100*time.Millisecond, "a replayed order no longer counts as failed")
+}
+
+// A failed order sends one alert with its reason and a link; a synced order
+// sends none.
+func TestFailedOrderAlertsOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	var mu sync.Mutex
+	var alerts []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		alerts = append(alerts, body["text"])
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	s := newStack(t, stackOptions{webhook: hook.URL})
+	s.seedCatalogue(coffee)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	okID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1)))
+	failID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Minute), true, mug.line(1)))
+	s.backfill(created.Add(-time.Minute), time.Now())
+	_, err := s.orderResult(okID)
+	require.NoError(t, err)
+	_, err = s.orderResult(failID)
+	require.Error(t, err)
+
+	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(alerts) >= 1 }, 30*time.Second, 100*time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // room for a wrong second alert to show up
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, alerts, 1)
+	assert.Contains(t, alerts[0], "order 2026-2")
+	assert.Contains(t, alerts[0], mug.sku)
+	assert.Contains(t, alerts[0], "/namespaces/default/workflows/shop%2Forder%2F"+failID+"/")
 }

@@ -13,6 +13,7 @@ import (
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.OrderSyncWorkflow)
 	r.RegisterWorkflow(workflows.OrderWorkflow)
+	r.RegisterWorkflow(workflows.NotifyFailureWorkflow)
 	r.RegisterActivity(acts)
 }
 

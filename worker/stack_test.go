@@ -75,6 +75,7 @@ type stackOptions struct {
 	// workerMplusSecret, when set, is the secret the worker is given (a
 	// wrong one makes every till call fail with an auth error).
 	workerMplusSecret string
+	webhook           string // alert webhook URL
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -121,6 +122,10 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mplusSrv.Close() })
 
+	alerts := ""
+	if o.webhook != "" {
+		alerts = "    alerts: {webhook: E2E_WEBHOOK}\n"
+	}
 	limits := ""
 	if o.unthrottled {
 		limits = "rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, "
@@ -132,15 +137,17 @@ integrations:
     target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}}
     flows:
       orders: {interval: 1h, startFrom: 2026-01-01, settleDelay: 1s%s}
-`, limits, ccvSrv.URL, mplusSrv.URL, o.flow)
+%s`, limits, ccvSrv.URL, mplusSrv.URL, o.flow, alerts)
 	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
 	require.NoError(t, err)
 	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}
+	env["E2E_WEBHOOK"] = o.webhook
 	if o.workerMplusSecret != "" {
 		env["E2E_MPLUS_SECRET"] = o.workerMplusSecret
 	}
 	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, s.calls.observe)
 	require.NoError(t, err)
+	acts.UIAddress, acts.Namespace = "http://127.0.0.1:8233", "default"
 
 	s.worker = kworker.New(s.client, s.taskQueue, acts)
 	require.NoError(t, s.worker.Start())

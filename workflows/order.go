@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
@@ -48,6 +49,9 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	res, err := syncOrder(ctx, in, log)
 	if err != nil {
 		log.Error("order not synced", "Error", err)
+		if !temporal.IsCanceledError(err) {
+			alertOnFailure(ctx, in.Integration, FlowOrders, "order "+orderLabel(in, model.Order{}), err)
+		}
 	}
 	return res, err
 }

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/connectors"
@@ -32,6 +33,17 @@ func (s *orderSuite) SetupTest() {
 	s.SetLogger(quietLogger)
 	s.env = s.NewTestWorkflowEnvironment()
 	s.env.RegisterActivity(a)
+	s.env.RegisterWorkflow(NotifyFailureWorkflow)
+}
+
+// expectAlert expects one failure notice for the order, and captures it.
+func (s *orderSuite) expectAlert() *activities.FailureNotice {
+	var got activities.FailureNotice
+	s.env.OnWorkflow(NotifyFailureWorkflow, mock.Anything, mock.Anything).Return(func(_ workflow.Context, n activities.FailureNotice) (map[string]string, error) {
+		got = n
+		return map[string]string{"webhook": "sent"}, nil
+	}).Once()
+	return &got
 }
 
 func (s *orderSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -159,6 +171,7 @@ func (s *orderSuite) TestMissingProductFailsBeforeAnythingIsWritten() {
 	s.expectUpToLookup(o, d, false)
 	s.env.OnActivity(a.CheckProducts, mock.Anything, mock.Anything).Return(nil,
 		temporal.NewNonRetryableApplicationError("1 of the order's SKUs do not exist in mplus: TEA-7", activities.ErrTypeUnknownProducts, nil)).Once()
+	notice := s.expectAlert()
 
 	s.env.ExecuteWorkflow(OrderWorkflow, input)
 	s.Require().True(s.env.IsWorkflowCompleted())
@@ -169,6 +182,10 @@ func (s *orderSuite) TestMissingProductFailsBeforeAnythingIsWritten() {
 	s.Equal(activities.ErrTypeUnknownProducts, appErr.Type())
 	s.Contains(err.Error(), "TEA-7")
 	s.env.AssertNotCalled(s.T(), "CommitOrder", mock.Anything, mock.Anything)
+	s.Equal("order WEB-1001", notice.Record)
+	s.True(notice.Actionable, "an unknown SKU needs somebody to act")
+	s.Contains(notice.Reason, "TEA-7")
+	s.Equal("demo", notice.Integration)
 }
 
 func (s *orderSuite) TestOutageIsRetriedUntilItHeals() {
@@ -191,11 +208,43 @@ func (s *orderSuite) TestBadCredentialsFailAtOnce() {
 	s.expectUpToLookup(o, d, false)
 	s.env.OnActivity(a.EnsureCustomer, mock.Anything, mock.Anything).Return(activities.EnsureCustomerResult{},
 		temporal.NewNonRetryableApplicationError("mplus findRelation: auth", activities.ErrTypeAuth, nil)).Once()
+	notice := s.expectAlert()
 
 	s.env.ExecuteWorkflow(OrderWorkflow, input)
 	err := s.env.GetWorkflowError()
 	s.Require().Error(err)
 	s.Contains(err.Error(), "auth")
+	s.True(notice.Actionable)
+}
+
+// An outage that outlasts the step's retry budget fails the order and
+// alerts, marked as not actionable (nothing to fix but waiting).
+func (s *orderSuite) TestOutageBeyondTheBudgetAlertsOnce() {
+	o := sampleOrder("")
+	d := draftFor(o, connectors.KindOrder, "100")
+	s.expectUpToLookup(o, d, false)
+	s.env.OnActivity(a.CheckProducts, mock.Anything, mock.Anything).Return(productIDs, nil).Once()
+	s.env.OnActivity(a.CommitOrder, mock.Anything, mock.Anything).
+		Return(activities.CommitOrderResult{}, temporal.NewApplicationError("mplus createOrder: unavailable (HTTP 503)", activities.ErrTypeUnavailable))
+	notice := s.expectAlert()
+
+	s.env.ExecuteWorkflow(OrderWorkflow, input)
+	s.Require().Error(s.env.GetWorkflowError())
+	s.False(notice.Actionable, "transient errors alert only once the budget is spent, as not actionable")
+	s.Contains(notice.Reason, "unavailable")
+}
+
+// No alert while an order succeeds after retries.
+func (s *orderSuite) TestNoAlertForAnOrderThatSucceeds() {
+	o := sampleOrder("")
+	d := draftFor(o, connectors.KindOrder, "100")
+	s.expectUpToLookup(o, d, false)
+	s.env.OnActivity(a.CheckProducts, mock.Anything, mock.Anything).Return(productIDs, nil).Once()
+	s.env.OnActivity(a.CommitOrder, mock.Anything, mock.Anything).
+		Return(activities.CommitOrderResult{Target: connectors.TargetOrder{ID: "ORD-4"}}, nil).Once()
+	s.env.ExecuteWorkflow(OrderWorkflow, input)
+	s.result()
+	s.env.AssertNotCalled(s.T(), "NotifyFailureWorkflow", mock.Anything, mock.Anything)
 }
 
 func (s *orderSuite) TestLostAnswerIsRecoveredNotDoubled() {

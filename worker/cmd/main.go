@@ -49,6 +49,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	acts.UIAddress, acts.Namespace = p.UIAddress, p.TemporalNamespace
 	c, err := kworker.Dial(p, z)
 	if err != nil {
 		return err

@@ -1,0 +1,70 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/koppel/koppel/activities"
+)
+
+// AlertBudget bounds how long a notice keeps trying a channel that is down.
+const AlertBudget = 24 * time.Hour
+
+// NotifyFailureWorkflow sends one notice over every alert channel of the
+// integration. Each channel retries on its own; a channel that stays down
+// is reported in the result and never fails anything else.
+func NotifyFailureWorkflow(ctx workflow.Context, n activities.FailureNotice) (map[string]string, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: AlertBudget,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2,
+			MaximumInterval: 10 * time.Minute, NonRetryableErrorTypes: activities.NonRetryableErrorTypes},
+	})
+	channels := []string{activities.ChannelWebhook, activities.ChannelEmail}
+	futures := make([]workflow.Future, len(channels))
+	for i, ch := range channels {
+		futures[i] = workflow.ExecuteActivity(ctx, a.NotifyFailure, activities.NotifyFailureInput{Channel: ch, Notice: n})
+	}
+	out := map[string]string{}
+	for i, f := range futures {
+		var status string
+		if err := f.Get(ctx, &status); err != nil {
+			status = "gave up: " + err.Error()
+		}
+		out[channels[i]] = status
+	}
+	return out, nil
+}
+
+// alertWorkflowID names the notice of one failed run.
+func alertWorkflowID(workflowID, runID string) string {
+	return workflowID + "/alert/" + runID
+}
+
+// alertOnFailure starts the notice for a record that failed for good and
+// does not wait for it: the record's workflow fails at once, the notice
+// retries on its own.
+func alertOnFailure(ctx workflow.Context, integration, flow, record string, cause error) {
+	if workflow.GetVersion(ctx, "alert-on-failure", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return // runs that began before alerts existed
+	}
+	info := workflow.GetInfo(ctx)
+	n := activities.FailureNotice{Integration: integration, Flow: flow, Record: record, Reason: cause.Error(),
+		WorkflowID: info.WorkflowExecution.ID, RunID: info.WorkflowExecution.RunID}
+	var appErr *temporal.ApplicationError
+	if errors.As(cause, &appErr) {
+		n.Reason, n.Actionable = appErr.Error(), appErr.NonRetryable()
+	}
+	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        alertWorkflowID(info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAIntegration.ValueSet(integration), SAFlow.ValueSet(flow)),
+	})
+	// Waiting for the start only: the notice is on its way before we fail.
+	_ = workflow.ExecuteChildWorkflow(child, NotifyFailureWorkflow, n).GetChildWorkflowExecution().Get(ctx, nil)
+}
