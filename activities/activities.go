@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
 )
@@ -33,6 +35,8 @@ type Activities struct {
 	Integrations map[string]*Integration
 	// UIAddress and Namespace make links to workflows in the Web UI.
 	UIAddress, Namespace string
+	// Temporal reads visibility for the daily digest; nil leaves it out.
+	Temporal client.Client
 }
 
 func (a *Activities) integration(name string) (*Integration, error) {

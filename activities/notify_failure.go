@@ -49,19 +49,24 @@ func (a *Activities) NotifyFailure(ctx context.Context, in NotifyFailureInput) (
 	if err != nil {
 		return "", err
 	}
+	subject := fmt.Sprintf("[Koppel] %s %s: %s failed", in.Notice.Integration, in.Notice.Flow, in.Notice.Record)
+	return deliver(ctx, rt, in.Channel, subject, a.alertText(in.Notice))
+}
+
+// deliver sends a text over one of the integration's alert channels and says
+// "sent", or "not configured" when the integration does not have that channel.
+func deliver(ctx context.Context, rt *Integration, channel, subject, text string) (string, error) {
 	alerts := rt.Config.Alerts
-	text := a.alertText(in.Notice)
 	switch {
+	case channel != ChannelWebhook && channel != ChannelEmail:
+		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown alert channel %q", channel), ErrTypeConfig, nil)
 	case alerts == nil:
 		return "not configured", nil
-	case in.Channel == ChannelWebhook && alerts.Webhook != "":
+	case channel == ChannelWebhook && alerts.Webhook != "":
 		return "sent", sendWebhook(ctx, rt.AlertSecrets.WebhookURL, text)
-	case in.Channel == ChannelEmail && alerts.Email != nil:
+	case channel == ChannelEmail && alerts.Email != nil:
 		e := alerts.Email
-		subject := fmt.Sprintf("[Koppel] %s %s: %s failed", in.Notice.Integration, in.Notice.Flow, in.Notice.Record)
 		return "sent", sendMail(ctx, e.SMTP, rt.AlertSecrets.SMTPUsername, rt.AlertSecrets.SMTPPass, e.From, e.To, subject, text)
-	case in.Channel != ChannelWebhook && in.Channel != ChannelEmail:
-		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown alert channel %q", in.Channel), ErrTypeConfig, nil)
 	}
 	return "not configured", nil
 }
@@ -75,15 +80,26 @@ func (a *Activities) alertText(n FailureNotice) string {
 	} else {
 		b.WriteString("The system stayed unavailable through every retry; once it is back, replay the record (starter replay).\n")
 	}
-	if a.UIAddress != "" {
-		ns := a.Namespace
-		if ns == "" {
-			ns = "default"
-		}
-		fmt.Fprintf(&b, "%s/namespaces/%s/workflows/%s/%s/history\n", strings.TrimRight(a.UIAddress, "/"),
-			url.PathEscape(ns), url.PathEscape(n.WorkflowID), url.PathEscape(n.RunID))
+	if link := a.workflowLink(n.WorkflowID, n.RunID); link != "" {
+		b.WriteString(link + "\n")
 	}
 	return b.String()
+}
+
+// workflowLink points at a workflow in the Web UI ("" without a UI address).
+func (a *Activities) workflowLink(workflowID, runID string) string {
+	if a.UIAddress == "" {
+		return ""
+	}
+	ns := a.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	link := fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(a.UIAddress, "/"), url.PathEscape(ns), url.PathEscape(workflowID))
+	if runID != "" {
+		link += "/" + url.PathEscape(runID) + "/history"
+	}
+	return link
 }
 
 // sendWebhook posts Slack's incoming-webhook JSON ({"text": …}); other chat

@@ -145,12 +145,14 @@ func TestEmailAlertGoesToEveryRecipient(t *testing.T) {
 }
 
 func TestAlertsConfigListsEveryProblem(t *testing.T) {
-	a := &config.Alerts{Webhook: "https://hooks.slack.com/x", Email: &config.EmailAlerts{SMTP: "mail", From: "nope", Username: "U"}}
+	a := &config.Alerts{Webhook: "https://hooks.slack.com/x", Email: &config.EmailAlerts{SMTP: "mail", From: "nope", Username: "U"},
+		DigestAt: "7am", TimeZone: "Mars/Base"}
 	f := &config.File{Integrations: []config.Integration{{Name: "demo", Alerts: a}}}
 	err := f.Validate("t.yaml")
 	require.Error(t, err)
 	for _, want := range []string{"alerts.webhook: must name the environment variable", "alerts.email.smtp", "alerts.email.from",
-		"alerts.email.to: lists no recipient", "set username and password together"} {
+		"alerts.email.to: lists no recipient", "set username and password together",
+		`alerts.digestAt: "7am" is not a time of day`, `alerts.timeZone: "Mars/Base" is not a time zone`} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

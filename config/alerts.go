@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"time"
 )
 
 // Alerts says where a record that failed for good is reported. Each channel
@@ -13,6 +14,30 @@ type Alerts struct {
 	// Webhook names the variable holding a Slack-compatible incoming-webhook URL.
 	Webhook string       `yaml:"webhook"`
 	Email   *EmailAlerts `yaml:"email"`
+	// DigestAt is the time of day (HH:MM) of the daily digest; "off" sends
+	// none. Default 07:00, in TimeZone (default Europe/Amsterdam).
+	DigestAt string `yaml:"digestAt"`
+	TimeZone string `yaml:"timeZone"`
+}
+
+// Digest returns the digest's hour and minute and time zone; ok is false when
+// the digest is off.
+func (a *Alerts) Digest() (hour, minute int, zone string, ok bool) {
+	at, zone := a.DigestAt, a.TimeZone
+	if at == "off" {
+		return 0, 0, "", false
+	}
+	if at == "" {
+		at = "07:00"
+	}
+	if zone == "" {
+		zone = "Europe/Amsterdam"
+	}
+	t, err := time.Parse("15:04", at)
+	if err != nil {
+		return 0, 0, "", false
+	}
+	return t.Hour(), t.Minute(), zone, true
 }
 
 // EmailAlerts sends alerts over SMTP (STARTTLS when the server offers it).
@@ -29,6 +54,16 @@ type EmailAlerts struct {
 func (a *Alerts) validate(p *Problems, path string) {
 	if a.Webhook == "" && a.Email == nil {
 		p.add(path, "names no channel; set webhook or email, or leave alerts out")
+	}
+	if a.DigestAt != "" && a.DigestAt != "off" {
+		if _, err := time.Parse("15:04", a.DigestAt); err != nil {
+			p.add(path+".digestAt", "%q is not a time of day like 07:00 (or off)", a.DigestAt)
+		}
+	}
+	if a.TimeZone != "" {
+		if _, err := time.LoadLocation(a.TimeZone); err != nil {
+			p.add(path+".timeZone", "%q is not a time zone like Europe/Amsterdam", a.TimeZone)
+		}
 	}
 	if a.Webhook != "" && !validEnvName(a.Webhook) {
 		p.add(path+".webhook", "must name the environment variable holding the webhook URL (like ALERT_WEBHOOK_URL), never the URL itself")

@@ -79,7 +79,7 @@ type syncRun struct {
 
 func startBenchServer(b *testing.B, db string) *testsuite.DevServer {
 	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.SearchAttributes))
-	for _, k := range []temporal.SearchAttributeKeyKeyword{workflows.SAIntegration, workflows.SAFlow, workflows.SASourceSystem, workflows.SATargetSystem, workflows.SAOrderNumber} {
+	for _, k := range workflows.Keywords {
 		sa = append(sa, k.ValueSet(""))
 	}
 	srv, err := testsuite.StartDevServer(context.Background(), testsuite.DevServerOptions{

@@ -418,3 +418,82 @@ func TestFailedOrderAlertsOnce(t *testing.T) {
 	assert.Contains(t, alerts[0], mug.sku)
 	assert.Contains(t, alerts[0], "/namespaces/default/workflows/shop%2Forder%2F"+failID+"/")
 }
+
+// The daily digest counts the day's orders by outcome and lists the failed
+// ones; it arrives over the integration's alert channel.
+func TestDailyDigestCountsAndListsFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	var mu sync.Mutex
+	var texts []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		texts = append(texts, body["text"])
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	s := newStack(t, stackOptions{webhook: hook.URL})
+	s.seedCatalogue(coffee)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	var ids []string
+	for i := range 3 {
+		ids = append(ids, s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Duration(i)*time.Minute), true, coffee.line(1))))
+	}
+	failID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(5*time.Minute), true, mug.line(1)))
+	s.backfill(created.Add(-time.Minute), time.Now())
+	for _, id := range ids {
+		_, err := s.orderResult(id)
+		require.NoError(t, err)
+	}
+	_, err := s.orderResult(failID)
+	require.Error(t, err)
+	// One order replayed: it is in the till already, so it counts as skipped.
+	in, _ := s.file.Integration("shop")
+	run, err := kworker.ReplayOrder(context.Background(), s.client, s.taskQueue, *in, kworker.OrderRef{ID: ids[0]})
+	require.NoError(t, err)
+	require.NoError(t, run.Get(context.Background(), nil))
+
+	ctx := context.Background()
+	var d activities.Digest
+	require.Eventually(t, func() bool { // visibility catches up a moment after each close
+		r, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: s.taskQueue}, workflows.DigestWorkflow,
+			workflows.DigestWorkflowInput{Integration: "shop"})
+		require.NoError(t, err)
+		require.NoError(t, r.Get(ctx, &d))
+		return d.Created == 3 && d.Skipped == 1 && d.Failed == 1
+	}, 20*time.Second, 500*time.Millisecond, "digest: %+v", d)
+	require.Len(t, d.Failures, 1)
+	assert.Equal(t, "order 2026-4", d.Failures[0].Record)
+
+	mu.Lock()
+	defer mu.Unlock()
+	last := texts[len(texts)-1]
+	assert.Contains(t, last, "Synced: 3")
+	assert.Contains(t, last, "Skipped (already in the target): 1")
+	assert.Contains(t, last, "Failed: 1")
+	assert.Contains(t, last, "order 2026-4")
+}
+
+func TestDigestScheduleFollowsTheAlertSettings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{webhook: "http://127.0.0.1:9/unused"})
+	ctx := context.Background()
+	changes, err := kworker.ApplySchedules(ctx, s.client, s.file, s.taskQueue)
+	require.NoError(t, err)
+	require.Len(t, changes, 2)
+	assert.Equal(t, "shop-digest", changes[1].ID)
+	d, err := s.client.ScheduleClient().GetHandle(ctx, "shop-digest").Describe(ctx)
+	require.NoError(t, err)
+	require.Len(t, d.Schedule.Spec.Calendars, 1)
+	assert.Equal(t, 7, d.Schedule.Spec.Calendars[0].Hour[0].Start)
+	assert.Equal(t, "Europe/Amsterdam", d.Schedule.Spec.TimeZoneName)
+	assert.False(t, d.Schedule.State.Paused)
+	for _, id := range []string{"shop-digest", "shop-orders"} {
+		_ = s.client.ScheduleClient().GetHandle(ctx, id).Delete(ctx)
+	}
+}

@@ -38,8 +38,40 @@ func ApplySchedules(ctx context.Context, c client.Client, f *config.File, taskQu
 			return out, err
 		}
 		out = append(out, ch)
+		if in.Alerts != nil {
+			hour, minute, zone, on := in.Alerts.Digest()
+			ch, err := applySchedule(ctx, c, digestSchedule(in, taskQueue, hour, minute, zone), on)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, ch)
+		}
 	}
 	return out, nil
+}
+
+// digestSchedule sends the integration's daily digest at a time of day.
+func digestSchedule(in config.Integration, taskQueue string, hour, minute int, zone string) client.ScheduleOptions {
+	id := workflows.ScheduleID(in.Name, workflows.FlowDigest)
+	return client.ScheduleOptions{
+		ID: id,
+		Spec: client.ScheduleSpec{
+			Calendars:    []client.ScheduleCalendarSpec{{Hour: []client.ScheduleRange{{Start: hour}}, Minute: []client.ScheduleRange{{Start: minute}}}},
+			TimeZoneName: zone,
+		},
+		Action: &client.ScheduleWorkflowAction{
+			ID:        id,
+			Workflow:  workflows.DigestWorkflow,
+			Args:      []any{workflows.DigestWorkflowInput{Integration: in.Name}},
+			TaskQueue: taskQueue,
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.SAIntegration.ValueSet(in.Name), workflows.SAFlow.ValueSet(workflows.FlowDigest)),
+			WorkflowRunTimeout: 12 * time.Hour,
+		},
+		Overlap:       enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+		CatchupWindow: time.Hour,
+		Note:          fmt.Sprintf("%s daily digest at %02d:%02d %s", in.Name, hour, minute, zone),
+	}
 }
 
 func orderSchedule(in config.Integration, taskQueue string) client.ScheduleOptions {
@@ -79,7 +111,10 @@ func orderSchedule(in config.Integration, taskQueue string) client.ScheduleOptio
 }
 
 func applySchedule(ctx context.Context, c client.Client, opts client.ScheduleOptions, enabled bool) (ScheduleChange, error) {
-	ch := ScheduleChange{ID: opts.ID, Every: opts.Spec.Intervals[0].Every}
+	ch := ScheduleChange{ID: opts.ID, Every: 24 * time.Hour}
+	if len(opts.Spec.Intervals) > 0 {
+		ch.Every = opts.Spec.Intervals[0].Every
+	}
 	opts.Paused = !enabled
 	_, err := c.ScheduleClient().Create(ctx, opts)
 	switch {

@@ -65,6 +65,12 @@ func historyJSON(t *testing.T, c client.Client, id string) string {
 		if a := e.GetWorkflowExecutionStartedEventAttributes(); a != nil {
 			a.SearchAttributes = nil
 		}
+		if a := e.GetStartChildWorkflowExecutionInitiatedEventAttributes(); a != nil {
+			a.SearchAttributes = nil
+		}
+		if a := e.GetUpsertWorkflowSearchAttributesEventAttributes(); a != nil {
+			a.SearchAttributes = nil
+		}
 		h.Events = append(h.Events, e)
 	}
 	b, err := protojson.Marshal(&h)

@@ -81,7 +81,7 @@ type stackOptions struct {
 func newStack(t testing.TB, o stackOptions) *stack {
 	ctx := context.Background()
 	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.SearchAttributes))
-	for _, k := range []temporal.SearchAttributeKeyKeyword{workflows.SAIntegration, workflows.SAFlow, workflows.SASourceSystem, workflows.SATargetSystem, workflows.SAOrderNumber} {
+	for _, k := range workflows.Keywords {
 		sa = append(sa, k.ValueSet(""))
 	}
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
@@ -147,7 +147,7 @@ integrations:
 	}
 	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, s.calls.observe)
 	require.NoError(t, err)
-	acts.UIAddress, acts.Namespace = "http://127.0.0.1:8233", "default"
+	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", s.client
 
 	s.worker = kworker.New(s.client, s.taskQueue, acts)
 	require.NoError(t, s.worker.Start())

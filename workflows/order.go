@@ -47,6 +47,11 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	// Every log line of an order names its integration, flow and number.
 	log := log.With(workflow.GetLogger(ctx), "Integration", in.Integration, "Flow", FlowOrders, "OrderID", in.OrderID, "OrderNumber", in.OrderNumber)
 	res, err := syncOrder(ctx, in, log)
+	if err == nil && workflow.GetVersion(ctx, "outcome-attribute", workflow.DefaultVersion, 1) == 1 {
+		if uerr := workflow.UpsertTypedSearchAttributes(ctx, SAOutcome.ValueSet(string(res.Outcome))); uerr != nil {
+			log.Warn("could not record the outcome for the digest", "Error", uerr)
+		}
+	}
 	if err != nil {
 		log.Error("order not synced", "Error", err)
 		if !temporal.IsCanceledError(err) {

@@ -14,14 +14,20 @@ var (
 	SASourceSystem = temporal.NewSearchAttributeKeyKeyword("SourceSystem")
 	SATargetSystem = temporal.NewSearchAttributeKeyKeyword("TargetSystem")
 	SAOrderNumber  = temporal.NewSearchAttributeKeyKeyword("OrderNumber")
+	// SAOutcome is how a record ended when it did not fail: created,
+	// skipped or recovered. The daily digest counts by it.
+	SAOutcome = temporal.NewSearchAttributeKeyKeyword("Outcome")
 )
+
+// Keywords lists every custom attribute; all are keywords.
+var Keywords = []temporal.SearchAttributeKeyKeyword{SAIntegration, SAFlow, SASourceSystem, SATargetSystem, SAOrderNumber, SAOutcome}
 
 // SearchAttributes lists every custom attribute with its type, for the setup
 // that registers them on a namespace.
-var SearchAttributes = map[string]enumspb.IndexedValueType{
-	SAIntegration.GetName():  enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-	SAFlow.GetName():         enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-	SASourceSystem.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-	SATargetSystem.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-	SAOrderNumber.GetName():  enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-}
+var SearchAttributes = func() map[string]enumspb.IndexedValueType {
+	out := make(map[string]enumspb.IndexedValueType, len(Keywords))
+	for _, k := range Keywords {
+		out[k.GetName()] = enumspb.INDEXED_VALUE_TYPE_KEYWORD
+	}
+	return out
+}()

@@ -55,6 +55,7 @@ func run() error {
 		return err
 	}
 	defer c.Close()
+	acts.Temporal = c
 
 	w := kworker.New(c, p.TaskQueue, acts)
 	z.Info("worker starting", zap.String("taskQueue", p.TaskQueue), zap.String("namespace", p.TemporalNamespace),
