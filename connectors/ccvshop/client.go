@@ -1,7 +1,25 @@
 // Package ccvshop is the CCV Shop connector: a client of the shop's REST API
-// v1 that lists and reads orders. Every request is signed with HMAC-SHA512
-// (sign.go), every response's signature is checked, and calls are paced per
-// API key at the published limits. Its simulator lives in package ccvshop/sim.
+// v1 (research/apis-shop-pos.md §1) that lists and reads orders. Its
+// simulator lives in package ccvshop/sim.
+//
+//   - Every request is signed (sign.go, §1.2): x-public, x-date (ISO 8601 UTC
+//     with Z) and x-hash = hex HMAC-SHA512(secret, public|METHOD|URI with
+//     query|body|x-date).
+//   - Every successful answer's own x-date/x-hash is checked the same way over
+//     the response body, as the official SDK does (§1.2); Config can turn the
+//     check off.
+//   - Calls are paced per API key, per resource and method class, at the
+//     published 150 reads / 100 writes a minute (§1.8, limit.go), shared by
+//     every client of the same key and shop in the process.
+//   - Errors (§1.9) are *connectors.Error: 401/403 auth, 404 not_found,
+//     400/422 validation, 429 (and code 500.10) rate_limited with RetryAfter,
+//     other 5xx, timeouts and connection errors unavailable. No message ever
+//     holds the secret key or a signature.
+//
+// Facts the research marks as uncertain are settings in Config: the largest
+// page size, the form of the create-date filter, the sort order of the
+// listing, the wait when a 429 has no Retry-After, a total per-key limit, the
+// media type and the response check.
 package ccvshop
 
 import (
@@ -12,11 +30,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
-	"golang.org/x/time/rate"
 
 	"github.com/koppel/koppel/connectors"
 )
@@ -27,39 +43,79 @@ const System = "ccvshop"
 // APIPath is where the REST API lives on the shop's host.
 const APIPath = "/api/rest/v1"
 
+// Defaults.
 const (
 	// DefaultReadsPerMinute and DefaultWritesPerMinute are the published
-	// limits per method per resource.
+	// limits per method per resource (§1.8).
 	DefaultReadsPerMinute  = 150
 	DefaultWritesPerMinute = 100
-	// MaxPageSize caps `size`; the API's own maximum is not documented.
+	// MaxPageSize is the default cap of `size`. The API's own maximum is not
+	// documented; a community client clamps to 250 (§1.5 [A]).
 	MaxPageSize = 250
+	// DefaultPageSize is `size` when the caller gives no page size.
+	DefaultPageSize = 100
 	// DefaultTimeout bounds one HTTP call.
 	DefaultTimeout = 30 * time.Second
-	// defaultRetryAfter is used when a 429 carries no Retry-After header.
-	defaultRetryAfter = 60 * time.Second
-	// limiterBurst calls may go at once; the rest are spread so that no
-	// minute exceeds the limit.
-	limiterBurst = 10
+	// DefaultRetryAfter is the wait reported when a 429 carries no
+	// Retry-After header; whether the shop sends one is unknown (§1.8 [A]),
+	// and a community client waits 60 s.
+	DefaultRetryAfter = 60 * time.Second
+	// MediaType is the Accept header of the webshop schemas (§1.3).
+	MediaType = "application/vnd.verto.webshop+json"
 )
+
+// DateFilter says how ListOrders asks the shop for a creation window. The
+// format of min_create_date/max_create_date and whether its bounds are
+// inclusive are not documented (§1.5 [A]), so the client always asks for a
+// window a day wider on each side (which also covers a shop that reads the
+// bounds in its local time zone) and cuts the exact window itself.
+type DateFilter string
+
+const (
+	// DateFilterDate sends the bounds as dates, 2026-01-31 (the default).
+	DateFilterDate DateFilter = "date"
+	// DateFilterDateTime sends the bounds as ISO 8601 UTC times, 2026-01-31T10:00:00Z.
+	DateFilterDateTime DateFilter = "datetime"
+	// DateFilterNone sends no date filter: the client pages through all
+	// orders and filters on its side (for a shop that rejects the filter).
+	DateFilterNone DateFilter = "none"
+)
+
+// dateFilterMargin widens the asked window on each side.
+const dateFilterMargin = 24 * time.Hour
 
 // Config configures a Client.
 type Config struct {
 	// BaseURL is the shop's address, e.g. https://myshop.ccvshop.nl (the
-	// client adds /api/rest/v1).
+	// client adds /api/rest/v1; a URL that already ends in it is accepted).
 	BaseURL   string
 	PublicKey string
 	SecretKey string
-	Timeout   time.Duration
-	// ReadsPerMinute and WritesPerMinute pace calls per resource: 0 means the
-	// published default, negative means unlimited. TotalPerMinute caps all
-	// calls of the key (the API has such a limit; its number is not
-	// published): 0 or negative means no total cap.
+	// Timeout bounds one HTTP call; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// ReadsPerMinute and WritesPerMinute pace calls per resource and method
+	// class: 0 means the published default (150/100), negative means
+	// unlimited. TotalPerMinute caps all calls of the key (the API has such
+	// a limit, its number is not published, §1.8 [A]): 0 or negative means
+	// no total cap.
 	ReadsPerMinute, WritesPerMinute, TotalPerMinute int
+	// MaxPageSize caps `size` on every listing; 0 means MaxPageSize (250).
+	MaxPageSize int
+	// CreateDateFilter is how the creation window is sent; "" means DateFilterDate.
+	CreateDateFilter DateFilter
+	// ListOrderBy is the listing's `orderby`: "" means "id" (stable paging
+	// while new orders arrive); "-" sends none (the shop's default order).
+	ListOrderBy string
+	// DefaultRetryAfter is reported on a 429 without Retry-After; 0 means
+	// DefaultRetryAfter (60 s).
+	DefaultRetryAfter time.Duration
+	// MediaType is the Accept header; "" means the webshop media type.
+	MediaType string
 	// SkipResponseCheck turns off the check of the response's x-hash.
 	SkipResponseCheck bool
 	// Now is the clock for x-date (tests); nil means time.Now.
-	Now     func() time.Time
+	Now func() time.Time
+	// Observe is told about every HTTP call, with the op names below (OpListOrders …).
 	Observe connectors.CallObserver
 }
 
@@ -67,7 +123,7 @@ type Config struct {
 type Client struct {
 	cfg    Config
 	http   *resty.Client
-	origin string // scheme://host of the shop
+	origin *url.URL // scheme://host of the shop
 	pace   *pacer
 	now    func() time.Time
 }
@@ -77,47 +133,82 @@ var _ connectors.OrderSource = (*Client)(nil)
 // New validates cfg (every problem at once) and builds a client.
 func New(cfg Config) (*Client, error) {
 	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
 	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	base = strings.TrimSuffix(base, APIPath)
+	base = strings.TrimRight(strings.TrimSuffix(base, APIPath), "/")
 	u, err := url.Parse(base)
 	switch {
 	case base == "":
-		problems = append(problems, "the base URL is empty; set it to the shop's address, like https://myshop.ccvshop.nl")
+		add("the base URL is empty; set it to the shop's address, like https://myshop.ccvshop.nl")
 	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-		problems = append(problems, fmt.Sprintf("the base URL %q is not an http(s) address like https://myshop.ccvshop.nl", cfg.BaseURL))
-	case u.Path != "" || u.RawQuery != "":
-		problems = append(problems, fmt.Sprintf("the base URL %q must be the shop's address without a path", cfg.BaseURL))
+		add("the base URL %q is not an http(s) address like https://myshop.ccvshop.nl", cfg.BaseURL)
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "":
+		add("the base URL %q must be the shop's address without a path or query, like https://myshop.ccvshop.nl", cfg.BaseURL)
 	}
 	if strings.TrimSpace(cfg.PublicKey) == "" {
-		problems = append(problems, "the public key is empty; set credentials.publicKey to the variable holding the API public key")
+		add("the public key is empty; set credentials.publicKey to the variable holding the API public key")
 	}
 	if cfg.SecretKey == "" {
-		problems = append(problems, "the secret key is empty; set credentials.secretKey to the variable holding the API secret key")
+		add("the secret key is empty; set credentials.secretKey to the variable holding the API secret key")
+	}
+	if cfg.Timeout < 0 {
+		add("the timeout %s is negative; leave it 0 for the default of %s", cfg.Timeout, DefaultTimeout)
+	}
+	if cfg.MaxPageSize < 0 {
+		add("the largest page size %d is negative; leave it 0 for the default of %d", cfg.MaxPageSize, MaxPageSize)
+	}
+	if cfg.DefaultRetryAfter < 0 {
+		add("the default Retry-After %s is negative; leave it 0 for %s", cfg.DefaultRetryAfter, DefaultRetryAfter)
+	}
+	switch cfg.CreateDateFilter {
+	case "", DateFilterDate, DateFilterDateTime, DateFilterNone:
+	default:
+		add("the create-date filter %q is not one of %s, %s, %s", cfg.CreateDateFilter, DateFilterDate, DateFilterDateTime, DateFilterNone)
 	}
 	if len(problems) > 0 {
 		return nil, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: strings.Join(problems, "; ")}
 	}
-	if cfg.Timeout <= 0 {
+
+	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxPageSize == 0 {
+		cfg.MaxPageSize = MaxPageSize
+	}
+	if cfg.CreateDateFilter == "" {
+		cfg.CreateDateFilter = DateFilterDate
+	}
+	if cfg.ListOrderBy == "" {
+		cfg.ListOrderBy = "id"
+	}
+	if cfg.DefaultRetryAfter == 0 {
+		cfg.DefaultRetryAfter = DefaultRetryAfter
+	}
+	if cfg.MediaType == "" {
+		cfg.MediaType = MediaType
 	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
-	hc := resty.New().SetTimeout(cfg.Timeout).SetRetryCount(0).SetLogger(silentLogger{}).
-		SetHeader("Accept", "application/vnd.verto.webshop+json")
-	return &Client{cfg: cfg, http: hc, origin: base, pace: pacerFor(cfg, base), now: now}, nil
+	hc := resty.New().SetTimeout(cfg.Timeout).SetRetryCount(0).SetLogger(silentLogger{}).SetDisableWarn(true).
+		SetHeader("Accept", cfg.MediaType)
+	return &Client{cfg: cfg, http: hc, origin: u, pace: pacerFor(cfg, u.Scheme+"://"+u.Host), now: now}, nil
 }
 
-// get fetches one API URI (path and query, or an absolute URL the API gave
-// in a `next` link) into out.
+// get fetches one API URI (a path with query, or an absolute URL the API
+// gave in a `next` link) into out. op names the call for Observe and faults.
 func (c *Client) get(ctx context.Context, op, uri string, out any) error {
 	requestURI, full, err := c.resolve(uri)
 	if err != nil {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Message: err.Error()}
+		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: "GET " + uri, Message: err.Error()}
 	}
+	path, _, _ := strings.Cut(requestURI, "?")
+	errOp := http.MethodGet + " " + path // what the operator reads: the exact path, no query
 	if err := c.pace.wait(ctx, http.MethodGet, requestURI); err != nil {
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Message: "waiting for the rate limiter", Err: err}
+		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp,
+			Message: "waiting for the rate limiter: " + err.Error(), Err: err}
 	}
 	date := c.now().UTC().Format(DateFormat)
 	start := time.Now()
@@ -130,69 +221,72 @@ func (c *Client) get(ctx context.Context, op, uri string, out any) error {
 	if resp != nil && resp.RawResponse != nil {
 		status = resp.StatusCode()
 	}
-	err = c.check(op, requestURI, status, resp, err)
+	err = c.check(errOp, http.MethodGet, requestURI, status, resp, err)
+	if err == nil {
+		if jerr := json.Unmarshal(resp.Body(), out); jerr != nil {
+			err = &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp, Status: status,
+				Message: "the answer is not the expected JSON: " + jerr.Error()}
+		}
+	}
 	if c.cfg.Observe != nil {
 		c.cfg.Observe(System, op, status, time.Since(start), err)
 	}
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(resp.Body(), out); err != nil {
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-			Message: "the answer is not the expected JSON: " + err.Error()}
-	}
-	return nil
+	return err
 }
 
 // resolve turns a relative API path or a `next` link into the URI that is
-// signed and the URL that is called. A link to another host is refused: the
-// signature would go to a stranger.
+// signed and the URL that is called. A link's path and query are used as
+// given; the request always goes to the configured shop, so a link naming
+// another host (a proxy's or the shop's other domain) never receives the
+// key or a signature.
 func (c *Client) resolve(uri string) (requestURI, full string, err error) {
+	origin := c.origin.Scheme + "://" + c.origin.Host
 	if strings.HasPrefix(uri, "/") {
-		return uri, c.origin + uri, nil
+		return uri, origin + uri, nil
 	}
 	u, err := url.Parse(uri)
-	if err != nil {
-		return "", "", fmt.Errorf("page link %q is not a URL", uri)
+	if err != nil || u.Host == "" || !strings.HasPrefix(u.Path, APIPath+"/") {
+		return "", "", fmt.Errorf("page token %q is not a link to the shop's API", uri)
 	}
-	o, _ := url.Parse(c.origin)
-	if u.Host != o.Host {
-		return "", "", fmt.Errorf("page link %q points away from the shop %s", uri, c.origin)
-	}
-	return u.RequestURI(), c.origin + u.RequestURI(), nil
+	return u.RequestURI(), origin + u.RequestURI(), nil
+}
+
+// errorBody is the shop's error JSON (§1.9).
+type errorBody struct {
+	Status           int    `json:"status"`
+	Code             string `json:"code"`
+	DeveloperMessage string `json:"developermessage"`
 }
 
 // check maps the HTTP outcome to nil or a typed error, and verifies the
 // response signature of a successful answer.
-func (c *Client) check(op, requestURI string, status int, resp *resty.Response, err error) error {
+func (c *Client) check(op, method, requestURI string, status int, resp *resty.Response, err error) error {
 	if err != nil {
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Message: "no answer: " + scrub(err.Error(), c.cfg.SecretKey)}
+		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
+			Message: "no answer: " + c.scrub(err.Error())}
 	}
 	if status >= 200 && status < 300 {
 		if !c.cfg.SkipResponseCheck {
 			date, hash := resp.Header().Get("x-date"), resp.Header().Get("x-hash")
-			want := Sign(c.cfg.PublicKey, c.cfg.SecretKey, http.MethodGet, requestURI, string(resp.Body()), date)
-			if hash == "" || !ValidSignature(hash, want) {
+			want := Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, requestURI, string(resp.Body()), date)
+			if hash == "" || date == "" || !ValidSignature(hash, want) {
 				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-					Message: "the answer's x-hash does not match its body; it was altered on the way or does not come from the shop"}
+					Message: "the answer's x-hash does not match its body and x-date; it was altered on the way or does not come from the shop"}
 			}
 		}
 		return nil
 	}
-	var body struct {
-		Status           int    `json:"status"`
-		Code             string `json:"code"`
-		DeveloperMessage string `json:"developermessage"`
-	}
+	var body errorBody
 	_ = json.Unmarshal(resp.Body(), &body)
-	e := &connectors.Error{Kind: connectors.KindForStatus(status), System: System, Op: op, Status: status, Code: body.Code,
-		Message: scrub(body.DeveloperMessage, c.cfg.SecretKey)}
+	e := &connectors.Error{Kind: connectors.KindForStatus(status), System: System, Op: op, Status: status,
+		Code: c.scrub(body.Code), Message: c.scrub(body.DeveloperMessage)}
 	switch {
 	case status == http.StatusTooManyRequests || body.Code == "500.10":
+		// 429.10 per resource, 429.11 total; 500.10 is an "unknown rate-limit error".
 		e.Kind = connectors.KindRateLimited
-		e.RetryAfter = retryAfter(resp.Header().Get("Retry-After"), c.now())
+		e.RetryAfter = retryAfter(resp.Header().Get("Retry-After"), c.now(), c.cfg.DefaultRetryAfter)
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.Message = strings.TrimSpace(e.Message + "; check the public and secret key and that the worker's clock is right (5 minutes of skew at most)")
+		e.Message = strings.TrimPrefix(e.Message+"; check the public and secret key and that this machine's clock is right (5 minutes of skew at most)", "; ")
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
@@ -200,118 +294,32 @@ func (c *Client) check(op, requestURI string, status int, resp *resty.Response, 
 	return e
 }
 
-func retryAfter(v string, now time.Time) time.Duration {
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time, fallback time.Duration) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return defaultRetryAfter
+		return fallback
 	}
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
 		return time.Duration(s) * time.Second
 	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+	if t, err := http.ParseTime(v); err == nil {
+		if t.After(now) {
+			return t.Sub(now)
+		}
+		return 0
 	}
-	return defaultRetryAfter
+	return fallback
 }
 
-// scrub keeps the secret out of any text that leaves the client.
-func scrub(s, secret string) string {
-	if secret == "" {
+// scrub keeps the secret out of any text that leaves the client. A
+// signature is worthless without its date and request, and no error text
+// holds one; the secret is the only thing to hide.
+func (c *Client) scrub(s string) string {
+	if c.cfg.SecretKey == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, secret, "[secret]")
-}
-
-// pacer keeps a key's calls under the shop's limits: one limiter per resource
-// and method class, plus an optional total. Clients of the same key and shop
-// in one process share it, because the shop counts per key.
-type pacer struct {
-	reads, writes int // per minute; <0 unlimited
-	total         *rate.Limiter
-	mu            sync.Mutex
-	perResource   map[string]*rate.Limiter
-}
-
-var (
-	pacersMu sync.Mutex
-	pacers   = map[string]*pacer{}
-)
-
-func pacerFor(cfg Config, origin string) *pacer {
-	reads, writes := cfg.ReadsPerMinute, cfg.WritesPerMinute
-	if reads == 0 {
-		reads = DefaultReadsPerMinute
-	}
-	if writes == 0 {
-		writes = DefaultWritesPerMinute
-	}
-	key := fmt.Sprintf("%s|%s|%d|%d|%d", origin, cfg.PublicKey, reads, writes, cfg.TotalPerMinute)
-	pacersMu.Lock()
-	defer pacersMu.Unlock()
-	if p, ok := pacers[key]; ok {
-		return p
-	}
-	p := &pacer{reads: reads, writes: writes, perResource: map[string]*rate.Limiter{}, total: perMinute(cfg.TotalPerMinute)}
-	pacers[key] = p
-	return p
-}
-
-// perMinute builds a limiter that never lets more than n calls through in any
-// minute: a small burst, the rest spread evenly. n <= 0 means no limiter.
-func perMinute(n int) *rate.Limiter {
-	if n <= 0 {
-		return nil
-	}
-	burst := min(limiterBurst, n)
-	if n == burst {
-		return rate.NewLimiter(rate.Limit(float64(n)/60), burst)
-	}
-	return rate.NewLimiter(rate.Limit(float64(n-burst)/60), burst)
-}
-
-func (p *pacer) limiter(method, requestURI string) *rate.Limiter {
-	class, limit := "read", p.reads
-	if method != http.MethodGet {
-		class, limit = "write", p.writes
-	}
-	if limit < 0 {
-		return nil
-	}
-	key := class + " " + Resource(requestURI)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	l, ok := p.perResource[key]
-	if !ok {
-		l = perMinute(limit)
-		p.perResource[key] = l
-	}
-	return l
-}
-
-func (p *pacer) wait(ctx context.Context, method, requestURI string) error {
-	if l := p.limiter(method, requestURI); l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return err
-		}
-	}
-	if p.total != nil {
-		return p.total.Wait(ctx)
-	}
-	return nil
-}
-
-// Resource names the resource a request URI addresses, the unit the shop's
-// limits count in: the last path segment that is not an id
-// (/api/rest/v1/orders/12/orderrows/ → orderrows).
-func Resource(requestURI string) string {
-	path, _, _ := strings.Cut(requestURI, "?")
-	path = strings.TrimPrefix(path, APIPath)
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for i := len(segs) - 1; i >= 0; i-- {
-		if _, err := strconv.ParseInt(segs[i], 10, 64); err != nil && segs[i] != "" {
-			return segs[i]
-		}
-	}
-	return ""
+	return strings.ReplaceAll(s, c.cfg.SecretKey, "[secret]")
 }
 
 type silentLogger struct{}

@@ -8,57 +8,43 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
 )
 
-// Operation names, as the Observe hook and the simulator's faults see them.
+// Operation names, as the Observe hook reports them and as the simulator's
+// faults match them.
 const (
-	OpListOrders    = "GET orders"
-	OpGetOrder      = "GET order"
-	OpListOrderRows = "GET orderrows"
+	OpListOrders    = "GET /orders"
+	OpGetOrder      = "GET /orders/{id}"
+	OpListOrderRows = "GET /orders/{id}/orderrows"
 )
 
-// dateOnly is the form of min_create_date/max_create_date the client sends.
-// The API's format for them is not documented, and neither is whether the
-// bounds are inclusive, so the client asks for whole days around the window
-// and cuts it exactly itself.
-const dateOnly = "2006-01-02"
+const (
+	dateOnly     = "2006-01-02"
+	dateTimeForm = "2006-01-02T15:04:05Z"
+)
 
-// ListOrders lists completed orders created in [CreatedFrom, CreatedTo), oldest
-// first, one page per call. The page token is the `next` link the shop gave.
+// ListOrders lists completed orders created in [CreatedFrom, CreatedTo), in
+// the order of their ids, one page per call. The shop has no "modified
+// since" filter (§1.5), so the window is on creation time: the shop is asked
+// for a window a day wider on each side (min_create_date/max_create_date)
+// and the client keeps exactly the orders inside it, to the second. A page
+// may therefore hold fewer orders than asked, even none, and still have a
+// next page. The page token is the `next` link the shop returned; it is
+// empty on the last page. OnlyPaid and Status are sent as is_paid and status.
 func (c *Client) ListOrders(ctx context.Context, q connectors.OrderQuery) (connectors.OrderPage, error) {
 	uri := q.PageToken
 	if uri == "" {
-		size := q.PageSize
-		if size <= 0 {
-			size = 100
-		}
-		size = min(size, MaxPageSize)
-		v := url.Values{}
-		if !q.CreatedFrom.IsZero() {
-			v.Set("min_create_date", q.CreatedFrom.UTC().AddDate(0, 0, -1).Format(dateOnly))
-		}
-		if !q.CreatedTo.IsZero() {
-			v.Set("max_create_date", q.CreatedTo.UTC().AddDate(0, 0, 1).Format(dateOnly))
-		}
-		if q.OnlyPaid {
-			v.Set("is_paid", "1")
-		}
-		if i := slices.Index(model.OrderStatuses, q.Status); q.Status != "" && i >= 0 {
-			v.Set("status", strconv.Itoa(i+1))
-		}
-		v.Set("orderby", "id")
-		v.Set("start", "0")
-		v.Set("size", strconv.Itoa(size))
-		uri = APIPath + "/orders/?" + v.Encode()
+		uri = c.listURI(q)
 	}
 	var page wireCollection[wireOrder]
 	if err := c.get(ctx, OpListOrders, uri, &page); err != nil {
 		return connectors.OrderPage{}, err
 	}
-	out := connectors.OrderPage{}
+	out := connectors.OrderPage{Orders: []connectors.OrderSummary{}}
 	for _, o := range page.Items {
 		s, err := summary(o)
 		if err != nil {
@@ -72,14 +58,50 @@ func (c *Client) ListOrders(ctx context.Context, q connectors.OrderQuery) (conne
 		}
 		out.Orders = append(out.Orders, s)
 	}
-	if page.Next != nil && len(page.Items) > 0 {
+	if page.Next != nil && *page.Next != "" && *page.Next != uri && len(page.Items) > 0 {
 		out.NextPageToken = *page.Next
 	}
 	return out, nil
 }
 
-// GetOrderSummary reads one order without its rows: enough to see whether it
-// is paid or in another status now.
+// listURI builds the first page's request URI.
+func (c *Client) listURI(q connectors.OrderQuery) string {
+	size := q.PageSize
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	size = min(size, c.cfg.MaxPageSize)
+	v := url.Values{}
+	bound := func(name string, t time.Time) {
+		switch c.cfg.CreateDateFilter {
+		case DateFilterDate:
+			v.Set(name, t.Format(dateOnly))
+		case DateFilterDateTime:
+			v.Set(name, t.Format(dateTimeForm))
+		}
+	}
+	if !q.CreatedFrom.IsZero() {
+		bound("min_create_date", q.CreatedFrom.UTC().Add(-dateFilterMargin))
+	}
+	if !q.CreatedTo.IsZero() {
+		bound("max_create_date", q.CreatedTo.UTC().Add(dateFilterMargin))
+	}
+	if q.OnlyPaid {
+		v.Set("is_paid", "1")
+	}
+	if i := slices.Index(model.OrderStatuses, q.Status); q.Status != "" && i >= 0 {
+		v.Set("status", strconv.Itoa(i+1))
+	}
+	if c.cfg.ListOrderBy != "-" {
+		v.Set("orderby", c.cfg.ListOrderBy)
+	}
+	v.Set("start", "0")
+	v.Set("size", strconv.Itoa(size))
+	return APIPath + "/orders/?" + v.Encode()
+}
+
+// GetOrderSummary reads one order without its rows (one call): enough to
+// see whether a pending order is paid or in another status now.
 func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.OrderSummary, error) {
 	o, err := c.getOrder(ctx, id)
 	if err != nil {
@@ -92,24 +114,26 @@ func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.Ord
 	return s, nil
 }
 
-// GetOrder reads an order with all its rows.
+// GetOrder reads an order with all its rows (following the rows' paging),
+// its customer block and addresses.
 func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
 	o, err := c.getOrder(ctx, id)
 	if err != nil {
 		return model.Order{}, err
 	}
 	var rows []wireOrderRow
-	uri := fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, MaxPageSize)
+	uri := fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, c.cfg.MaxPageSize)
 	for uri != "" {
 		var page wireCollection[wireOrderRow]
 		if err := c.get(ctx, OpListOrderRows, uri, &page); err != nil {
 			return model.Order{}, err
 		}
 		rows = append(rows, page.Items...)
-		uri = ""
-		if page.Next != nil && len(page.Items) > 0 {
-			uri = *page.Next
+		next := ""
+		if page.Next != nil && *page.Next != uri && len(page.Items) > 0 {
+			next = *page.Next
 		}
+		uri = next
 	}
 	out, err := toModel(o, rows)
 	if err != nil {
@@ -131,7 +155,7 @@ func (c *Client) getOrder(ctx context.Context, id string) (wireOrder, error) {
 
 func (c *Client) invalid(op string, id int64, err error) error {
 	return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
-		Message: fmt.Sprintf("order %d cannot be read: %v", id, err)}
+		Message: fmt.Sprintf("order %d cannot be read: %s", id, c.scrub(err.Error()))}
 }
 
 func summary(o wireOrder) (connectors.OrderSummary, error) {
@@ -147,7 +171,8 @@ func summary(o wireOrder) (connectors.OrderSummary, error) {
 }
 
 // toModel maps an order and its rows to the canonical order. Every problem
-// is collected, so one error names them all.
+// is collected, so one error names them all. Money is read from the JSON
+// numbers' decimal text, never through a float.
 func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 	var problems []string
 	fail := func(err error) {
@@ -157,7 +182,7 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 	}
 	s, err := summary(o)
 	fail(err)
-	cur := strings.ToUpper(o.Currency)
+	cur := strings.ToUpper(strings.TrimSpace(o.Currency))
 	if cur == "" {
 		cur = "EUR"
 	}
@@ -177,6 +202,11 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 	vat, err := number(o.ShippingTaxPercentage, 2, "shipping_tax_percentage")
 	fail(err)
 	out.ShippingVAT = model.VATRate(vat)
+	// The model has one flag for lines and shipping; when the shop states
+	// shipping the other way than the rows, bring it to the rows' way.
+	if o.ShippingTaxesIncluded != nil && *o.ShippingTaxesIncluded != o.OrderRowTaxesIncluded {
+		out.ShippingCost.Amount = convertVAT(out.ShippingCost.Amount, out.ShippingVAT, o.OrderRowTaxesIncluded)
+	}
 
 	b, d := o.Customer.BillingAddress, o.Customer.DeliveryAddress
 	out.Customer = model.Customer{
@@ -184,10 +214,10 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 		Email:       strings.TrimSpace(o.Customer.Email),
 		Person:      model.Person{FirstName: strings.TrimSpace(b.FirstName), LastName: strings.TrimSpace(b.LastName)},
 		CompanyName: strings.TrimSpace(b.Company),
-		VATNumber:   o.Customer.BTW,
-		CoCNumber:   o.Customer.KVK,
+		VATNumber:   strings.TrimSpace(o.Customer.BTW),
+		CoCNumber:   strings.TrimSpace(o.Customer.KVK),
 		Phone:       b.Telephone,
-		Mobile:      b.Mobile,
+		Mobile:      firstNonEmpty(b.Mobile, d.Mobile),
 		Billing:     b.toModel(),
 		Shipping:    d.toModel(),
 	}
@@ -222,4 +252,21 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 		return model.Order{}, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// convertVAT turns an amount excluding VAT into one including it (toIncl)
+// or back, rounded half away from zero to the minor unit.
+func convertVAT(amount int64, rate model.VATRate, toIncl bool) int64 {
+	const whole = 10000 // VATRate is in hundredths of a percent
+	if toIncl {
+		return divRound(amount*(whole+int64(rate)), whole)
+	}
+	return divRound(amount*whole, whole+int64(rate))
+}
+
+func divRound(a, b int64) int64 {
+	if (a < 0) != (b < 0) {
+		return (a - b/2) / b
+	}
+	return (a + b/2) / b
 }

@@ -34,7 +34,7 @@ type wireOrder struct {
 	Paymethod              string       `json:"paymethod"`
 	PaymethodLabel         string       `json:"paymethod_label"`
 	OrderRowTaxesIncluded  bool         `json:"order_row_taxes_included"`
-	ShippingTaxesIncluded  bool         `json:"shipping_taxes_included"`
+	ShippingTaxesIncluded  *bool        `json:"shipping_taxes_included"`
 	ShippingTaxPercentage  json.Number  `json:"shipping_tax_percentage"`
 	TotalShipping          json.Number  `json:"total_shipping"`
 	TotalPrice             json.Number  `json:"total_price"`

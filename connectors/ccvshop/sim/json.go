@@ -23,13 +23,15 @@ func statusCode(st model.OrderStatus) int {
 }
 
 func href(r *http.Request, path string) string {
-	return "http://" + r.Host + ccvshop.APIPath + path
+	return origin(r) + ccvshop.APIPath + path
 }
 
 func orderJSON(r *http.Request, so storedOrder) map[string]any {
 	o := so.Order
 	prefix, number := any(nil), any(nil)
-	if i := strings.LastIndex(o.Number, "-"); i > 0 {
+	if n, err := strconv.ParseInt(o.Number, 10, 64); err == nil {
+		number = n
+	} else if i := strings.LastIndex(o.Number, "-"); i > 0 {
 		prefix = o.Number[:i]
 		if n, err := strconv.ParseInt(o.Number[i+1:], 10, 64); err == nil {
 			number = n

@@ -1,10 +1,27 @@
-// Package sim is a local CCV Shop: the REST API v1 order endpoints with the
-// real request signing, 5-minute clock-skew check, signed responses,
-// start/size paging with `next` links, per-key rate limits with 429 and the
-// shop's error bodies. Tests and the local demo seed it with orders.
+// Package sim is a local CCV Shop (research/apis-shop-pos.md §1): the REST
+// API v1 order endpoints
+//
+//	GET /api/rest/v1/orders/                     ccvshop.OpListOrders
+//	GET /api/rest/v1/orders/{id}/                ccvshop.OpGetOrder
+//	GET /api/rest/v1/orders/{id}/orderrows/      ccvshop.OpListOrderRows
+//
+// (with or without the trailing slash) in the wire shape of §1.6, with the
+// real request signing checked over the raw URI and body, the 5-minute
+// clock-skew check, signed responses (x-date, x-hash), start/size paging
+// with absolute first/previous/next links, the filters min_create_date,
+// max_create_date, status, is_paid, is_completed and orderby, per-key limits
+// per resource and method with 429 and the shop's error bodies
+// ({status, code, developermessage}), and simkit fault injection keyed by
+// the same op names the client reports. Tests and the local demo seed it
+// with orders.
+//
+// Where the research marks a fact as unknown the simulator picks a guess:
+// a bad signature or x-date is 401 with code 401.10 or 401.11, a 429 carries
+// Retry-After in seconds, and `size` defaults to 100 and is clamped to 250.
 package sim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,7 +46,9 @@ type Options struct {
 	// ReadsPerMinute and WritesPerMinute per resource: 0 means the published
 	// 150/100, negative means unlimited. TotalPerMinute per key: 0 means none.
 	ReadsPerMinute, WritesPerMinute, TotalPerMinute int
-	// DefaultPageSize is `size` when a request gives none (100); MaxPageSize caps it (250).
+	// DefaultPageSize is `size` when a request gives none: 0 means 100.
+	// MaxPageSize caps `size`: 0 means ccvshop.MaxPageSize (250; the API's
+	// real maximum is not documented).
 	DefaultPageSize, MaxPageSize int
 }
 
@@ -97,21 +116,32 @@ func (s *Sim) Served(op string) int {
 	return s.served[op]
 }
 
-// AddOrder seeds an order and returns its id. An empty Number gets the next
-// shop number; a zero CreatedAt is now.
+// AddOrder seeds a completed order and returns its id. An ID that is a
+// positive number not yet taken is kept, any other gets the next free id; an
+// empty Number gets the next shop number ("<year>-<n>"); a zero CreatedAt is
+// now. Times are kept to the second, as the shop's create_date is.
 func (s *Sim) AddOrder(o model.Order) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := &s.state
-	so := storedOrder{ID: st.NextID, Number: st.NextNumber, Order: o}
-	st.NextID++
-	st.NextNumber++
+	id := st.NextID
+	if n, err := strconv.ParseInt(o.ID, 10, 64); err == nil && n > 0 {
+		if _, taken := s.byID[n]; !taken {
+			id = n
+		}
+	}
+	if id >= st.NextID {
+		st.NextID = id + 1
+	}
+	so := storedOrder{ID: id, Order: o}
 	if so.Order.CreatedAt.IsZero() {
 		so.Order.CreatedAt = s.o.Now()
 	}
 	so.Order.CreatedAt = so.Order.CreatedAt.UTC().Truncate(time.Second)
 	so.Order.ID = strconv.FormatInt(so.ID, 10)
 	if so.Order.Number == "" {
+		so.Number = st.NextNumber
+		st.NextNumber++
 		so.Order.Number = fmt.Sprintf("%d-%d", so.Order.CreatedAt.Year(), so.Number)
 	}
 	for range o.Lines {
@@ -180,28 +210,73 @@ func (s *Sim) Restore(b []byte) error {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return fmt.Errorf("not a CCV Shop simulator snapshot: %w", err)
 	}
+	byID := make(map[int64]int, len(st.Orders))
+	for i, o := range st.Orders {
+		if _, dup := byID[o.ID]; dup || o.ID <= 0 || len(o.RowIDs) != len(o.Order.Lines) {
+			return fmt.Errorf("not a consistent CCV Shop simulator snapshot: order %d is duplicated or its rows do not match", o.ID)
+		}
+		byID[o.ID] = i
+		st.NextID = max(st.NextID, o.ID+1)
+		for _, r := range o.RowIDs {
+			st.NextRowID = max(st.NextRowID, r+1)
+		}
+	}
+	st.NextID = max(st.NextID, 1)
+	st.NextNumber = max(st.NextNumber, 1)
+	st.NextRowID = max(st.NextRowID, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = st
-	s.byID = make(map[int64]int, len(st.Orders))
-	for i, o := range st.Orders {
-		s.byID[o.ID] = i
-	}
+	s.byID = byID
 	return nil
 }
 
 // opOf names a request the way the client's Observe hook does.
 func opOf(r *http.Request) string {
-	switch ccvshop.Resource(r.URL.RequestURI()) {
-	case "orders":
-		if strings.Trim(strings.TrimPrefix(r.URL.Path, ccvshop.APIPath+"/orders"), "/") == "" {
+	segs := pathSegments(r)
+	if r.Method == http.MethodGet && len(segs) > 0 && segs[0] == "orders" {
+		switch {
+		case len(segs) == 1:
 			return ccvshop.OpListOrders
+		case len(segs) == 2:
+			return ccvshop.OpGetOrder
+		case len(segs) == 3 && segs[2] == "orderrows":
+			return ccvshop.OpListOrderRows
 		}
-		return ccvshop.OpGetOrder
-	case "orderrows":
-		return ccvshop.OpListOrderRows
 	}
 	return r.Method + " " + r.URL.Path
+}
+
+// pathSegments splits the path after /api/rest/v1, ignoring a trailing
+// slash (the shop accepts paths with and without one); nil when the path is
+// not under the API.
+func pathSegments(r *http.Request) []string {
+	rest, ok := strings.CutPrefix(r.URL.Path, ccvshop.APIPath+"/")
+	if !ok {
+		return nil
+	}
+	rest = strings.Trim(rest, "/")
+	if rest == "" {
+		return []string{}
+	}
+	return strings.Split(rest, "/")
+}
+
+// rawURI is the path and query exactly as the client sent them: the
+// signature covers them unnormalised (§1.1).
+func rawURI(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI() // a handler called directly, or an absolute-form request line
+}
+
+// origin is the scheme and host the request reached, for absolute links.
+func origin(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }
 
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
@@ -213,17 +288,23 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.authenticate(w, r, body) || !s.admit(w, r) {
 		return
 	}
-	if !strings.HasPrefix(r.URL.Path, ccvshop.APIPath+"/") {
-		s.writeError(w, r, http.StatusNotFound, "404.20", "invalid resource name")
+	segs := pathSegments(r)
+	switch {
+	case segs == nil:
+		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q: the API lives under %s/", r.URL.Path, ccvshop.APIPath))
 		return
-	}
-	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, ccvshop.APIPath), "/"), "/")
-	if segs[0] != "orders" || len(segs) > 3 || (len(segs) == 3 && segs[2] != "orderrows") {
-		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q (this simulator serves orders and orderrows)", r.URL.Path))
+	case len(segs) == 0 && r.Method == http.MethodGet:
+		// The root lists the resources the key may use (§1.1); its exact
+		// shape is not documented.
+		s.count(opOf(r))
+		s.write(w, r, http.StatusOK, map[string]any{"href": origin(r) + ccvshop.APIPath + "/",
+			"items": []any{map[string]any{"name": "orders", "href": href(r, "/orders/")}}})
 		return
-	}
-	if r.Method != http.MethodGet {
-		s.writeError(w, r, http.StatusMethodNotAllowed, "405.10", "method not allowed")
+	case len(segs) == 0 || segs[0] != "orders" || len(segs) > 3 || (len(segs) == 3 && segs[2] != "orderrows"):
+		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q (this simulator serves orders and their orderrows)", r.URL.Path))
+		return
+	case r.Method != http.MethodGet:
+		s.writeError(w, r, http.StatusMethodNotAllowed, "405.10", fmt.Sprintf("method %s not allowed (this simulator serves GET only)", r.Method))
 		return
 	}
 	s.count(opOf(r))
@@ -260,7 +341,7 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request, body []byte) 
 		s.writeError(w, r, http.StatusUnauthorized, "401.11", "x-date differs more than 5 minutes from the server time")
 		return false
 	}
-	want := ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, r.RequestURI, string(body), date)
+	want := ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), string(body), date)
 	if pub != s.o.PublicKey || !ccvshop.ValidSignature(hash, want) {
 		s.writeError(w, r, http.StatusUnauthorized, "401.10", "invalid hash or public key")
 		return false
@@ -291,7 +372,9 @@ func (s *Sim) admit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (s *Sim) writeRateLimited(w http.ResponseWriter, r *http.Request, code string, wait time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	// Whether the shop sends Retry-After is not documented (§1.8 [A]); the
+	// simulator does, in whole seconds, at least one.
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
 	s.writeError(w, r, http.StatusTooManyRequests, code, "rate limit exceeded")
 }
 
@@ -319,7 +402,7 @@ func (s *Sim) write(w http.ResponseWriter, r *http.Request, status int, v any) {
 	date := s.o.Now().UTC().Format(ccvshop.DateFormat)
 	w.Header().Set("Content-Type", "application/vnd.verto.webshop+json; charset=utf-8")
 	w.Header().Set("x-date", date)
-	w.Header().Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, r.RequestURI, string(b), date))
+	w.Header().Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), string(b), date))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -350,11 +433,7 @@ func collection(r *http.Request, start, size, total int, items []any) map[string
 		q := r.URL.Query()
 		q.Set("start", strconv.Itoa(at))
 		q.Set("size", strconv.Itoa(size))
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		return scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()
+		return origin(r) + r.URL.Path + "?" + q.Encode()
 	}
 	out := map[string]any{"href": link(start), "start": start, "size": size, "first": link(0),
 		"previous": nil, "next": nil, "items": items}
@@ -390,7 +469,16 @@ func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
 		status = n
 	}
 	paid, hasPaid := parseBool(q.Get("is_paid"))
-	desc := q.Get("orderby") == "id_desc"
+	// is_completed defaults to true; every seeded order is completed, so
+	// asking for unfinished ones finds none.
+	completed, hasCompleted := parseBool(q.Get("is_completed"))
+	orderBy, desc := strings.CutSuffix(q.Get("orderby"), "_desc")
+	switch orderBy {
+	case "", "id", "create_date", "createdate":
+	default:
+		s.writeError(w, r, http.StatusBadRequest, "400.10", fmt.Sprintf("orderby %q is not one of id, create_date (with an optional _desc)", q.Get("orderby")))
+		return
+	}
 
 	s.mu.Lock()
 	var match []storedOrder
@@ -400,12 +488,18 @@ func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
 		case !minDate.IsZero() && c.Before(minDate),
 			!maxDate.IsZero() && c.After(maxDate),
 			hasStatus && statusCode(o.Order.Status) != status,
-			hasPaid && o.Order.Paid != paid:
+			hasPaid && o.Order.Paid != paid,
+			hasCompleted && !completed:
 			continue
 		}
 		match = append(match, o)
 	}
 	s.mu.Unlock()
+	if strings.HasPrefix(orderBy, "create") {
+		slices.SortStableFunc(match, func(a, b storedOrder) int { return a.Order.CreatedAt.Compare(b.Order.CreatedAt) })
+	} else {
+		slices.SortStableFunc(match, func(a, b storedOrder) int { return cmp.Compare(a.ID, b.ID) })
+	}
 	if desc {
 		slices.Reverse(match)
 	}

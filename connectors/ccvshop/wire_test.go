@@ -1,0 +1,155 @@
+package ccvshop
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/koppel/koppel/model"
+)
+
+// An order as a real shop may send it, with the shapes the simulator does
+// not produce: an ex-VAT order whose shipping includes VAT, a variant row,
+// free address lines, a house number with letters, a zone offset, a guest.
+const wireExVAT = `{
+  "id": 12, "ordernumber_prefix": null, "ordernumber": null, "ordernumber_full": null,
+  "create_date": "2026-01-02T03:04:05+01:00", "status": null, "paid": false, "currency": "eur",
+  "order_row_taxes_included": false, "shipping_taxes_included": true, "shipping_tax_percentage": 21,
+  "total_shipping": 6.95, "total_price": 100.005, "paymethod": "", "paymethod_label": "Bank transfer",
+  "deliver_method": "pickup", "user": {"id": null, "href": null},
+  "customer": {
+    "email": " els@example.be ", "btw": "", "kvk": "",
+    "billingaddress": {"first_name": "Els", "last_name": "Peeters", "full_name": "", "company": "",
+      "address_line_1": "Grote Markt 1 bus 2", "address_line_2": "2e verdieping", "street": "", "housenumber": null,
+      "zipcode": "1000", "city": "Brussel", "country": "België", "country_code": "be", "telephone": "02-1234567", "mobile": ""},
+    "deliveryaddress": {"full_name": "Els Peeters", "street": "Kade", "housenumber": "12b", "housenumber_suffix": "",
+      "zipcode": "2000", "city": "Antwerpen", "country_code": "BE", "mobile": "0470-123456"}
+  }
+}`
+
+const wireRows = `[
+  {"id": 1, "product_number": "SHIRT", "sub_sku_number": "SHIRT-M-RED", "sub_ean_number": "5412345678908",
+   "product_name": "Shirt", "count": 2.5, "price": 16.5207, "discount": 0.4999, "tax": 21},
+  {"id": 2, "product_number": "STATIEGELD", "product_name": "Deposit", "product_type": "deposit", "count": 1, "price": 0.10, "discount": 0, "tax": 0}
+]`
+
+func TestToModelFromWire(t *testing.T) {
+	var o wireOrder
+	require.NoError(t, json.Unmarshal([]byte(wireExVAT), &o))
+	var rows []wireOrderRow
+	require.NoError(t, json.Unmarshal([]byte(wireRows), &rows))
+	got, err := toModel(o, rows)
+	require.NoError(t, err)
+
+	assert.Equal(t, "12", got.ID)
+	assert.Equal(t, "12", got.Number, "no order number yet: the id")
+	assert.Equal(t, time.Date(2026, 1, 2, 2, 4, 5, 0, time.UTC), got.CreatedAt)
+	assert.Equal(t, model.OrderStatus(""), got.Status, "a null status")
+	assert.Equal(t, "EUR", got.Currency)
+	assert.False(t, got.PricesIncludeVAT)
+	assert.Equal(t, model.NewMoney(574, "EUR"), got.ShippingCost, "6.95 incl. 21 % is 5.74 ex VAT, like the rows")
+	assert.Equal(t, model.VATPercent(21), got.ShippingVAT)
+	assert.Equal(t, model.NewMoney(10001, "EUR"), got.Total, "more decimals round half away from zero")
+	assert.Equal(t, "Bank transfer", got.PaymentMethod)
+	assert.Equal(t, "pickup", got.ShippingMethod)
+
+	c := got.Customer
+	assert.Equal(t, "", c.ID, "a guest")
+	assert.Equal(t, model.CustomerPerson, c.Kind)
+	assert.Equal(t, "els@example.be", c.Email)
+	assert.Equal(t, "0470-123456", c.Mobile)
+	assert.Equal(t, model.Address{Name: "Els Peeters", Street: "Grote Markt 1 bus 2", Line2: "2e verdieping", PostalCode: "1000",
+		City: "Brussel", CountryCode: "BE", Phone: "02-1234567"}, c.Billing)
+	assert.Equal(t, model.Address{Name: "Els Peeters", Street: "Kade", HouseNumber: "12b", PostalCode: "2000", City: "Antwerpen", CountryCode: "BE"}, c.Shipping)
+
+	require.Len(t, got.Lines, 2)
+	assert.Equal(t, model.OrderLine{SKU: "SHIRT-M-RED", Name: "Shirt", Quantity: model.Quantity(2500), UnitPrice: model.NewMoney(1652, "EUR"),
+		UnitDiscount: model.NewMoney(50, "EUR"), VAT: model.VATPercent(21), EAN: "5412345678908"}, got.Lines[0], "a variant sells under its own SKU")
+	assert.Equal(t, "STATIEGELD", got.Lines[1].SKU)
+	assert.Equal(t, model.VATRate(0), got.Lines[1].VAT)
+}
+
+func TestToModelNamesEveryProblem(t *testing.T) {
+	o := wireOrder{ID: 5, CreateDate: "yesterday", Status: new(int)}
+	_, err := toModel(o, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `create_date "yesterday"`)
+
+	*o.Status = 15
+	o.CreateDate = "2026-01-02 03:04:05"
+	_, err = summary(o)
+	assert.ErrorContains(t, err, "status 15 is not a CCV Shop order status (1-14)")
+	for n, want := range map[int]model.OrderStatus{1: model.StatusNew, 5: model.StatusSent, 8: model.StatusCancelled, 14: model.StatusReserved} {
+		*o.Status = n
+		s, err := summary(o)
+		require.NoError(t, err)
+		assert.Equal(t, want, s.Status)
+	}
+}
+
+func TestConvertVAT(t *testing.T) {
+	tests := []struct {
+		amount int64
+		rate   model.VATRate
+		toIncl bool
+		want   int64
+	}{
+		{574, model.VATPercent(21), true, 695},
+		{695, model.VATPercent(21), false, 574},
+		{1000, model.VATPercent(9), true, 1090},
+		{1090, model.VATPercent(9), false, 1000},
+		{-695, model.VATPercent(21), false, -574},
+		{500, 0, true, 500},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, convertVAT(tt.amount, tt.rate, tt.toIncl), "%d at %s", tt.amount, tt.rate)
+	}
+}
+
+func TestResource(t *testing.T) {
+	for uri, want := range map[string]string{
+		"/api/rest/v1/orders/?start=0&size=25":     "orders",
+		"/api/rest/v1/orders/12/":                  "orders",
+		"/api/rest/v1/orders/12":                   "orders",
+		"/api/rest/v1/orders/12/orderrows/?size=2": "orderrows",
+		"/api/rest/v1/products/123456/":            "products",
+		"/api/rest/v1/":                            "",
+	} {
+		assert.Equal(t, want, Resource(uri), uri)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	assert.Equal(t, 7*time.Second, retryAfter("7", now, time.Minute))
+	assert.Equal(t, 30*time.Second, retryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now, time.Minute))
+	assert.Equal(t, time.Duration(0), retryAfter(now.Add(-time.Hour).Format(http.TimeFormat), now, time.Minute))
+	assert.Equal(t, time.Minute, retryAfter("", now, time.Minute))
+	assert.Equal(t, time.Minute, retryAfter("soon", now, time.Minute))
+}
+
+func TestPacerSharedPerKeyAndShop(t *testing.T) {
+	a := pacerFor(Config{PublicKey: "pk_share", ReadsPerMinute: -1}, "https://one.example")
+	b := pacerFor(Config{PublicKey: "pk_share", ReadsPerMinute: 30, WritesPerMinute: -1}, "https://one.example")
+	other := pacerFor(Config{PublicKey: "pk_share"}, "https://two.example")
+	assert.Same(t, a, b)
+	assert.NotSame(t, a, other)
+	assert.Equal(t, 30, a.reads, "the stricter limit wins")
+	assert.Equal(t, DefaultWritesPerMinute, a.writes)
+	assert.Equal(t, -1, a.total)
+	assert.Equal(t, DefaultReadsPerMinute, other.reads)
+
+	res, total := a.limiters("GET", "/api/rest/v1/orders/")
+	require.NotNil(t, res)
+	assert.Nil(t, total)
+	assert.InDelta(t, 20.0/60, float64(res.Limit()), 1e-9, "30 a minute: 10 at once, 20 spread")
+	assert.Equal(t, limiterBurst, res.Burst())
+	res2, _ := a.limiters("GET", "/api/rest/v1/orders/12/")
+	assert.Same(t, res, res2, "one budget per resource")
+	rows, _ := a.limiters("GET", "/api/rest/v1/orders/12/orderrows/")
+	assert.NotSame(t, res, rows)
+}
