@@ -11,6 +11,7 @@ import (
 
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/mapping"
 )
 
 // OrderTarget is what the order flow needs of a target system.
@@ -27,6 +28,8 @@ type Integration struct {
 	Target OrderTarget
 	// AlertSecrets hold the alert channels' secrets when alerts are configured.
 	AlertSecrets config.AlertSecrets
+	// OrderMapper applies the order flow's mapping rules.
+	OrderMapper *mapping.Mapper
 }
 
 // Activities holds the clients of every integration; the worker registers it
@@ -70,6 +73,9 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 		}
 		if rt.Target, ok = tgt.(OrderTarget); !ok {
 			return nil, fmt.Errorf("%s.target: %s cannot be an order, customer and product target", path, in.Target.System)
+		}
+		if rt.OrderMapper, err = in.OrderMapper(); err != nil {
+			return nil, fmt.Errorf("%s.flows.orders.mapping: %w", path, err)
 		}
 		if in.Alerts != nil {
 			if rt.AlertSecrets, err = in.Alerts.Env(path+".alerts", lookupEnv); err != nil {

@@ -22,8 +22,18 @@ func (a *Activities) EnrichOrder(_ context.Context, in EnrichOrderInput) (connec
 	if err != nil {
 		return connectors.OrderDraft{}, err
 	}
-	d, err := Enrich(in.Order, rt.Config.Flows.Orders)
+	d, err := enrichMapped(rt, in.Order)
 	return d, toTemporal(err)
+}
+
+// enrichMapped applies the integration's mapping rules to the order, then
+// enriches it. A rule that fails on this order fails the order, naming the rule.
+func enrichMapped(rt *Integration, o model.Order) (connectors.OrderDraft, error) {
+	mapped, _, _, err := rt.OrderMapper.ApplyOrder(o, nil, nil)
+	if err != nil {
+		return connectors.OrderDraft{}, invalidRecord("order %s: the mapping failed: %v; fix the rule in flows.orders.mapping, then replay the order", o.ID, err)
+	}
+	return Enrich(mapped, rt.Config.Flows.Orders)
 }
 
 // Enrich turns a source order into a draft for the target under the flow's settings.

@@ -33,9 +33,10 @@ func PreviewOrder(ctx context.Context, a *Activities, integration, orderID strin
 		return p, err
 	}
 	f := rt.Config.Flows.Orders
-	if p.Draft, err = Enrich(o, f); err != nil {
+	if p.Draft, err = enrichMapped(rt, o); err != nil {
 		return p, err
 	}
+	o = p.Draft.Order
 	ref, found, err := rt.Target.FindOrder(ctx, p.Draft.ExternalID, p.Draft.Kind)
 	if err != nil {
 		return p, err

@@ -61,3 +61,27 @@ func TestPreviewOrderReadsAndNeverWrites(t *testing.T) {
 		assert.Len(t, target.orders, 1, "a preview writes no order")
 	}
 }
+
+func TestEnrichAppliesTheMapping(t *testing.T) {
+	prefix := "shop-"
+	flow := config.OrderFlow{ExternalIDPrefix: &prefix, OrderType: "order", EmployeeNumber: "999999",
+		Mapping: map[string]string{
+			"lines.name":           "concat(line.sku, ' - ', upper(line.name))",
+			"customer.companyName": "order.customer.email endsWith '@smit.example' ? 'Bakkerij Smit' : ''",
+			"lines.unitPrice":      "line.unitPrice * 1.1",
+		}}
+	in := config.Integration{Name: "demo", Flows: config.Flows{Orders: &flow}}
+	m, err := in.OrderMapper()
+	require.NoError(t, err)
+	acts := actsWith(newFakeTarget(), flow)
+	acts.Integrations["demo"].OrderMapper = m
+	o := model.Order{ID: "9", Currency: "EUR", Customer: person("inkoop@smit.example"),
+		Lines: []model.OrderLine{{SKU: "MUG-1", Name: "Mok", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(1999, "EUR"), VAT: 2100}}}
+
+	d, err := acts.EnrichOrder(context.Background(), EnrichOrderInput{Integration: "demo", Order: o})
+	require.NoError(t, err)
+	assert.Equal(t, "MUG-1 - MOK", d.Order.Lines[0].Name)
+	assert.Equal(t, int64(2199), d.Order.Lines[0].UnitPrice.Amount, "19.99 × 1.1 = 21.989 → 21.99")
+	assert.Equal(t, "Bakkerij Smit", d.Order.Customer.CompanyName)
+	assert.Equal(t, model.CustomerCompany, d.Order.Customer.Kind, "a company name makes a company")
+}

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/mapping"
 	"github.com/koppel/koppel/model"
 )
 
@@ -30,6 +32,8 @@ type Integration struct {
 	Flows  Flows  `yaml:"flows"`
 	// Alerts, when set, reports records that failed for good.
 	Alerts *Alerts `yaml:"alerts"`
+	// Lookups are tables mapping rules read with lookup('name', key, default).
+	Lookups map[string]map[string]string `yaml:"lookups"`
 }
 
 // System is one side of an integration.
@@ -91,6 +95,13 @@ type OrderFlow struct {
 	// PendingMaxAge is how long an order that is not yet eligible (unpaid) is
 	// watched for a change before it is given up.
 	PendingMaxAge Duration `yaml:"pendingMaxAge"`
+	// Mapping overrides target fields with expressions (see package mapping).
+	Mapping mapping.Rules `yaml:"mapping"`
+}
+
+// OrderMapper compiles the order flow's mapping with the integration's lookup tables.
+func (in Integration) OrderMapper() (*mapping.Mapper, error) {
+	return mapping.Compile(mapping.FlowOrders, in.Flows.Orders.Mapping, in.Lookups)
 }
 
 // Defaults of the order flow.
@@ -203,6 +214,20 @@ func (f *File) Validate(name string) error {
 			p.add(path+".flows", "no flow is configured; add flows.orders")
 		} else {
 			in.Flows.Orders.validate(p, path+".flows.orders", in)
+			if _, err := in.OrderMapper(); err != nil {
+				var merr *mapping.Error
+				if !errors.As(err, &merr) {
+					p.add(path+".flows.orders.mapping", "%v", err)
+				}
+				for _, pr := range merrProblems(merr) {
+					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, pr.Field), "%s", pr.Message)
+				}
+			}
+			for _, field := range sortedKeys(in.Flows.Orders.Mapping) {
+				if strings.HasPrefix(field, "extra.") || strings.HasPrefix(field, "lines.extra.") {
+					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, field), "%s takes no custom fields yet; remove the rule", in.Target.System)
+				}
+			}
 		}
 		if in.Alerts != nil {
 			in.Alerts.validate(p, path+".alerts")
@@ -360,4 +385,20 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func merrProblems(e *mapping.Error) []mapping.Problem {
+	if e == nil {
+		return nil
+	}
+	return e.Problems
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/koppel/koppel/config"
@@ -89,4 +90,26 @@ func TestCredentialsComeFromTheEnvironment(t *testing.T) {
 	creds, err := f.Integrations[0].Source.Env("integrations[0].source", func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"publicKey": "pk", "secretKey": "sk"}, creds)
+}
+
+// A broken mapping rule fails the start naming integration, flow, field and error.
+func TestBrokenMappingRulesAreListedWithTheirPath(t *testing.T) {
+	file := strings.Replace(valid, "orders: {}", `orders:
+        mapping:
+          customer.companyName: "order.customer.companyName +"
+          lines.quantity: "line.name"
+          customer.shoeSize: "'42'"
+          extra.channel: "'web'"
+          note: "lookup('nope', order.number, '')"`, 1)
+	_, err := config.Parse("bad.yaml", []byte(file))
+	require.Error(t, err)
+	for _, want := range []string{
+		`integrations[0].flows.orders.mapping["customer.companyName"]:`,
+		`integrations[0].flows.orders.mapping["lines.quantity"]:`,
+		`integrations[0].flows.orders.mapping["customer.shoeSize"]:`,
+		`integrations[0].flows.orders.mapping["extra.channel"]: mplus takes no custom fields yet`,
+		`integrations[0].flows.orders.mapping["note"]:`,
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
 }

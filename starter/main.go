@@ -32,6 +32,8 @@ Commands:
   replay --integration NAME [--flow orders] (--id SOURCE_ID | --failed-since DATE) [--dry-run] [--wait]
                                              run records again with the current code and settings;
                                              one already in the target is skipped, never doubled
+  preview --integration NAME [--flow orders] --id SOURCE_ID
+                                             the payload one record would get, after mapping; writes nothing
   dev [-f FILE] [--data DIR]                 the local demo: dev server, simulators, worker, schedules
 
 FILE defaults to $KOPPEL_INTEGRATIONS. Temporal is reached through TEMPORAL_ADDRESS
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string) error {
 		return backfillCmd(ctx, args[1:])
 	case "setup":
 		return setupCmd(ctx, args[1:])
+	case "preview":
+		return previewCmd(ctx, args[1:])
 	case "replay":
 		return replayCmd(ctx, args[1:])
 	case "dev":

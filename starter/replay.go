@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/koppel/koppel/activities"
@@ -69,21 +70,7 @@ func replayCmd(ctx context.Context, args []string) error {
 	}
 
 	if *dry {
-		acts, err := activities.Build(f, os.LookupEnv, nil)
-		if err != nil {
-			return err
-		}
-		for _, r := range refs {
-			p, err := activities.PreviewOrder(ctx, acts, in.Name, r.ID)
-			if err != nil {
-				fmt.Printf("order %s: would fail: %v\n", r.ID, err)
-				continue
-			}
-			fmt.Println(previewSummary(r.ID, p))
-			b, _ := json.MarshalIndent(p, "  ", "  ")
-			fmt.Printf("  %s\n", b)
-		}
-		return nil
+		return printPreviews(ctx, f, in.Name, refs)
 	}
 	for _, r := range refs {
 		run, err := kworker.ReplayOrder(ctx, c, s.proc.TaskQueue, *in, r)
@@ -113,4 +100,70 @@ func previewSummary(id string, p activities.OrderPreview) string {
 	}
 	return fmt.Sprintf("order %s: would be written as %s %s, customer %s %s, %d lines",
 		id, p.Draft.Kind, p.Draft.ExternalID, p.CustomerAction, p.CustomerID, len(p.Draft.Order.Lines))
+}
+
+// printPreviews shows, for each order, what a sync would write, reading the
+// systems with the credentials in the environment and writing nothing.
+func printPreviews(ctx context.Context, f *config.File, integration string, refs []kworker.OrderRef) error {
+	acts, err := activities.Build(f, os.LookupEnv, nil)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		p, err := activities.PreviewOrder(ctx, acts, integration, r.ID)
+		if err != nil {
+			fmt.Printf("order %s: would fail: %v\n", r.ID, err)
+			continue
+		}
+		fmt.Println(previewSummary(r.ID, p))
+		b, _ := json.MarshalIndent(p, "  ", "  ")
+		fmt.Printf("  %s\n", b)
+	}
+	return nil
+}
+
+// previewCmd is the dry run of one record, without Temporal: what the flow
+// would write after mapping, enrichment and lookups.
+func previewCmd(ctx context.Context, args []string) error {
+	p, err := config.LoadProcess()
+	if err != nil && p.IntegrationsFile == "" {
+		return err
+	}
+	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
+	file := fileFlag(fs, p)
+	name := fs.String("integration", "", "integration name from the file")
+	flow := fs.String("flow", workflows.FlowOrders, "flow (orders)")
+	id := fs.String("id", "", "source record id")
+	if extra, err := parseInterspersed(fs, args); err != nil {
+		return err
+	} else if len(extra) > 0 {
+		return fmt.Errorf("preview takes only flags; %q is not one", extra[0])
+	}
+	if *flow != workflows.FlowOrders {
+		return fmt.Errorf("--flow %q: only the orders flow can be previewed so far", *flow)
+	}
+	if *id == "" {
+		return errors.New("give --id SOURCE_ID")
+	}
+	f, err := config.Load(*file)
+	if err != nil {
+		return err
+	}
+	in, ok := f.Integration(*name)
+	if !ok {
+		return fmt.Errorf("--integration %q is not in %s", *name, *file)
+	}
+	if m, err := in.OrderMapper(); err == nil {
+		fmt.Println("mapping rules in effect:")
+		rules := m.Rules()
+		keys := make([]string, 0, len(rules))
+		for k := range rules {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Printf("  %-32s %s\n", k, rules[k])
+		}
+	}
+	return printPreviews(ctx, f, in.Name, []kworker.OrderRef{{ID: *id}})
 }
