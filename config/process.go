@@ -28,6 +28,9 @@ type Process struct {
 	// UIAddress is the Web UI base URL used in messages that link to a workflow.
 	UIAddress string `env:"KOPPEL_UI_ADDRESS" envDefault:"http://127.0.0.1:8233"`
 
+	// MetricsAddress is where the worker serves Prometheus /metrics; "" turns it off.
+	MetricsAddress string `env:"KOPPEL_METRICS_ADDRESS" envDefault:"127.0.0.1:9464"`
+
 	// Retention is how long Temporal keeps closed histories (starter setup
 	// applies it to the namespace): the answer to "how long is my data kept".
 	Retention time.Duration `env:"KOPPEL_RETENTION" envDefault:"168h"`

@@ -16,10 +16,16 @@ import (
 
 // Dial connects to Temporal with the process settings.
 func Dial(p config.Process, z *zap.Logger) (client.Client, error) {
+	return DialWithMetrics(p, z, nil)
+}
+
+// DialWithMetrics connects and reports the SDK's metrics to m (nil: none).
+func DialWithMetrics(p config.Process, z *zap.Logger, m client.MetricsHandler) (client.Client, error) {
 	opts := client.Options{
-		HostPort:  p.TemporalAddress,
-		Namespace: p.TemporalNamespace,
-		Logger:    SDKLogger(z),
+		HostPort:       p.TemporalAddress,
+		Namespace:      p.TemporalNamespace,
+		Logger:         SDKLogger(z),
+		MetricsHandler: m,
 	}
 	if p.TemporalTLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(p.TemporalTLSCert, p.TemporalTLSKey)

@@ -76,6 +76,7 @@ type stackOptions struct {
 	// wrong one makes every till call fail with an auth error).
 	workerMplusSecret string
 	webhook           string // alert webhook URL
+	metrics           *kworker.Metrics
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -98,8 +99,11 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	t.Cleanup(func() { _ = srv.Stop() })
 
 	s := &stack{t: t, server: srv, client: srv.Client(), taskQueue: "e2e", calls: &callCounter{}}
-	if o.seal || o.logger != nil {
+	if o.seal || o.logger != nil || o.metrics != nil {
 		opts := client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet}
+		if o.metrics != nil {
+			opts.MetricsHandler = o.metrics.Handler
+		}
 		if o.logger != nil {
 			opts.Logger = o.logger
 		}
@@ -145,7 +149,11 @@ integrations:
 	if o.workerMplusSecret != "" {
 		env["E2E_MPLUS_SECRET"] = o.workerMplusSecret
 	}
-	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, s.calls.observe)
+	observe := s.calls.observe
+	if o.metrics != nil {
+		observe = o.metrics.ObserveCalls(observe)
+	}
+	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, observe)
 	require.NoError(t, err)
 	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", s.client
 

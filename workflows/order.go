@@ -47,6 +47,12 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	// Every log line of an order names its integration, flow and number.
 	log := log.With(workflow.GetLogger(ctx), "Integration", in.Integration, "Flow", FlowOrders, "OrderID", in.OrderID, "OrderNumber", in.OrderNumber)
 	res, err := syncOrder(ctx, in, log)
+	outcome := string(res.Outcome)
+	if err != nil {
+		outcome = "failed"
+	}
+	workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"integration": in.Integration, "flow": FlowOrders, "outcome": outcome}).
+		Counter("koppel_records").Inc(1)
 	if err == nil && workflow.GetVersion(ctx, "outcome-attribute", workflow.DefaultVersion, 1) == 1 {
 		if uerr := workflow.UpsertTypedSearchAttributes(ctx, SAOutcome.ValueSet(string(res.Outcome))); uerr != nil {
 			log.Warn("could not record the outcome for the digest", "Error", uerr)

@@ -4,8 +4,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
@@ -45,20 +48,38 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	acts, err := activities.Build(file, os.LookupEnv, nil)
+	metrics := kworker.NewMetrics()
+	acts, err := activities.Build(file, os.LookupEnv, metrics.ObserveCalls(nil))
 	if err != nil {
 		return err
 	}
 	acts.UIAddress, acts.Namespace = p.UIAddress, p.TemporalNamespace
-	c, err := kworker.Dial(p, z)
+	c, err := kworker.DialWithMetrics(p, z, metrics.Handler)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	acts.Temporal = c
 
+	if p.MetricsAddress != "" {
+		srv := &http.Server{Addr: p.MetricsAddress, Handler: metricsMux(metrics), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				z.Error("metrics server stopped", zap.Error(err))
+			}
+		}()
+		defer func() { _ = srv.Close() }()
+		z.Info("metrics", zap.String("address", "http://"+p.MetricsAddress+"/metrics"))
+	}
+
 	w := kworker.New(c, p.TaskQueue, acts)
 	z.Info("worker starting", zap.String("taskQueue", p.TaskQueue), zap.String("namespace", p.TemporalNamespace),
 		zap.Int("integrations", len(file.Integrations)))
 	return w.Run(worker.InterruptCh())
+}
+
+func metricsMux(m *kworker.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.HTTPHandler())
+	return mux
 }
