@@ -1,0 +1,58 @@
+package koppel_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// No Docker engine runs here, so the compose file is checked with the
+// compose-spec parser Docker Compose itself uses: it must load and validate,
+// and keep the shape the README describes.
+func TestComposeFileIsValid(t *testing.T) {
+	env := []string{"POSTGRES_PASSWORD=x", "KOPPEL_ENCRYPTION_KEYS=k:x", "KOPPEL_CODEC_TOKEN=t"}
+	opts, err := cli.NewProjectOptions([]string{"docker-compose.yml"}, cli.WithName("koppel"), cli.WithEnv(env), cli.WithWorkingDirectory("."))
+	require.NoError(t, err)
+	p, err := opts.LoadProject(context.Background())
+	require.NoError(t, err)
+
+	svc := func(name string) types.ServiceConfig {
+		s, err := p.GetService(name)
+		require.NoError(t, err, name)
+		return s
+	}
+	for _, name := range []string{"postgresql", "temporal-schema", "temporal", "koppel-setup", "koppel-schedules", "worker", "codec-server", "temporal-ui"} {
+		svc(name)
+	}
+	w := svc("worker")
+	require.NotNil(t, w.Deploy)
+	require.NotNil(t, w.Deploy.Replicas)
+	assert.Equal(t, 2, *w.Deploy.Replicas, "two worker replicas")
+	assert.Equal(t, types.ServiceConditionCompletedSuccessfully, w.DependsOn["koppel-setup"].Condition)
+	assert.Equal(t, types.ServiceConditionCompletedSuccessfully, svc("temporal").DependsOn["temporal-schema"].Condition)
+	assert.NotContains(t, svc("temporal").Image, "auto-setup", "the deprecated image is not used")
+	assert.Equal(t, "http://localhost:8081", *svc("temporal-ui").Environment["TEMPORAL_CODEC_ENDPOINT"])
+	assert.Equal(t, []string{"codec-server"}, []string(svc("codec-server").Command))
+	for _, s := range p.Services {
+		for _, port := range s.Ports {
+			assert.Equal(t, "127.0.0.1", port.HostIP, "%s publishes %s beyond loopback", s.Name, port.Published)
+		}
+	}
+
+	// Secrets are required from the environment, never written in the file.
+	raw, err := os.ReadFile("docker-compose.yml")
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), "${POSTGRES_PASSWORD:?")
+	assert.Contains(t, string(raw), "${KOPPEL_ENCRYPTION_KEYS:?")
+	opts, err = cli.NewProjectOptions([]string{"docker-compose.yml"}, cli.WithName("koppel"), cli.WithEnv(nil), cli.WithWorkingDirectory("."))
+	require.NoError(t, err)
+	_, err = opts.LoadProject(context.Background())
+	require.Error(t, err, "without the secrets the file does not load")
+	assert.True(t, strings.Contains(err.Error(), "POSTGRES_PASSWORD") || strings.Contains(err.Error(), "KOPPEL_"), err.Error())
+}
