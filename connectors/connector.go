@@ -14,7 +14,13 @@ import (
 // CallObserver is told about every call a client makes to its system (op is
 // the operation, status the HTTP status or 0, err nil on success). Metrics,
 // benchmarks and tests count outside-API calls through it.
+//
+// A client that had to wait for its own rate limiter reports the wait as a
+// call with op OpLimiterWait (status 0, took = the wait).
 type CallObserver func(system, op string, status int, took time.Duration, err error)
+
+// OpLimiterWait is the op under which clients report rate-limiter waits.
+const OpLimiterWait = "rate-limiter wait"
 
 // OrderQuery selects orders from a source. The window is on creation time:
 // From inclusive, To exclusive; a zero bound is open.

@@ -44,6 +44,13 @@ func (m *Metrics) HTTPHandler() http.Handler { return m.reporter.HTTPHandler() }
 // status, times it, and counts 429s apart; pass it to activities.Build.
 func (m *Metrics) ObserveCalls(next connectors.CallObserver) connectors.CallObserver {
 	return func(system, op string, status int, took time.Duration, err error) {
+		if op == connectors.OpLimiterWait {
+			m.Handler.WithTags(map[string]string{"system": system}).Timer("koppel_rate_limiter_wait").Record(took)
+			if next != nil {
+				next(system, op, status, took, err)
+			}
+			return
+		}
 		h := m.Handler.WithTags(map[string]string{"system": system, "operation": op, "status": statusLabel(status, err)})
 		h.Counter("koppel_api_calls").Inc(1)
 		h.Timer("koppel_api_call_latency").Record(took)

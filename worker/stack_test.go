@@ -21,6 +21,7 @@ import (
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/connectors"
 	_ "github.com/koppel/koppel/connectors/builtin"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
@@ -195,6 +196,9 @@ type callCounter struct {
 }
 
 func (c *callCounter) observe(system, op string, status int, took time.Duration, err error) {
+	if op == connectors.OpLimiterWait {
+		return // not a call
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.calls == nil {

@@ -206,9 +206,13 @@ func (c *Client) get(ctx context.Context, op, uri string, out any) error {
 	}
 	path, _, _ := strings.Cut(requestURI, "?")
 	errOp := http.MethodGet + " " + path // what the operator reads: the exact path, no query
+	waitStart := time.Now()
 	if err := c.pace.wait(ctx, http.MethodGet, requestURI); err != nil {
 		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp,
 			Message: "waiting for the rate limiter: " + err.Error(), Err: err}
+	}
+	if waited := time.Since(waitStart); waited > time.Millisecond && c.cfg.Observe != nil {
+		c.cfg.Observe(System, connectors.OpLimiterWait, 0, waited, nil)
 	}
 	date := c.now().UTC().Format(DateFormat)
 	start := time.Now()

@@ -640,3 +640,24 @@ func TestRegistered(t *testing.T) {
 	_, err = r.New(connectors.Settings{BaseURL: f.url, Credentials: map[string]string{"publicKey": pub}})
 	assert.True(t, connectors.IsKind(err, connectors.KindConfig))
 }
+
+// A wait for the client's own limiter is reported, so it shows in metrics.
+func TestLimiterWaitIsObserved(t *testing.T) {
+	s := sim.New(sim.Options{PublicKey: "pk_waits", SecretKey: secret, ReadsPerMinute: -1})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	var waited atomic.Int64
+	c, err := ccvshop.New(ccvshop.Config{BaseURL: srv.URL, PublicKey: "pk_waits", SecretKey: secret, ReadsPerMinute: 600,
+		Observe: func(system, op string, _ int, took time.Duration, _ error) {
+			if op == connectors.OpLimiterWait {
+				waited.Add(int64(took))
+			}
+		}})
+	require.NoError(t, err)
+	id := s.AddOrder(sampleOrder(time.Now().Add(-time.Hour)))
+	for range 12 { // a burst of 10, then about 10 a second
+		_, err := c.GetOrderSummary(context.Background(), id)
+		require.NoError(t, err)
+	}
+	assert.Greater(t, time.Duration(waited.Load()), 50*time.Millisecond)
+}

@@ -234,9 +234,13 @@ func (c *Client) call(ctx context.Context, op, respName string, req, resp any) (
 		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Err: err}
 	}
 	if c.limiter != nil {
+		waitStart := time.Now()
 		if werr := c.limiter.Wait(ctx); werr != nil {
 			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
 				Message: "waiting for the request rate limit: " + werr.Error(), Err: werr}
+		}
+		if waited := time.Since(waitStart); waited > time.Millisecond && c.cfg.Observe != nil {
+			c.cfg.Observe(System, connectors.OpLimiterWait, 0, waited, nil)
 		}
 	}
 	start := time.Now()
