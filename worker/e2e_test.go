@@ -388,17 +388,8 @@ func TestFailedOrderAlertsOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	var mu sync.Mutex
-	var alerts []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]string
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		mu.Lock()
-		alerts = append(alerts, body["text"])
-		mu.Unlock()
-	}))
-	defer hook.Close()
-	s := newStack(t, stackOptions{webhook: hook.URL})
+	hook := newWebhook(t)
+	s := newStack(t, stackOptions{webhook: hook.url})
 	s.seedCatalogue(coffee)
 	created := time.Now().Add(-time.Hour).Truncate(time.Second)
 	okID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1)))
@@ -409,10 +400,9 @@ func TestFailedOrderAlertsOnce(t *testing.T) {
 	_, err = s.orderResult(failID)
 	require.Error(t, err)
 
-	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(alerts) >= 1 }, 30*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return len(hook.texts()) >= 1 }, 30*time.Second, 100*time.Millisecond)
 	time.Sleep(500 * time.Millisecond) // room for a wrong second alert to show up
-	mu.Lock()
-	defer mu.Unlock()
+	alerts := hook.texts()
 	require.Len(t, alerts, 1)
 	assert.Contains(t, alerts[0], "order 2026-2")
 	assert.Contains(t, alerts[0], mug.sku)
@@ -425,17 +415,8 @@ func TestDailyDigestCountsAndListsFailures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	var mu sync.Mutex
-	var texts []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body map[string]string
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		mu.Lock()
-		texts = append(texts, body["text"])
-		mu.Unlock()
-	}))
-	defer hook.Close()
-	s := newStack(t, stackOptions{webhook: hook.URL})
+	hook := newWebhook(t)
+	s := newStack(t, stackOptions{webhook: hook.url})
 	s.seedCatalogue(coffee)
 	created := time.Now().Add(-time.Hour).Truncate(time.Second)
 	var ids []string
@@ -468,8 +449,8 @@ func TestDailyDigestCountsAndListsFailures(t *testing.T) {
 	require.Len(t, d.Failures, 1)
 	assert.Equal(t, "order 2026-4", d.Failures[0].Record)
 
-	mu.Lock()
-	defer mu.Unlock()
+	texts := hook.texts()
+	require.NotEmpty(t, texts)
 	last := texts[len(texts)-1]
 	assert.Contains(t, last, "Synced: 3")
 	assert.Contains(t, last, "Skipped (already in the target): 1")
@@ -496,4 +477,31 @@ func TestDigestScheduleFollowsTheAlertSettings(t *testing.T) {
 	for _, id := range []string{"shop-digest", "shop-orders"} {
 		_ = s.client.ScheduleClient().GetHandle(ctx, id).Delete(ctx)
 	}
+}
+
+// webhook records the texts of Slack-style webhook calls.
+type webhook struct {
+	url  string
+	mu   sync.Mutex
+	seen []string
+}
+
+func newWebhook(t *testing.T) *webhook {
+	w := &webhook{}
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		w.mu.Lock()
+		w.seen = append(w.seen, body["text"])
+		w.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	w.url = srv.URL
+	return w
+}
+
+func (w *webhook) texts() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.seen...)
 }
