@@ -95,6 +95,7 @@ func buildSystem(s config.System, path string, lookupEnv func(string) (string, b
 	c, err := connectors.Build(s.System, connectors.Settings{
 		BaseURL:         s.BaseURL,
 		Credentials:     creds,
+		Options:         s.Options,
 		ReadsPerMinute:  s.RateLimit.ReadsPerMinute,
 		WritesPerMinute: s.RateLimit.WritesPerMinute,
 		TotalPerMinute:  s.RateLimit.TotalPerMinute,

@@ -45,6 +45,8 @@ type System struct {
 	Credentials map[string]string `yaml:"credentials"`
 	RateLimit   RateLimit         `yaml:"rateLimit"`
 	Timeout     Duration          `yaml:"timeout"`
+	// Options are settings of this system only (e.g. mplus shippingPLU).
+	Options map[string]string `yaml:"options"`
 }
 
 // RateLimit overrides a system's published limits (0 keeps them, -1 means none).
@@ -259,6 +261,11 @@ func (s System) validate(p *Problems, path string) {
 			p.add(path+".credentials."+c, "must name an environment variable (like %s), never hold the secret itself", envHint(s.System, c))
 		}
 	}
+	for _, o := range sortedKeys(s.Options) {
+		if _, ok := reg.Options[o]; !ok {
+			p.add(path+".options."+o, "%s takes no option %q (it takes %s)", s.System, o, strings.Join(sortedKeysOrNone(reg.Options), ", "))
+		}
+	}
 	for c := range s.Credentials {
 		if !contains(reg.Credentials, c) {
 			p.add(path+".credentials."+c, "%s takes no credential %q (it takes %s)", s.System, c, strings.Join(reg.Credentials, ", "))
@@ -401,4 +408,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func sortedKeysOrNone[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return []string{"none"}
+	}
+	return sortedKeys(m)
 }

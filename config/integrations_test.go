@@ -113,3 +113,11 @@ func TestBrokenMappingRulesAreListedWithTheirPath(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+func TestSystemOptionsAreChecked(t *testing.T) {
+	file := strings.Replace(valid, "credentials: {ident: MP_IDENT, secret: MP_SECRET}}", "credentials: {ident: MP_IDENT, secret: MP_SECRET}, options: {shippingPLU: VERZ, colour: red}}", 1)
+	_, err := config.Parse("opts.yaml", []byte(file))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes shippingPLU, shippingText, vatCountry)`)
+	assert.NotContains(t, err.Error(), "shippingPLU:")
+}

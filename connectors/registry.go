@@ -29,6 +29,9 @@ type Settings struct {
 	TotalPerMinute  int
 	Timeout         time.Duration
 	Observe         CallObserver
+	// Options are the system's own settings from the integration file
+	// (Registration.Options lists the names it takes).
+	Options map[string]string
 }
 
 // Registration describes one system.
@@ -37,7 +40,9 @@ type Registration struct {
 	// Credentials are the credential names the system needs (publicKey, secretKey …).
 	Credentials  []string
 	Capabilities []Capability
-	New          func(Settings) (any, error)
+	// Options names the system-specific settings it takes, with what each does.
+	Options map[string]string
+	New     func(Settings) (any, error)
 }
 
 // Has reports whether the system offers a capability.

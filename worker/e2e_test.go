@@ -505,3 +505,28 @@ func (w *webhook) texts() []string {
 	defer w.mu.Unlock()
 	return append([]string(nil), w.seen...)
 }
+
+// With a shipping article configured, shipping costs arrive as their own
+// line and the till's total is the shop's total to the cent.
+func TestShippingCostsArriveAsALine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{targetOptions: "{shippingPLU: VERZ}"})
+	articles := s.seedCatalogue(coffee, mug, product{sku: "VERZ", name: "Verzendkosten"})
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	o := order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(2), mug.line(1))
+	o.ShippingMethod = "PostNL"
+	id := s.ccv.AddOrder(o)
+	s.backfill(created.Add(-time.Minute), time.Now())
+	_, err := s.orderResult(id)
+	require.NoError(t, err)
+
+	got := s.tillOrders()["ccvshop-"+id]
+	require.Len(t, got.Lines, 3)
+	ship := got.Lines[2]
+	assert.Equal(t, articles["VERZ"], ship.ArticleNumber)
+	assert.Equal(t, int64(495), ship.PriceInclCents)
+	assert.Equal(t, model.VATPercent(21), ship.VATRate)
+	assert.Equal(t, o.Total.Amount, got.TotalInclCents, "the till's total is the shop's total")
+}

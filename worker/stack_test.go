@@ -78,6 +78,7 @@ type stackOptions struct {
 	workerMplusSecret string
 	webhook           string // alert webhook URL
 	metrics           *kworker.Metrics
+	targetOptions     string // YAML flow map of mplus options, e.g. {shippingPLU: VERZ}
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -127,6 +128,10 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = mplusSrv.Close() })
 
+	targetOptions := ""
+	if o.targetOptions != "" {
+		targetOptions = ", options: " + o.targetOptions
+	}
 	alerts := ""
 	if o.webhook != "" {
 		alerts = "    alerts: {webhook: E2E_WEBHOOK}\n"
@@ -139,10 +144,10 @@ func newStack(t testing.TB, o stackOptions) *stack {
 integrations:
   - name: shop
     source: {system: ccvshop, %sbaseURL: %q, credentials: {publicKey: E2E_CCV_PUBLIC, secretKey: E2E_CCV_SECRET}}
-    target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}}
+    target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}%s}
     flows:
       orders: {interval: 1h, startFrom: 2026-01-01, settleDelay: 1s%s}
-%s`, limits, ccvSrv.URL, mplusSrv.URL, o.flow, alerts)
+%s`, limits, ccvSrv.URL, mplusSrv.URL, targetOptions, o.flow, alerts)
 	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
 	require.NoError(t, err)
 	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}

@@ -9,6 +9,11 @@ func init() {
 		Capabilities: []connectors.Capability{
 			connectors.CapOrderTarget, connectors.CapCustomerTarget, connectors.CapProductLookup,
 		},
+		Options: map[string]string{
+			"shippingPLU":  "the article (PLU) shipping costs are written on as a line; empty: shipping is not written",
+			"shippingText": "the text of the shipping line (default: the order's shipping method)",
+			"vatCountry":   "ISO 3166-1 alpha-3 country whose VAT groups win when several have the same rate (default NLD)",
+		},
 		New: func(s connectors.Settings) (any, error) {
 			return New(ConfigFromSettings(s))
 		},
@@ -25,6 +30,9 @@ func ConfigFromSettings(s connectors.Settings) Config {
 		Timeout:         s.Timeout,
 		ProductCacheTTL: DefaultProductCacheTTL,
 		Observe:         s.Observe,
+		ShippingPLU:     s.Options["shippingPLU"],
+		ShippingText:    s.Options["shippingText"],
+		VATCountry:      s.Options["vatCountry"],
 	}
 	if s.TotalPerMinute > 0 {
 		cfg.RequestsPerMinute = s.TotalPerMinute
