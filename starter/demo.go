@@ -106,6 +106,8 @@ func seedDemo(shop *ccvsim.Sim, till *mplussim.Sim, now time.Time) {
 	for _, p := range demoCatalogue {
 		till.AddProduct(mplussim.Product{PLU: p.sku, Description: p.name, PriceInclCents: p.cents, VatCode: vatCodeFor(p.vat)})
 	}
+	// The article shipping costs are booked on (options.shippingPLU in the example file).
+	till.AddProduct(mplussim.Product{PLU: "VERZ", Description: "Verzendkosten", VatCode: vatCodeFor(21)})
 	custs := demoCustomers()
 	for _, dc := range custs {
 		if !dc.known {
