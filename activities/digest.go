@@ -2,12 +2,13 @@ package activities
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
 )
 
 // maxDigestFailures bounds the failed records a digest lists by name.
@@ -70,11 +71,8 @@ func (a *Activities) CollectDigest(ctx context.Context, in DigestInput) (Digest,
 		}
 		for _, e := range resp.GetExecutions() {
 			record := e.GetExecution().GetWorkflowId()
-			if p := e.GetSearchAttributes().GetIndexedFields()["OrderNumber"]; p != nil {
-				var n string
-				if json.Unmarshal(p.GetData(), &n) == nil && n != "" {
-					record = "order " + n
-				}
+			if n := KeywordAttribute(e.GetSearchAttributes(), "OrderNumber"); n != "" {
+				record = "order " + n
 			}
 			d.Failures = append(d.Failures, DigestFailure{Record: record,
 				Link: a.workflowLink(e.GetExecution().GetWorkflowId(), e.GetExecution().GetRunId())})
@@ -113,4 +111,14 @@ func DigestText(d Digest) string {
 		fmt.Fprintf(&b, "  … and %d more (ExecutionStatus = \"Failed\" in the Web UI)\n", more)
 	}
 	return b.String()
+}
+
+// KeywordAttribute reads a keyword search attribute of a listed workflow;
+// "" when it is not set.
+func KeywordAttribute(sa *commonpb.SearchAttributes, name string) string {
+	var v string
+	if p := sa.GetIndexedFields()[name]; p != nil {
+		_ = converter.GetDefaultDataConverter().FromPayload(p, &v)
+	}
+	return v
 }

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/workflows"
 )
@@ -63,14 +63,7 @@ func FailedOrders(ctx context.Context, c client.Client, integration string, sinc
 			if !latestRunFailed(ctx, c, e.GetExecution().GetWorkflowId()) {
 				continue // replayed since, or running again
 			}
-			ref := OrderRef{ID: id}
-			if p := e.GetSearchAttributes().GetIndexedFields()[workflows.SAOrderNumber.GetName()]; p != nil {
-				var n string
-				if err := json.Unmarshal(p.GetData(), &n); err == nil {
-					ref.Number = n
-				}
-			}
-			out = append(out, ref)
+			out = append(out, OrderRef{ID: id, Number: activities.KeywordAttribute(e.GetSearchAttributes(), workflows.SAOrderNumber.GetName())})
 		}
 		if token = resp.NextPageToken; len(token) == 0 {
 			return out, nil

@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
@@ -21,24 +20,13 @@ type DigestWorkflowInput struct {
 // sends it over its alert channels. A daily schedule starts it.
 func DigestWorkflow(ctx workflow.Context, in DigestWorkflowInput) (activities.Digest, error) {
 	to := workflow.Now(ctx)
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
-		ScheduleToCloseTimeout: 6 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2,
-			MaximumInterval: 10 * time.Minute, NonRetryableErrorTypes: activities.NonRetryableErrorTypes},
-	})
+	ctx = withAlertDelivery(ctx, 6*time.Hour)
 	var d activities.Digest
 	if err := workflow.ExecuteActivity(ctx, a.CollectDigest, activities.DigestInput{
 		Integration: in.Integration, From: to.Add(-24 * time.Hour), To: to}).Get(ctx, &d); err != nil {
 		return d, err
 	}
-	channels := []string{activities.ChannelWebhook, activities.ChannelEmail}
-	futures := make([]workflow.Future, len(channels))
-	for i, ch := range channels {
-		futures[i] = workflow.ExecuteActivity(ctx, a.SendDigest, activities.SendDigestInput{Channel: ch, Digest: d})
-	}
-	for _, f := range futures {
-		_ = f.Get(ctx, nil) // a channel that stays down misses one digest; the counts stay in the result
-	}
+	// A channel that stays down misses one digest; the counts stay in the result.
+	overEveryChannel(ctx, a.SendDigest, func(ch string) any { return activities.SendDigestInput{Channel: ch, Digest: d} })
 	return d, nil
 }

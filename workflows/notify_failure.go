@@ -18,16 +18,29 @@ const AlertBudget = 24 * time.Hour
 // integration. Each channel retries on its own; a channel that stays down
 // is reported in the result and never fails anything else.
 func NotifyFailureWorkflow(ctx workflow.Context, n activities.FailureNotice) (map[string]string, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return overEveryChannel(withAlertDelivery(ctx, AlertBudget), a.NotifyFailure, func(ch string) any {
+		return activities.NotifyFailureInput{Channel: ch, Notice: n}
+	}), nil
+}
+
+// withAlertDelivery retries a channel on its own, patiently, for budget.
+func withAlertDelivery(ctx workflow.Context, budget time.Duration) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    time.Minute,
-		ScheduleToCloseTimeout: AlertBudget,
+		ScheduleToCloseTimeout: budget,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2,
 			MaximumInterval: 10 * time.Minute, NonRetryableErrorTypes: activities.NonRetryableErrorTypes},
 	})
+}
+
+// overEveryChannel runs the activity once per alert channel, all at once, and
+// returns each channel's status; a channel that gives up says so and fails
+// nothing else.
+func overEveryChannel(ctx workflow.Context, activity any, input func(channel string) any) map[string]string {
 	channels := []string{activities.ChannelWebhook, activities.ChannelEmail}
 	futures := make([]workflow.Future, len(channels))
 	for i, ch := range channels {
-		futures[i] = workflow.ExecuteActivity(ctx, a.NotifyFailure, activities.NotifyFailureInput{Channel: ch, Notice: n})
+		futures[i] = workflow.ExecuteActivity(ctx, activity, input(ch))
 	}
 	out := map[string]string{}
 	for i, f := range futures {
@@ -37,7 +50,7 @@ func NotifyFailureWorkflow(ctx workflow.Context, n activities.FailureNotice) (ma
 		}
 		out[channels[i]] = status
 	}
-	return out, nil
+	return out
 }
 
 // alertWorkflowID names the notice of one failed run.

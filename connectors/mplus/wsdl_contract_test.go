@@ -1,8 +1,6 @@
 package mplus
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,26 +9,13 @@ import (
 	"github.com/koppel/koppel/connectors/mplus/internal/wsdlcheck"
 )
 
-// wsdlPath is the contract, in the repository's sibling shared folder.
-var wsdlPath = filepath.Join("..", "..", "..", "shared", "specs", "mplusqapi.wsdl")
-
-func loadWSDL(t *testing.T) *wsdlcheck.WSDL {
-	t.Helper()
-	if _, err := os.Stat(wsdlPath); err != nil {
-		t.Skipf("the MplusQAPI WSDL is not at %s (%v); the contract test needs the shared specs folder next to the repository", wsdlPath, err)
-	}
-	w, err := wsdlcheck.Load(wsdlPath)
-	require.NoError(t, err)
-	return w
-}
-
 // TestWSDLContract checks every operation the client calls: the operation
 // exists, its request element is the one we send, its response element is
 // the one we expect, and every element name, order, type and cardinality of
 // our wire structs matches the schema (required elements included, for what
 // we send).
 func TestWSDLContract(t *testing.T) {
-	w := loadWSDL(t)
+	w := wsdlcheck.ForTest(t)
 	cases := []struct {
 		op       string
 		req      any
@@ -61,7 +46,7 @@ func TestWSDLContract(t *testing.T) {
 }
 
 func TestWSDLEnums(t *testing.T) {
-	w := loadWSDL(t)
+	w := wsdlcheck.ForTest(t)
 	for _, v := range wireEnums {
 		assert.True(t, w.HasEnum(v), "enum value %s is not in the WSDL", v)
 	}
@@ -76,7 +61,7 @@ func TestWSDLEnums(t *testing.T) {
 // TestWSDLCheckerCatchesMistakes makes sure the contract check is not
 // vacuous: misspelt, misordered, mistyped and missing required elements fail.
 func TestWSDLCheckerCatchesMistakes(t *testing.T) {
-	w := loadWSDL(t)
+	w := wsdlcheck.ForTest(t)
 	type badName struct {
 		ExtOrderId string `xml:"extOrderID"`
 	}

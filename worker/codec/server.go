@@ -2,6 +2,7 @@ package codec
 
 import (
 	"crypto/subtle"
+	"net"
 	"net/http"
 	"strings"
 
@@ -61,10 +62,10 @@ func authorized(r *http.Request, o ServerOptions) bool {
 }
 
 func isLoopback(remote string) bool {
-	host := remote
-	if i := strings.LastIndex(remote, ":"); i >= 0 {
-		host = remote[:i]
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return false
 	}
-	host = strings.Trim(host, "[]")
-	return host == "127.0.0.1" || host == "::1"
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

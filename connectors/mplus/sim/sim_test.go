@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -25,22 +23,10 @@ const (
 	testSecret = "s3cr3t/+&=value"
 )
 
-var wsdlPath = filepath.Join("..", "..", "..", "..", "shared", "specs", "mplusqapi.wsdl")
-
-func loadWSDL(t *testing.T) *wsdlcheck.WSDL {
-	t.Helper()
-	if _, err := os.Stat(wsdlPath); err != nil {
-		t.Skipf("the MplusQAPI WSDL is not at %s (%v); the contract test needs the shared specs folder next to the repository", wsdlPath, err)
-	}
-	w, err := wsdlcheck.Load(wsdlPath)
-	require.NoError(t, err)
-	return w
-}
-
 // TestWSDLContract checks the simulator's request types (what it reads) and
 // response types (what it writes, required elements included) against the WSDL.
 func TestWSDLContract(t *testing.T) {
-	w := loadWSDL(t)
+	w := wsdlcheck.ForTest(t)
 	cases := []struct {
 		op   string
 		in   any
