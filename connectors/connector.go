@@ -92,6 +92,34 @@ type OrderDraft struct {
 	CustomerID string `json:"customerId,omitempty"`
 	// ProductIDs maps each line's SKU to the target's product id.
 	ProductIDs map[string]string `json:"productIds,omitempty"`
+	// Accounting holds the VAT code and revenue account every line is booked
+	// with (chosen per country); empty fields leave the target's own choice.
+	Accounting LineAccounting `json:"accounting,omitempty"`
+	// PaymentMethod and ShippingMethod are the target's codes, mapped from the
+	// source's; PaymentTermDays is the payment term of an invoice (0: none).
+	PaymentMethod   string `json:"paymentMethod,omitempty"`
+	ShippingMethod  string `json:"shippingMethod,omitempty"`
+	PaymentTermDays int    `json:"paymentTermDays,omitempty"`
+	// Extra are custom fields from the mapping rules, by the target's field
+	// names (Registration.ExtraFields lists the names a target takes).
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// LineAccounting is how the lines of one order are booked. VATCodes maps a VAT
+// rate (as model.VATRate.String() renders it, "21.00") to the target's VAT
+// code; VATCode is used for a rate the table does not name.
+type LineAccounting struct {
+	VATCodes       map[string]string `json:"vatCodes,omitempty"`
+	VATCode        string            `json:"vatCode,omitempty"`
+	RevenueAccount string            `json:"revenueAccount,omitempty"`
+}
+
+// CodeFor returns the VAT code for a rate, or "" when none is configured.
+func (a LineAccounting) CodeFor(rate model.VATRate) string {
+	if c, ok := a.VATCodes[rate.String()]; ok {
+		return c
+	}
+	return a.VATCode
 }
 
 // OrderTarget is a system orders are written to.
@@ -124,27 +152,31 @@ type CustomerTarget interface {
 	UpdateCustomer(ctx context.Context, id string, c model.Customer) error
 }
 
+// CustomerDetails are what the customers flow writes beside the canonical
+// customer: the booking settings of the customer's country and custom fields.
+type CustomerDetails struct {
+	RevenueAccount string `json:"revenueAccount,omitempty"`
+	VATCode        string `json:"vatCode,omitempty"`
+	// PaymentTermDays is the customer's payment term (0: leave it).
+	PaymentTermDays int `json:"paymentTermDays,omitempty"`
+	// Extra are custom fields by the target's field names.
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// CustomerDetailsTarget is a CustomerTarget that also keeps CustomerDetails.
+// The customers flow needs it; the order flow uses CustomerTarget only.
+type CustomerDetailsTarget interface {
+	CustomerTarget
+	// Details returns what the target holds for customer id, to tell whether
+	// an update is needed.
+	CustomerDetails(ctx context.Context, id string) (CustomerDetails, error)
+	CreateCustomerWithDetails(ctx context.Context, c model.Customer, d CustomerDetails) (string, error)
+	UpdateCustomerWithDetails(ctx context.Context, id string, c model.Customer, d CustomerDetails) error
+}
+
 // ProductLookup resolves SKUs to the target's product ids.
 type ProductLookup interface {
 	// LookupProducts returns the target id of every SKU it knows; a SKU missing
 	// from the map does not exist in the target.
 	LookupProducts(ctx context.Context, skus []string) (map[string]string, error)
-}
-
-// ProductSource, ProductTarget, StockSource and StockTarget are the product and
-// stock capabilities the later flows use.
-type ProductSource interface {
-	ListProducts(ctx context.Context, cursor string, pageSize int) (products []model.Product, next string, err error)
-}
-
-type ProductTarget interface {
-	UpsertProduct(ctx context.Context, p model.Product, updateInfo bool) (string, error)
-}
-
-type StockSource interface {
-	ListStock(ctx context.Context, cursor string, pageSize int) (levels []model.StockLevel, next string, err error)
-}
-
-type StockTarget interface {
-	SetStock(ctx context.Context, level model.StockLevel) error
 }

@@ -15,6 +15,13 @@ const (
 	CapOrderTarget    Capability = "order target"
 	CapCustomerTarget Capability = "customer target"
 	CapProductLookup  Capability = "product lookup"
+	CapProductSource  Capability = "product source"
+	CapProductTarget  Capability = "product target"
+	CapStockSource    Capability = "stock source"
+	CapStockTarget    Capability = "stock target"
+	CapCustomerSource Capability = "customer source"
+	// CapCustomerDetails: the target keeps CustomerDetails (customers flow).
+	CapCustomerDetails Capability = "customer details target"
 )
 
 // Settings is what a factory gets to build a client for one integration: the
@@ -42,7 +49,11 @@ type Registration struct {
 	Capabilities []Capability
 	// Options names the system-specific settings it takes, with what each does.
 	Options map[string]string
-	New     func(Settings) (any, error)
+	// ExtraFields lists, per flow (mapping.FlowOrders …), the custom field
+	// names the system writes from extra.* mapping rules; a flow missing here
+	// takes none.
+	ExtraFields map[string][]string
+	New         func(Settings) (any, error)
 }
 
 // Has reports whether the system offers a capability.

@@ -60,7 +60,7 @@ func fullProduct() model.Product {
 	return model.Product{
 		SKU: "SHIRT", Name: "T-shirt", ShortDescription: "Katoen", Description: "<p>Biologisch katoen</p>",
 		EAN: "8712345000001", Price: model.NewMoney(2499, "EUR"), PriceIncludesVAT: true, VAT: model.VATPercent(21),
-		Active: true, ManageStock: true, Categories: []string{"Kleding"}, Images: []string{"https://x/1.jpg"},
+		Active: true, ManageStock: true, Categories: []string{"Kleding"}, Images: []model.Image{{Name: "1.jpg", URL: "https://x/1.jpg"}},
 		Attributes: map[string]string{"materiaal": "katoen"},
 		Variants: []model.Product{
 			{SKU: "SHIRT-S", Name: "T-shirt S", EAN: "8712345000018", Price: model.NewMoney(2499, "EUR"), PriceIncludesVAT: true,

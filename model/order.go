@@ -50,9 +50,30 @@ type Order struct {
 	ShippingVAT      VATRate     `json:"shippingVat"`
 	ShippingMethod   string      `json:"shippingMethod,omitempty"`
 	PaymentMethod    string      `json:"paymentMethod,omitempty"`
+	// Adjustments are order-level discounts and costs beside shipping
+	// (a coupon, payment costs, extra costs), each with its own VAT.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
 	// Total is the order total as the source computed it (incl. VAT).
 	Total Money  `json:"total"`
 	Note  string `json:"note,omitempty"`
+}
+
+// AdjustmentKind tells a discount from a cost.
+type AdjustmentKind string
+
+const (
+	AdjustmentDiscount AdjustmentKind = "discount"
+	AdjustmentCost     AdjustmentKind = "cost"
+)
+
+// Adjustment is an order-level amount that is not a product: Amount is signed
+// (a discount is negative) and incl. or excl. VAT as the order's
+// PricesIncludeVAT says.
+type Adjustment struct {
+	Kind        AdjustmentKind `json:"kind"`
+	Description string         `json:"description,omitempty"`
+	Amount      Money          `json:"amount"`
+	VAT         VATRate        `json:"vat"`
 }
 
 // OrderLine is one row of an order.

@@ -3,26 +3,60 @@ package model
 // Product is a sellable item; a product with Variants is configurable and each
 // variant carries its own SKU, EAN, price and stock.
 type Product struct {
-	SKU              string            `json:"sku"`
-	Name             string            `json:"name"`
-	ShortDescription string            `json:"shortDescription,omitempty"`
-	Description      string            `json:"description,omitempty"`
-	EAN              string            `json:"ean,omitempty"`
-	Price            Money             `json:"price"`
-	PriceIncludesVAT bool              `json:"priceIncludesVat"`
-	VAT              VATRate           `json:"vat"`
-	Active           bool              `json:"active"`
-	ManageStock      bool              `json:"manageStock"`
-	Categories       []string          `json:"categories,omitempty"`
-	Images           []string          `json:"images,omitempty"`
-	Attributes       map[string]string `json:"attributes,omitempty"`
-	Variants         []Product         `json:"variants,omitempty"`
+	SKU              string `json:"sku"`
+	Name             string `json:"name"`
+	ShortDescription string `json:"shortDescription,omitempty"`
+	Description      string `json:"description,omitempty"`
+	EAN              string `json:"ean,omitempty"`
+	// Price is the sell price, incl. or excl. VAT as PriceIncludesVAT says;
+	// its Currency is the product's currency.
+	Price            Money   `json:"price"`
+	PriceIncludesVAT bool    `json:"priceIncludesVat"`
+	VAT              VATRate `json:"vat"`
+	Active           bool    `json:"active"`
+	// ManageStock says the system keeps stock for this product.
+	ManageStock bool `json:"manageStock"`
+	// Categories are category names; a name with " > " is a path from the
+	// top category down ("Coffee > Beans").
+	Categories []string `json:"categories,omitempty"`
+	Images     []Image  `json:"images,omitempty"`
+	// Attributes are a variant's options (Size: M, Colour: red), by the
+	// attribute names of the system the product came from.
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Variants   []Product         `json:"variants,omitempty"`
+}
+
+// Image is a product photo. Data holds the file itself when the source
+// delivers it (a target that uploads photos needs it); Name tells photos
+// apart, so one already in the target is not uploaded again.
+type Image struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+	Data []byte `json:"data,omitempty"`
+	Main bool   `json:"main,omitempty"`
+}
+
+// AllSKUs lists the SKU of the product and of each of its variants.
+func (p Product) AllSKUs() []string {
+	out := make([]string, 0, 1+len(p.Variants))
+	if p.SKU != "" {
+		out = append(out, p.SKU)
+	}
+	for _, v := range p.Variants {
+		if v.SKU != "" {
+			out = append(out, v.SKU)
+		}
+	}
+	return out
 }
 
 // StockLevel is the stock of one SKU at one location.
 type StockLevel struct {
-	SKU       string   `json:"sku"`
-	Location  string   `json:"location,omitempty"`
+	SKU      string `json:"sku"`
+	Location string `json:"location,omitempty"`
+	// Physical is what is on the shelf; Available what may be sold (systems
+	// that keep one figure report it in both); Reserved what open sales orders
+	// hold.
 	Physical  Quantity `json:"physical"`
 	Available Quantity `json:"available"`
 	Reserved  Quantity `json:"reserved"`
