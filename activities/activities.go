@@ -21,15 +21,57 @@ type OrderTarget interface {
 	connectors.ProductLookup
 }
 
-// Integration is one configured integration with its clients built.
+// Integration is one configured integration with its clients built. The
+// clients of a flow are set only when the flow is configured.
 type Integration struct {
 	Config config.Integration
+	// Source and Target are the order flow's clients.
 	Source connectors.OrderSource
 	Target OrderTarget
 	// AlertSecrets hold the alert channels' secrets when alerts are configured.
 	AlertSecrets config.AlertSecrets
 	// OrderMapper applies the order flow's mapping rules.
 	OrderMapper *mapping.Mapper
+
+	Products  *ProductFlow
+	Stock     *StockFlow
+	Customers *CustomerFlow
+}
+
+// ProductFlow is the active products flow with its clients, in its direction.
+type ProductFlow struct {
+	Settings  config.ProductFlow
+	Direction config.Direction
+	From      connectors.ProductSource
+	To        connectors.ProductTarget
+	FromName  string
+	ToName    string
+	Mapper    *mapping.Mapper
+	Filter    *mapping.Filter
+	// Images: the setting is on and the target takes photos.
+	Images bool
+}
+
+// StockFlow is the active stock flow with its clients, in its direction.
+type StockFlow struct {
+	Settings  config.StockFlow
+	Direction config.Direction
+	From      connectors.StockSource
+	To        connectors.StockTarget
+	FromName  string
+	ToName    string
+	Mapper    *mapping.Mapper
+	Filter    *mapping.Filter
+}
+
+// CustomerFlow is the customers flow with its clients.
+type CustomerFlow struct {
+	Settings config.CustomerFlow
+	From     connectors.CustomerSource
+	To       connectors.CustomerDetailsTarget
+	ToName   string
+	Mapper   *mapping.Mapper
+	Filter   *mapping.Filter
 }
 
 // Activities holds the clients of every integration; the worker registers it
@@ -47,6 +89,15 @@ func (a *Activities) integration(name string) (*Integration, error) {
 		return nil, configError(fmt.Errorf("integration %q is not in this worker's integration file; add it there or start the flow with a known name", name))
 	}
 	return a.Integrations[name], nil
+}
+
+// orderIntegration is integration for the order flow's steps.
+func (a *Activities) orderIntegration(name string) (*Integration, error) {
+	rt, err := a.integration(name)
+	if err == nil && rt.Config.Flows.Orders == nil {
+		err = configError(fmt.Errorf("integration %q has no orders flow in this worker's integration file", name))
+	}
+	return rt, err
 }
 
 // Build creates the clients of every integration in the file. Credentials are
@@ -67,15 +118,8 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 			return nil, err
 		}
 		rt := &Integration{Config: in}
-		var ok bool
-		if rt.Source, ok = src.(connectors.OrderSource); !ok {
-			return nil, fmt.Errorf("%s.source: %s cannot be an order source", path, in.Source.System)
-		}
-		if rt.Target, ok = tgt.(OrderTarget); !ok {
-			return nil, fmt.Errorf("%s.target: %s cannot be an order, customer and product target", path, in.Target.System)
-		}
-		if rt.OrderMapper, err = in.OrderMapper(); err != nil {
-			return nil, fmt.Errorf("%s.flows.orders.mapping: %w", path, err)
+		if err := rt.attach(path, src, tgt); err != nil {
+			return nil, err
 		}
 		if in.Alerts != nil {
 			if rt.AlertSecrets, err = in.Alerts.Env(path+".alerts", lookupEnv); err != nil {
@@ -106,4 +150,87 @@ func buildSystem(s config.System, path string, lookupEnv func(string) (string, b
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// attach keeps the clients each configured flow needs, checking that the
+// systems can play their part.
+func (rt *Integration) attach(path string, src, tgt any) error {
+	in := rt.Config
+	sides := func(d config.Direction) (from, to any, fromName, toName string) {
+		if d == config.TargetToSource {
+			return tgt, src, in.Target.System, in.Source.System
+		}
+		return src, tgt, in.Source.System, in.Target.System
+	}
+	if in.Flows.Orders != nil {
+		var ok bool
+		if rt.Source, ok = src.(connectors.OrderSource); !ok {
+			return fmt.Errorf("%s.source: %s cannot be an order source", path, in.Source.System)
+		}
+		if rt.Target, ok = tgt.(OrderTarget); !ok {
+			return fmt.Errorf("%s.target: %s cannot be an order, customer and product target", path, in.Target.System)
+		}
+		var err error
+		if rt.OrderMapper, err = in.OrderMapper(); err != nil {
+			return fmt.Errorf("%s.flows.orders.mapping: %w", path, err)
+		}
+	}
+	if pf, d := in.ProductFlowFor(); pf != nil {
+		from, to, fromName, toName := sides(d)
+		f := &ProductFlow{Settings: *pf, Direction: d, FromName: fromName, ToName: toName}
+		var ok bool
+		if f.From, ok = from.(connectors.ProductSource); !ok {
+			return fmt.Errorf("%s: %s cannot be a product source", path, fromName)
+		}
+		if f.To, ok = to.(connectors.ProductTarget); !ok {
+			return fmt.Errorf("%s: %s cannot be a product target", path, toName)
+		}
+		if err := compileFlow(path, mapping.FlowProducts, pf.CatalogFlow, in.Lookups, &f.Mapper, &f.Filter); err != nil {
+			return err
+		}
+		reg, _ := connectors.Lookup(toName)
+		f.Images = pf.WritesImages() && reg.Has(connectors.CapProductImages)
+		rt.Products = f
+	}
+	if sf, d := in.StockFlowFor(); sf != nil {
+		from, to, fromName, toName := sides(d)
+		f := &StockFlow{Settings: *sf, Direction: d, FromName: fromName, ToName: toName}
+		var ok bool
+		if f.From, ok = from.(connectors.StockSource); !ok {
+			return fmt.Errorf("%s: %s cannot be a stock source", path, fromName)
+		}
+		if f.To, ok = to.(connectors.StockTarget); !ok {
+			return fmt.Errorf("%s: %s cannot be a stock target", path, toName)
+		}
+		if err := compileFlow(path, mapping.FlowStock, sf.CatalogFlow, in.Lookups, &f.Mapper, &f.Filter); err != nil {
+			return err
+		}
+		rt.Stock = f
+	}
+	if cf := in.CustomerFlowFor(); cf != nil {
+		f := &CustomerFlow{Settings: *cf, ToName: in.Target.System}
+		var ok bool
+		if f.From, ok = src.(connectors.CustomerSource); !ok {
+			return fmt.Errorf("%s.source: %s cannot be a customer source", path, in.Source.System)
+		}
+		if f.To, ok = tgt.(connectors.CustomerDetailsTarget); !ok {
+			return fmt.Errorf("%s.target: %s cannot keep customers with their details", path, in.Target.System)
+		}
+		if err := compileFlow(path, mapping.FlowCustomers, cf.CatalogFlow, in.Lookups, &f.Mapper, &f.Filter); err != nil {
+			return err
+		}
+		rt.Customers = f
+	}
+	return nil
+}
+
+func compileFlow(path, flow string, f config.CatalogFlow, tables map[string]map[string]string, m **mapping.Mapper, filter **mapping.Filter) error {
+	var err error
+	if *m, err = mapping.Compile(flow, f.Mapping, tables); err != nil {
+		return fmt.Errorf("%s.flows.%s.mapping: %w", path, flow, err)
+	}
+	if *filter, err = mapping.CompileFilter(flow, f.Filter, tables); err != nil {
+		return fmt.Errorf("%s.flows.%s.filter: %w", path, flow, err)
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ type CheckProductsInput struct {
 // target's product id per SKU. A missing SKU fails the order for good, naming
 // every missing SKU, before anything is written.
 func (a *Activities) CheckProducts(ctx context.Context, in CheckProductsInput) (map[string]string, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ type CommitOrderResult struct {
 // CommitOrder writes the order (or invoice) to the target. A duplicate-key
 // answer after an ambiguous failure is looked up and treated as success.
 func (a *Activities) CommitOrder(ctx context.Context, in CommitOrderInput) (CommitOrderResult, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return CommitOrderResult{}, err
 	}

@@ -18,7 +18,7 @@ type EnrichOrderInput struct {
 // key, the kind of document, employee, branch and, if configured, the default
 // debtor. It does no I/O, so the workflow runs it as a local activity.
 func (a *Activities) EnrichOrder(_ context.Context, in EnrichOrderInput) (connectors.OrderDraft, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return connectors.OrderDraft{}, err
 	}
@@ -29,26 +29,49 @@ func (a *Activities) EnrichOrder(_ context.Context, in EnrichOrderInput) (connec
 // enrichMapped applies the integration's mapping rules to the order, then
 // enriches it. A rule that fails on this order fails the order, naming the rule.
 func enrichMapped(rt *Integration, o model.Order) (connectors.OrderDraft, error) {
-	mapped, _, _, err := rt.OrderMapper.ApplyOrder(o, nil, nil)
+	mapped, extra, _, err := rt.OrderMapper.ApplyOrder(o, nil, nil)
 	if err != nil {
 		return connectors.OrderDraft{}, invalidRecord("order %s: the mapping failed: %v; fix the rule in flows.orders.mapping, then replay the order", o.ID, err)
 	}
-	return Enrich(mapped, rt.Config.Flows.Orders)
+	d, err := Enrich(mapped, rt.Config)
+	d.Extra = textFields(extra)
+	return d, err
 }
 
-// Enrich turns a source order into a draft for the target under the flow's settings.
-func Enrich(o model.Order, f *config.OrderFlow) (connectors.OrderDraft, error) {
+// Enrich turns a source order into a draft for the target under the
+// integration's order flow settings: natural key, document kind, employee,
+// branch, default debtor, the booking settings of the order's country and
+// the target's payment and shipping methods.
+func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error) {
+	f := in.Flows.Orders
 	if err := o.Validate(); err != nil {
 		return connectors.OrderDraft{}, err
 	}
+	country := o.Customer.Shipping.CountryCode
+	if f.CountryFrom == "billing" || country == "" {
+		country = o.Customer.Billing.CountryCode
+	}
 	return connectors.OrderDraft{
-		Order:      o,
-		ExternalID: ExternalID(f, o.ID),
-		Kind:       connectors.OrderKind(f.OrderType),
-		Employee:   f.EmployeeNumber,
-		Branch:     f.Branch,
-		CustomerID: f.DefaultDebtor,
+		Order:           o,
+		ExternalID:      ExternalID(f, o.ID),
+		Kind:            connectors.OrderKind(f.OrderType),
+		Employee:        f.EmployeeNumber,
+		Branch:          f.Branch,
+		CustomerID:      f.DefaultDebtor,
+		Accounting:      in.Country(country).Accounting(),
+		PaymentMethod:   mapped(f.PaymentMethods, o.PaymentMethod),
+		ShippingMethod:  mapped(f.ShippingMethods, o.ShippingMethod),
+		PaymentTermDays: f.PaymentTerms[o.PaymentMethod],
 	}, nil
+}
+
+// mapped translates a source code through a table; a code the table does
+// not list passes as it is.
+func mapped(table map[string]string, code string) string {
+	if v, ok := table[code]; ok {
+		return v
+	}
+	return code
 }
 
 // ExternalID is the target's natural key for a source order.

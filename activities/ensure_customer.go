@@ -33,7 +33,7 @@ type EnsureCustomerResult struct {
 // source customer id), updates it when the source has newer data, or creates
 // it: a company with its contact person, or a person.
 func (a *Activities) EnsureCustomer(ctx context.Context, in EnsureCustomerInput) (EnsureCustomerResult, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return EnsureCustomerResult{}, err
 	}

@@ -14,7 +14,7 @@ type FetchOrderInput struct {
 
 // FetchOrder reads the whole order (lines, customer, addresses) from the source.
 func (a *Activities) FetchOrder(ctx context.Context, in FetchOrderInput) (model.Order, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return model.Order{}, err
 	}

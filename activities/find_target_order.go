@@ -22,7 +22,7 @@ type FindTargetOrderResult struct {
 // FindTargetOrder looks the order up in the target, so an order that arrived
 // before (another worker, a replay, a lost response) is skipped, not doubled.
 func (a *Activities) FindTargetOrder(ctx context.Context, in FindTargetOrderInput) (FindTargetOrderResult, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return FindTargetOrderResult{}, err
 	}

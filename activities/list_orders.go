@@ -39,7 +39,7 @@ type ListOrdersResult struct {
 
 // ListOrders lists one page of source orders and applies the flow's filter.
 func (a *Activities) ListOrders(ctx context.Context, in ListOrdersInput) (ListOrdersResult, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return ListOrdersResult{}, err
 	}
@@ -82,7 +82,7 @@ type RecheckOrdersResult struct {
 // RecheckOrders looks again at orders that were waiting, so an order paid an
 // hour after it was placed still arrives.
 func (a *Activities) RecheckOrders(ctx context.Context, in RecheckOrdersInput) (RecheckOrdersResult, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return RecheckOrdersResult{}, err
 	}

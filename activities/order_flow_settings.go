@@ -25,7 +25,7 @@ type OrderFlowSettings struct {
 // LoadOrderFlowSettings reads the current settings from the worker's
 // integration file, so a changed file takes effect on the next run.
 func (a *Activities) LoadOrderFlowSettings(_ context.Context, in OrderFlowSettingsInput) (OrderFlowSettings, error) {
-	rt, err := a.integration(in.Integration)
+	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return OrderFlowSettings{}, err
 	}

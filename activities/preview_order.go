@@ -24,7 +24,7 @@ type OrderPreview struct {
 // function, not a method, so the worker does not register it as an activity.)
 func PreviewOrder(ctx context.Context, a *Activities, integration, orderID string) (OrderPreview, error) {
 	var p OrderPreview
-	rt, err := a.integration(integration)
+	rt, err := a.orderIntegration(integration)
 	if err != nil {
 		return p, err
 	}

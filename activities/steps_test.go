@@ -98,15 +98,58 @@ func TestEnrichSetsTargetFieldsAndRejectsBadOrders(t *testing.T) {
 	flow := &config.OrderFlow{OrderType: "invoice", EmployeeNumber: "999999", Branch: "2", DefaultDebtor: "100", ExternalIDPrefix: &prefix}
 	o := model.Order{ID: "55", Currency: "EUR", Customer: person("jan@example.nl"),
 		Lines: []model.OrderLine{{SKU: "MUG-1", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(100, "EUR")}}}
-	d, err := Enrich(o, flow)
+	d, err := Enrich(o, config.Integration{Flows: config.Flows{Orders: flow}})
 	require.NoError(t, err)
 	require.Equal(t, connectors.OrderDraft{Order: o, ExternalID: "ccv-55", Kind: connectors.KindInvoice, Employee: "999999", Branch: "2", CustomerID: "100"}, d)
 
 	o.Lines, o.Currency = nil, "EURO"
-	_, err = Enrich(o, flow)
+	_, err = Enrich(o, config.Integration{Flows: config.Flows{Orders: flow}})
 	var verr *model.ValidationError
 	require.True(t, errors.As(err, &verr))
 	require.Len(t, verr.Problems, 2, "every problem at once: %v", err)
+}
+
+func TestEnrichBooksPerCountryAndMapsMethods(t *testing.T) {
+	flow := &config.OrderFlow{OrderType: "invoice", CountryFrom: "shipping",
+		PaymentMethods:  map[string]string{"ideal": "IDEAL"},
+		ShippingMethods: map[string]string{"shipping": "VERZENDEN"},
+		PaymentTerms:    map[string]int{"banktransfer": 14}}
+	in := config.Integration{Flows: config.Flows{Orders: flow}, Countries: map[string]config.CountrySettings{
+		"NL":      {VATCodes: map[string]string{"21": "1", "9": "2"}, RevenueAccount: "8000"},
+		"BE":      {VATCode: "5", RevenueAccount: "8010"},
+		"default": {VATCode: "9", RevenueAccount: "8099"},
+	}}
+	order := func(billing, shipping, pay string) model.Order {
+		c := person("jan@example.nl")
+		c.Billing.CountryCode, c.Shipping.CountryCode = billing, shipping
+		return model.Order{ID: "55", Currency: "EUR", Customer: c, PaymentMethod: pay, ShippingMethod: "shipping",
+			Lines: []model.OrderLine{{SKU: "MUG-1", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(100, "EUR"), VAT: model.VATPercent(21)}}}
+	}
+	cases := []struct {
+		name               string
+		countryFrom        string
+		o                  model.Order
+		wantCode21, wantRA string
+		wantPay            string
+		wantTerm           int
+	}{
+		{"home country by rate", "shipping", order("NL", "NL", "ideal"), "1", "8000", "IDEAL", 0},
+		{"delivered abroad", "shipping", order("NL", "BE", "banktransfer"), "5", "8010", "banktransfer", 14},
+		{"billing decides", "billing", order("NL", "BE", "ideal"), "1", "8000", "IDEAL", 0},
+		{"a country not listed", "shipping", order("DE", "DE", "ideal"), "9", "8099", "IDEAL", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			flow.CountryFrom = c.countryFrom
+			d, err := Enrich(c.o, in)
+			require.NoError(t, err)
+			require.Equal(t, c.wantCode21, d.Accounting.CodeFor(model.VATPercent(21)))
+			require.Equal(t, c.wantRA, d.Accounting.RevenueAccount)
+			require.Equal(t, c.wantPay, d.PaymentMethod)
+			require.Equal(t, "VERZENDEN", d.ShippingMethod)
+			require.Equal(t, c.wantTerm, d.PaymentTermDays)
+		})
+	}
 }
 
 func TestEligible(t *testing.T) {

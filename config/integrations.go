@@ -34,6 +34,9 @@ type Integration struct {
 	Alerts *Alerts `yaml:"alerts"`
 	// Lookups are tables mapping rules read with lookup('name', key, default).
 	Lookups map[string]map[string]string `yaml:"lookups"`
+	// Countries book orders and customers per country (ISO alpha-2 code, or
+	// "default" for the rest): VAT codes, revenue account, payment term.
+	Countries map[string]CountrySettings `yaml:"countries"`
 }
 
 // System is one side of an integration.
@@ -59,6 +62,13 @@ type RateLimit struct {
 // Flows holds the settings of each flow; a nil flow is not configured.
 type Flows struct {
 	Orders *OrderFlow `yaml:"orders"`
+	// Products and Stock read the source and write the target; the
+	// ...ToSource variants go the other way. One direction may be active.
+	Products         *ProductFlow  `yaml:"products"`
+	ProductsToSource *ProductFlow  `yaml:"productsToSource"`
+	Stock            *StockFlow    `yaml:"stock"`
+	StockToSource    *StockFlow    `yaml:"stockToSource"`
+	Customers        *CustomerFlow `yaml:"customers"`
 }
 
 // OrderFlow is the order flow's settings.
@@ -99,6 +109,16 @@ type OrderFlow struct {
 	PendingMaxAge Duration `yaml:"pendingMaxAge"`
 	// Mapping overrides target fields with expressions (see package mapping).
 	Mapping mapping.Rules `yaml:"mapping"`
+	// PaymentMethods and ShippingMethods map the source's payment and
+	// shipping methods to the target's codes; a method not listed is passed
+	// as it is. PaymentTerms gives the payment term in days of an invoice,
+	// by the source's payment method.
+	PaymentMethods  map[string]string `yaml:"paymentMethods"`
+	ShippingMethods map[string]string `yaml:"shippingMethods"`
+	PaymentTerms    map[string]int    `yaml:"paymentTerms"`
+	// CountryFrom says which address decides the country settings of an
+	// order: shipping (the default, as VAT follows the delivery) or billing.
+	CountryFrom string `yaml:"countryFrom"`
 }
 
 // OrderMapper compiles the order flow's mapping with the integration's lookup tables.
@@ -151,6 +171,9 @@ func (f *OrderFlow) applyDefaults(source string) {
 	if f.PendingMaxAge == 0 {
 		f.PendingMaxAge = Duration(DefaultPendingMaxAge)
 	}
+	if f.CountryFrom == "" {
+		f.CountryFrom = "shipping"
+	}
 }
 
 // Load reads and validates an integration file.
@@ -172,8 +195,28 @@ func Parse(name string, b []byte) (*File, error) {
 		return nil, &Problems{Source: name, List: []string{strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	for i := range f.Integrations {
-		if o := f.Integrations[i].Flows.Orders; o != nil {
-			o.applyDefaults(f.Integrations[i].Source.System)
+		fl := &f.Integrations[i].Flows
+		if fl.Orders != nil {
+			fl.Orders.applyDefaults(f.Integrations[i].Source.System)
+		}
+		for _, pf := range []*ProductFlow{fl.Products, fl.ProductsToSource} {
+			if pf != nil {
+				pf.applyCatalogDefaults()
+				if pf.AlwaysSync == nil {
+					pf.AlwaysSync = append([]string(nil), DefaultAlwaysSync...)
+				}
+			}
+		}
+		for _, sf := range []*StockFlow{fl.Stock, fl.StockToSource} {
+			if sf != nil {
+				sf.applyCatalogDefaults()
+				if sf.Calculation == "" {
+					sf.Calculation = CalcAvailableMinusReserved
+				}
+			}
+		}
+		if fl.Customers != nil {
+			fl.Customers.applyCatalogDefaults()
 		}
 	}
 	if err := f.Validate(name); err != nil {
@@ -212,10 +255,12 @@ func (f *File) Validate(name string) error {
 		seen[in.Name] = true
 		in.Source.validate(p, path+".source")
 		in.Target.validate(p, path+".target")
-		if in.Flows.Orders == nil {
-			p.add(path+".flows", "no flow is configured; add flows.orders")
-		} else {
-			in.Flows.Orders.validate(p, path+".flows.orders", in)
+		fl := in.Flows
+		if fl.Orders == nil && fl.Products == nil && fl.ProductsToSource == nil && fl.Stock == nil && fl.StockToSource == nil && fl.Customers == nil {
+			p.add(path+".flows", "no flow is configured; add one of orders, products, productsToSource, stock, stockToSource, customers")
+		}
+		if fl.Orders != nil {
+			fl.Orders.validate(p, path+".flows.orders", in)
 			if _, err := in.OrderMapper(); err != nil {
 				var merr *mapping.Error
 				if !errors.As(err, &merr) {
@@ -225,12 +270,30 @@ func (f *File) Validate(name string) error {
 					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, pr.Field), "%s", pr.Message)
 				}
 			}
-			for _, field := range sortedKeys(in.Flows.Orders.Mapping) {
-				if strings.HasPrefix(field, "extra.") || strings.HasPrefix(field, "lines.extra.") {
-					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, field), "%s takes no custom fields yet; remove the rule", in.Target.System)
-				}
-			}
+			checkExtraFields(p, path+".flows.orders", mapping.FlowOrders, fl.Orders.Mapping, in.Target)
 		}
+		if fl.Products != nil {
+			fl.Products.validate(p, path+".flows.products", in, SourceToTarget)
+		}
+		if fl.ProductsToSource != nil {
+			fl.ProductsToSource.validate(p, path+".flows.productsToSource", in, TargetToSource)
+		}
+		oneDirection(p, path+".flows", "products", "productsToSource",
+			catalogOf(fl.Products, func(f *ProductFlow) *CatalogFlow { return &f.CatalogFlow }),
+			catalogOf(fl.ProductsToSource, func(f *ProductFlow) *CatalogFlow { return &f.CatalogFlow }))
+		if fl.Stock != nil {
+			fl.Stock.validate(p, path+".flows.stock", in, SourceToTarget)
+		}
+		if fl.StockToSource != nil {
+			fl.StockToSource.validate(p, path+".flows.stockToSource", in, TargetToSource)
+		}
+		oneDirection(p, path+".flows", "stock", "stockToSource",
+			catalogOf(fl.Stock, func(f *StockFlow) *CatalogFlow { return &f.CatalogFlow }),
+			catalogOf(fl.StockToSource, func(f *StockFlow) *CatalogFlow { return &f.CatalogFlow }))
+		if fl.Customers != nil {
+			fl.Customers.validate(p, path+".flows.customers", in)
+		}
+		validateCountries(p, path+".countries", in.Countries)
 		if in.Alerts != nil {
 			in.Alerts.validate(p, path+".alerts")
 		}
@@ -316,6 +379,16 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 	}
 	if o.PendingMaxAge < 0 {
 		p.add(path+".pendingMaxAge", "must not be negative")
+	}
+	switch o.CountryFrom {
+	case "shipping", "billing":
+	default:
+		p.add(path+".countryFrom", "%q is not one of shipping, billing", o.CountryFrom)
+	}
+	for _, m := range sortedKeys(o.PaymentTerms) {
+		if o.PaymentTerms[m] < 0 {
+			p.add(path+".paymentTerms."+m, "must not be negative")
+		}
 	}
 }
 

@@ -107,7 +107,7 @@ func TestBrokenMappingRulesAreListedWithTheirPath(t *testing.T) {
 		`integrations[0].flows.orders.mapping["customer.companyName"]:`,
 		`integrations[0].flows.orders.mapping["lines.quantity"]:`,
 		`integrations[0].flows.orders.mapping["customer.shoeSize"]:`,
-		`integrations[0].flows.orders.mapping["extra.channel"]: mplus takes no custom fields yet`,
+		`integrations[0].flows.orders.mapping["extra.channel"]: mplus takes no custom field`,
 		`integrations[0].flows.orders.mapping["note"]:`,
 	} {
 		assert.Contains(t, err.Error(), want)

@@ -106,7 +106,7 @@ type OrderDraft struct {
 }
 
 // LineAccounting is how the lines of one order are booked. VATCodes maps a VAT
-// rate (as model.VATRate.String() renders it, "21.00") to the target's VAT
+// rate (as model.VATRate.String() renders it, "21%") to the target's VAT
 // code; VATCode is used for a rate the table does not name.
 type LineAccounting struct {
 	VATCodes       map[string]string `json:"vatCodes,omitempty"`

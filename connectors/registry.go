@@ -20,6 +20,8 @@ const (
 	CapStockSource    Capability = "stock source"
 	CapStockTarget    Capability = "stock target"
 	CapCustomerSource Capability = "customer source"
+	// CapProductImages: the product target uploads photos.
+	CapProductImages Capability = "product images"
 	// CapCustomerDetails: the target keeps CustomerDetails (customers flow).
 	CapCustomerDetails Capability = "customer details target"
 )

@@ -1,5 +1,10 @@
 package model
 
+import (
+	"fmt"
+	"strings"
+)
+
 // QuantityScale is the number of Quantity units in one piece: quantities are
 // kept in thousandths so 1.5 kg or 0.25 m stay exact.
 const QuantityScale = 1000
@@ -85,4 +90,16 @@ func (v VATRate) String() string {
 		s = s[:len(s)-1]
 	}
 	return s + "%"
+}
+
+// ParseVATRate parses "21", "5.5" or "21%" into a VATRate.
+func ParseVATRate(s string) (VATRate, error) {
+	v, err := ParseMinor(strings.TrimSuffix(strings.TrimSpace(s), "%"), 2)
+	if err != nil {
+		return 0, err
+	}
+	if v < 0 || v > 10000 {
+		return 0, fmt.Errorf("VAT rate %q is not between 0 and 100", s)
+	}
+	return VATRate(v), nil
 }

@@ -15,6 +15,10 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.OrderWorkflow)
 	r.RegisterWorkflow(workflows.NotifyFailureWorkflow)
 	r.RegisterWorkflow(workflows.DigestWorkflow)
+	r.RegisterWorkflow(workflows.ProductSyncWorkflow)
+	r.RegisterWorkflow(workflows.StockSyncWorkflow)
+	r.RegisterWorkflow(workflows.StockRunWorkflow)
+	r.RegisterWorkflow(workflows.CustomerSyncWorkflow)
 	r.RegisterActivity(acts)
 }
 

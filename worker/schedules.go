@@ -28,16 +28,13 @@ type ScheduleChange struct {
 func ApplySchedules(ctx context.Context, c client.Client, f *config.File, taskQueue string) ([]ScheduleChange, error) {
 	var out []ScheduleChange
 	for _, in := range f.Integrations {
-		o := in.Flows.Orders
-		if o == nil {
-			continue
+		for _, fs := range flowSchedules(in) {
+			ch, err := applySchedule(ctx, c, fs.options(in, taskQueue), fs.enabled)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, ch)
 		}
-		opts := orderSchedule(in, taskQueue)
-		ch, err := applySchedule(ctx, c, opts, o.IsEnabled())
-		if err != nil {
-			return out, err
-		}
-		out = append(out, ch)
 		if in.Alerts != nil {
 			hour, minute, zone, on := in.Alerts.Digest()
 			ch, err := applySchedule(ctx, c, digestSchedule(in, taskQueue, hour, minute, zone), on)
@@ -74,39 +71,94 @@ func digestSchedule(in config.Integration, taskQueue string, hour, minute int, z
 	}
 }
 
-func orderSchedule(in config.Integration, taskQueue string) client.ScheduleOptions {
-	o := in.Flows.Orders
-	id := workflows.ScheduleID(in.Name, workflows.FlowOrders)
-	every := o.Interval.D()
-	catchup := every
+// flowSchedule is one polling flow of an integration as a schedule.
+type flowSchedule struct {
+	flow          string
+	every, jitter time.Duration
+	enabled       bool
+	workflow      any
+	args          any
+	from, to      string
+	runTimeout    time.Duration
+	triggerAtOnce bool
+}
+
+// flowSchedules lists the polling flows the integration file configures:
+// orders, products and stock (in their active direction) and customers.
+func flowSchedules(in config.Integration) []flowSchedule {
+	var out []flowSchedule
+	if o := in.Flows.Orders; o != nil {
+		out = append(out, flowSchedule{flow: workflows.FlowOrders, every: o.Interval.D(), jitter: o.Jitter.D(), enabled: o.IsEnabled(),
+			workflow: workflows.OrderSyncWorkflow, args: workflows.OrderSyncInput{Integration: in.Name},
+			from: in.Source.System, to: in.Target.System, runTimeout: 2 * time.Hour, triggerAtOnce: true})
+	}
+	catalog := func(flow string, f *config.CatalogFlow, d config.Direction, wf any) flowSchedule {
+		from, to := in.Source.System, in.Target.System
+		if d == config.TargetToSource {
+			from, to = to, from
+		}
+		return flowSchedule{flow: flow, every: f.Interval.D(), jitter: f.Jitter.D(), enabled: f.IsEnabled(),
+			workflow: wf, args: workflows.CatalogInput{Integration: in.Name}, from: from, to: to,
+			runTimeout: 6 * time.Hour, triggerAtOnce: true}
+	}
+	if pf, d := in.ProductFlowFor(); pf != nil {
+		out = append(out, catalog(workflows.FlowProducts, &pf.CatalogFlow, d, workflows.ProductSyncWorkflow))
+	} else if pf := firstNonNil(in.Flows.Products, in.Flows.ProductsToSource); pf != nil {
+		out = append(out, catalog(workflows.FlowProducts, &pf.CatalogFlow, config.SourceToTarget, workflows.ProductSyncWorkflow))
+	}
+	if sf, d := in.StockFlowFor(); sf != nil {
+		out = append(out, catalog(workflows.FlowStock, &sf.CatalogFlow, d, workflows.StockSyncWorkflow))
+	} else if sf := firstNonNil(in.Flows.Stock, in.Flows.StockToSource); sf != nil {
+		out = append(out, catalog(workflows.FlowStock, &sf.CatalogFlow, config.SourceToTarget, workflows.StockSyncWorkflow))
+	}
+	if cf := in.Flows.Customers; cf != nil {
+		out = append(out, catalog(workflows.FlowCustomers, &cf.CatalogFlow, config.SourceToTarget, workflows.CustomerSyncWorkflow))
+	}
+	return out
+}
+
+// firstNonNil returns the first configured flow (both are disabled when the
+// caller asks: its schedule is kept, paused).
+func firstNonNil[F any](fs ...*F) *F {
+	for _, f := range fs {
+		if f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func (fs flowSchedule) options(in config.Integration, taskQueue string) client.ScheduleOptions {
+	id := workflows.ScheduleID(in.Name, fs.flow)
+	catchup := fs.every
 	if catchup < time.Minute {
 		catchup = time.Minute
 	}
 	return client.ScheduleOptions{
 		ID: id,
 		Spec: client.ScheduleSpec{
-			Intervals: []client.ScheduleIntervalSpec{{Every: every}},
-			Jitter:    o.Jitter.D(),
+			Intervals: []client.ScheduleIntervalSpec{{Every: fs.every}},
+			Jitter:    fs.jitter,
 		},
 		Action: &client.ScheduleWorkflowAction{
 			ID:        id,
-			Workflow:  workflows.OrderSyncWorkflow,
-			Args:      []any{workflows.OrderSyncInput{Integration: in.Name}},
+			Workflow:  fs.workflow,
+			Args:      []any{fs.args},
 			TaskQueue: taskQueue,
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				workflows.SAIntegration.ValueSet(in.Name),
-				workflows.SAFlow.ValueSet(workflows.FlowOrders),
-				workflows.SASourceSystem.ValueSet(in.Source.System),
-				workflows.SATargetSystem.ValueSet(in.Target.System),
+				workflows.SAFlow.ValueSet(fs.flow),
+				workflows.SASourceSystem.ValueSet(fs.from),
+				workflows.SATargetSystem.ValueSet(fs.to),
 			),
-			WorkflowRunTimeout: 2 * time.Hour,
+			WorkflowRunTimeout: fs.runTimeout,
 		},
 		// A run still busy when the next tick comes makes that tick skip;
 		// after downtime only one catch-up run fires, not one per missed tick.
 		Overlap:            enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		CatchupWindow:      catchup,
-		TriggerImmediately: true,
-		Note:               fmt.Sprintf("%s orders: %s → %s", in.Name, in.Source.System, in.Target.System),
+		TriggerImmediately: fs.triggerAtOnce,
+		Note:               fmt.Sprintf("%s %s: %s → %s", in.Name, fs.flow, fs.from, fs.to),
 	}
 }
 

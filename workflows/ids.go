@@ -9,8 +9,23 @@ import (
 
 // Flow names, as they appear in schedule ids and the Flow search attribute.
 const (
-	FlowOrders = "orders"
+	FlowOrders    = "orders"
+	FlowProducts  = "products"
+	FlowStock     = "stock"
+	FlowCustomers = "customers"
 )
+
+// StockRunWorkflowID is the one id every stock run of an integration uses,
+// scheduled or a reconciliation, so they never run at the same time.
+func StockRunWorkflowID(integration string) string {
+	return integration + "/stock"
+}
+
+// FullRunWorkflowID is the id of a full products or customers run started by
+// hand; one per integration and flow at a time.
+func FullRunWorkflowID(integration, flow string) string {
+	return integration + "/" + flow + "/full"
+}
 
 // OrderWorkflowID is the id of the workflow that syncs one source order. It
 // holds only the integration name and the source's order id — never a name or

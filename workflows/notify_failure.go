@@ -72,6 +72,14 @@ func alertOnFailure(ctx workflow.Context, integration, flow, record string, caus
 	if errors.As(cause, &appErr) {
 		n.Reason, n.Actionable = appErr.Error(), appErr.NonRetryable()
 	}
+	startNotice(ctx, n)
+}
+
+// startNotice starts a NotifyFailureWorkflow for the notice and waits only
+// until it runs, so the notice is on its way before the caller goes on.
+func startNotice(ctx workflow.Context, n activities.FailureNotice) {
+	info := workflow.GetInfo(ctx)
+	integration, flow := n.Integration, n.Flow
 	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        alertWorkflowID(info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,

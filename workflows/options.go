@@ -61,3 +61,19 @@ func withPage(ctx workflow.Context) workflow.Context {
 		RetryPolicy:            retryPolicy(2 * time.Minute),
 	})
 }
+
+// CatalogPageBudget bounds the attempts of one catalog page; the next
+// scheduled run starts again from the last completed run's position.
+const CatalogPageBudget = time.Hour
+
+// withCatalogPage is for the page activities of the catalog flows: a page
+// writes many records at the target's rate limit, so it may take minutes; it
+// heartbeats after every record and a retry resumes after the last one done.
+func withCatalogPage(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    20 * time.Minute,
+		HeartbeatTimeout:       2 * time.Minute,
+		ScheduleToCloseTimeout: CatalogPageBudget,
+		RetryPolicy:            retryPolicy(2 * time.Minute),
+	})
+}

@@ -1,0 +1,99 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
+)
+
+// SyncStockPage lists one page of stock levels (the changed ones, or every
+// SKU for a reconciliation) and writes each SKU's quantity where the target
+// shows something else. The target is read in the same attempt that writes,
+// and runs of one integration never overlap (see workflows.StockSyncWorkflow),
+// so the value written is the latest the source had.
+func (a *Activities) SyncStockPage(ctx context.Context, in PageInput) (PageResult, error) {
+	f, err := a.stockFlow(in.Integration)
+	if err != nil {
+		return PageResult{}, err
+	}
+	page, err := f.From.ListStock(ctx, connectors.StockQuery{ChangeQuery: in.Query, All: in.All})
+	if err != nil {
+		return PageResult{}, toTemporal(err)
+	}
+	res := PageResult{NextPageToken: page.NextPageToken, Cursor: page.Cursor}
+	levels := latestPerSKU(page.Levels)
+	skus := make([]string, len(levels))
+	for i, l := range levels {
+		skus[i] = l.SKU
+	}
+	current, err := f.To.GetStock(ctx, skus)
+	if err != nil {
+		return PageResult{}, toTemporal(err)
+	}
+	rules := StockRules{Calculation: f.Settings.Calculation, Buffer: f.Settings.BufferQuantity(), ManageStock: f.Settings.ManageStock}
+	return eachRecord(ctx, len(levels), res, func(i int) (RecordResult, error) {
+		return a.syncStock(ctx, f, levels[i], current, rules)
+	})
+}
+
+func (a *Activities) syncStock(ctx context.Context, f *StockFlow, l model.StockLevel, current map[string]connectors.TargetStock, r StockRules) (RecordResult, error) {
+	rec := RecordResult{Key: l.SKU}
+	ok, err := f.Filter.MatchStock(l)
+	if err != nil {
+		return rec, badRecord("%v", err)
+	}
+	if !ok {
+		rec.Outcome = OutcomeFiltered
+		return rec, nil
+	}
+	mapped, _, err := f.Mapper.ApplyStock(l, nil)
+	if err != nil {
+		return rec, err
+	}
+	want := StockToShow(mapped, r)
+	var have *connectors.TargetStock
+	if c, ok := current[mapped.SKU]; ok {
+		have = &c
+	}
+	plan := PlanStock(want, have, r.ManageStock)
+	rec.Outcome = plan.Outcome
+	switch plan.Outcome {
+	case OutcomeMissing:
+		rec.Detail = fmt.Sprintf("not in %s", f.ToName)
+	case OutcomeUpdated:
+		if err := f.To.SetStock(ctx, mapped.SKU, plan.Set, r.ManageStock); err != nil {
+			return rec, err
+		}
+		rec.Detail = fmt.Sprintf("%s → %s", have.Quantity, plan.Set)
+	}
+	return rec, nil
+}
+
+// latestPerSKU keeps one level per SKU, the last one listed (a change feed
+// lists the newest last), in first-seen order.
+func latestPerSKU(levels []model.StockLevel) []model.StockLevel {
+	at := map[string]int{}
+	var out []model.StockLevel
+	for _, l := range levels {
+		if i, ok := at[l.SKU]; ok {
+			out[i] = l
+			continue
+		}
+		at[l.SKU] = len(out)
+		out = append(out, l)
+	}
+	return out
+}
+
+func (a *Activities) stockFlow(name string) (*StockFlow, error) {
+	rt, err := a.integration(name)
+	if err != nil {
+		return nil, err
+	}
+	if rt.Stock == nil {
+		return nil, configError(fmt.Errorf("integration %q has no enabled stock flow in this worker's integration file", name))
+	}
+	return rt.Stock, nil
+}

@@ -1,0 +1,168 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/connectors"
+)
+
+// MaxReportedRecords bounds the records a run's result lists (the counts
+// stay exact), so a run that touches a whole catalogue keeps a small result.
+const MaxReportedRecords = 200
+
+// CatalogInput starts a run of a catalog flow (products, stock, customers).
+type CatalogInput struct {
+	Integration string `json:"integration"`
+	// Full ignores the cursor and goes through every record: a full product
+	// resync or a stock reconciliation. A scheduled run leaves it false.
+	Full bool `json:"full,omitempty"`
+	// Resume carries a full run across continue-as-new.
+	Resume *CatalogState `json:"resume,omitempty"`
+}
+
+// CatalogState is the result of a run and, for a scheduled one, the start of
+// the next: the cursor of the last complete pass and where an unfinished
+// pass goes on.
+type CatalogState struct {
+	// Cursor is the high-water mark of the last complete pass ("" = none yet).
+	Cursor string `json:"cursor,omitempty"`
+	// PageToken is where an unfinished pass goes on ("" = start a new pass).
+	PageToken string          `json:"pageToken,omitempty"`
+	LastRun   CatalogRunStats `json:"lastRun"`
+}
+
+// CatalogRunStats counts what one run did, for the operator (and for the report of
+// a reconciliation).
+type CatalogRunStats struct {
+	From   string                     `json:"from"`
+	To     string                     `json:"to"`
+	Pages  int                        `json:"pages"`
+	Counts map[activities.Outcome]int `json:"counts"`
+	// Records lists written, missing and failed records, the first
+	// MaxReportedRecords of them.
+	Records []activities.RecordResult `json:"records,omitempty"`
+	// PassComplete: the run reached the end of the listing.
+	PassComplete bool `json:"passComplete"`
+	// Skipped says why a run did nothing (another run of the flow was busy).
+	Skipped string `json:"skipped,omitempty"`
+}
+
+func (s *CatalogRunStats) add(p activities.PageResult) {
+	if s.Counts == nil {
+		s.Counts = map[activities.Outcome]int{}
+	}
+	s.Pages++
+	for k, n := range p.Counts {
+		s.Counts[k] += n
+	}
+	for _, r := range p.Records {
+		if len(s.Records) < MaxReportedRecords {
+			s.Records = append(s.Records, r)
+		}
+	}
+}
+
+// catalogRun pages through one catalog flow with its page activity.
+type catalogRun struct {
+	flow     string
+	activity any
+	// all asks the source for every record (stock reconciliation) instead of
+	// listing from the cursor.
+	all bool
+}
+
+func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogState) (CatalogState, error) {
+	var settings activities.CatalogFlowSettings
+	if err := workflow.ExecuteLocalActivity(withSettings(ctx), a.LoadCatalogFlowSettings,
+		activities.CatalogFlowSettingsInput{Integration: in.Integration, Flow: c.flow}).Get(ctx, &settings); err != nil {
+		return CatalogState{}, err
+	}
+	state := previous
+	state.LastRun = CatalogRunStats{From: settings.From, To: settings.To}
+	if in.Full {
+		state = CatalogState{LastRun: state.LastRun}
+		if in.Resume != nil {
+			state = *in.Resume
+		}
+	}
+	logger := workflow.GetLogger(ctx)
+	for pages := 0; ; pages++ {
+		if pages == settings.PagesPerRun {
+			if in.Full {
+				// A full pass goes on in a fresh history.
+				next := in
+				next.Resume = &state
+				return CatalogState{}, workflow.NewContinueAsNewError(ctx, workflow.GetInfo(ctx).WorkflowType.Name, next)
+			}
+			break // a scheduled run goes on at the next tick
+		}
+		q := connectors.ChangeQuery{Cursor: state.Cursor, PageToken: state.PageToken, PageSize: settings.PageSize}
+		if in.Full {
+			q.Cursor = ""
+		}
+		var page activities.PageResult
+		err := workflow.ExecuteActivity(withCatalogPage(ctx), c.activity,
+			activities.PageInput{Integration: in.Integration, Query: q, All: c.all && in.Full}).Get(ctx, &page)
+		if err != nil {
+			return CatalogState{}, err
+		}
+		state.LastRun.add(page)
+		if page.NextPageToken == "" {
+			state.PageToken = ""
+			if page.Cursor != "" {
+				state.Cursor = page.Cursor
+			}
+			state.LastRun.PassComplete = true
+			break
+		}
+		state.PageToken = page.NextPageToken
+	}
+	logger.Info("Catalog run done", "Integration", in.Integration, "Flow", c.flow,
+		"Pages", state.LastRun.Pages, "Counts", fmt.Sprint(state.LastRun.Counts), "PassComplete", state.LastRun.PassComplete)
+	if failed := failedRecords(state.LastRun.Records); len(failed) > 0 {
+		noticeFailedRecords(ctx, in.Integration, c.flow, state.LastRun.Counts[activities.OutcomeFailed], failed)
+	}
+	return state, nil
+}
+
+func failedRecords(records []activities.RecordResult) []activities.RecordResult {
+	var out []activities.RecordResult
+	for _, r := range records {
+		if r.Outcome == activities.OutcomeFailed {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// noticeFailedRecords sends one notice per run that names the failed records
+// and why, over the integration's alert channels (if any).
+func noticeFailedRecords(ctx workflow.Context, integration, flow string, count int, failed []activities.RecordResult) {
+	keys := make([]string, 0, len(failed))
+	reasons := map[string]bool{}
+	for _, r := range failed {
+		keys = append(keys, r.Key)
+		reasons[r.Reason] = true
+	}
+	reasonList := make([]string, 0, len(reasons))
+	for r := range reasons {
+		reasonList = append(reasonList, r)
+	}
+	sort.Strings(reasonList)
+	if len(keys) > 20 {
+		keys = append(keys[:20], "…")
+	}
+	info := workflow.GetInfo(ctx)
+	startNotice(ctx, activities.FailureNotice{
+		Integration: integration, Flow: flow,
+		Record:     fmt.Sprintf("%d %s record(s): %s", count, flow, strings.Join(keys, ", ")),
+		Reason:     strings.Join(reasonList, "; "),
+		Actionable: true,
+		WorkflowID: info.WorkflowExecution.ID, RunID: info.WorkflowExecution.RunID,
+	})
+}
