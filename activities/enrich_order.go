@@ -16,20 +16,30 @@ type EnrichOrderInput struct {
 
 // EnrichOrder checks the order and adds what the target needs: its natural
 // key, the kind of document, employee, branch and, if configured, the default
-// debtor. It does no I/O, so the workflow runs it as a local activity.
-func (a *Activities) EnrichOrder(_ context.Context, in EnrichOrderInput) (connectors.OrderDraft, error) {
+// debtor. It does no I/O unless a mapping rule reads the raw source record
+// (then it reads that record once more), so the workflow runs it as a local
+// activity.
+func (a *Activities) EnrichOrder(ctx context.Context, in EnrichOrderInput) (connectors.OrderDraft, error) {
 	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return connectors.OrderDraft{}, err
 	}
-	d, err := enrichMapped(rt, in.Order)
+	d, err := enrichMapped(ctx, rt, in.Order)
 	return d, toTemporal(err)
 }
 
 // enrichMapped applies the integration's mapping rules to the order, then
 // enriches it. A rule that fails on this order fails the order, naming the rule.
-func enrichMapped(rt *Integration, o model.Order) (connectors.OrderDraft, error) {
-	mapped, extra, _, err := rt.OrderMapper.ApplyOrder(o, nil, nil)
+func enrichMapped(ctx context.Context, rt *Integration, o model.Order) (connectors.OrderDraft, error) {
+	var raw map[string]any
+	var rawLines []map[string]any
+	if rs, ok := rt.Source.(connectors.RawOrderSource); ok && rt.OrderMapper.UsesRaw() {
+		var err error
+		if _, raw, rawLines, err = rs.GetOrderRaw(ctx, o.ID); err != nil {
+			return connectors.OrderDraft{}, err
+		}
+	}
+	mapped, extra, _, err := rt.OrderMapper.ApplyOrder(o, raw, rawLines)
 	if err != nil {
 		return connectors.OrderDraft{}, invalidRecord("order %s: the mapping failed: %v; fix the rule in flows.orders.mapping, then replay the order", o.ID, err)
 	}

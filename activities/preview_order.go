@@ -33,7 +33,7 @@ func PreviewOrder(ctx context.Context, a *Activities, integration, orderID strin
 		return p, err
 	}
 	f := rt.Config.Flows.Orders
-	if p.Draft, err = enrichMapped(rt, o); err != nil {
+	if p.Draft, err = enrichMapped(ctx, rt, o); err != nil {
 		return p, err
 	}
 	o = p.Draft.Order

@@ -62,6 +62,13 @@ type OrderSource interface {
 	GetOrder(ctx context.Context, id string) (model.Order, error)
 }
 
+// RawOrderSource is an OrderSource that also hands over its native records
+// (the order and its lines, in the order of Order.Lines), for mapping rules
+// that read raw.* and rawLine.*.
+type RawOrderSource interface {
+	GetOrderRaw(ctx context.Context, id string) (o model.Order, raw map[string]any, rawLines []map[string]any, err error)
+}
+
 // OrderKind is what an order is written as in the target.
 type OrderKind string
 

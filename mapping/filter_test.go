@@ -63,3 +63,14 @@ func TestNoFilterLetsAllThrough(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 }
+
+func TestUsesRawTellsWhetherTheRawRecordIsNeeded(t *testing.T) {
+	plain, err := mapping.Compile(mapping.FlowOrders, mapping.Rules{"note": "upper(order.note)"}, nil)
+	require.NoError(t, err)
+	assert.False(t, plain.UsesRaw())
+	raw, err := mapping.Compile(mapping.FlowOrders, mapping.Rules{"lines.name": "default(rawLine.sub_sku_number, line.name)"}, nil)
+	require.NoError(t, err)
+	assert.True(t, raw.UsesRaw())
+	var none *mapping.Mapper
+	assert.False(t, none.UsesRaw())
+}

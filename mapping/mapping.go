@@ -131,7 +131,12 @@ type Mapper struct {
 	customer *compiled[model.Customer]
 	product  *compiled[model.Product]
 	stock    *compiled[model.StockLevel]
+	usesRaw  bool
 }
+
+// UsesRaw reports whether a rule reads the raw source record; a flow that
+// must fetch the raw record specially does so only then.
+func (m *Mapper) UsesRaw() bool { return m != nil && m.usesRaw }
 
 // Flow is the flow the mapper was compiled for.
 func (m *Mapper) Flow() string {
@@ -209,6 +214,7 @@ func Compile(flow string, rules Rules, tables map[string]map[string]string) (*Ma
 		sort.SliceStable(c.problems, func(i, j int) bool { return c.problems[i].Field < c.problems[j].Field })
 		return nil, &Error{Flow: flow, Problems: c.problems}
 	}
+	m.usesRaw = c.usesRaw
 	return m, nil
 }
 
@@ -230,6 +236,7 @@ type compiler struct {
 	funcs    []expr.Option
 	known    []string
 	problems []Problem
+	usesRaw  bool
 }
 
 func (c *compiler) problem(field, format string, args ...any) {
@@ -308,6 +315,7 @@ func (c *compiler) compileRule(env any, source string, k kind) (*vm.Program, []s
 	v := &visitor{tables: c.tables}
 	opts := append([]expr.Option{expr.Env(env), expr.Patch(v)}, c.funcs...)
 	prog, err := expr.Compile(source, opts...)
+	c.usesRaw = c.usesRaw || v.usesRaw
 	msgs := slices.Compact(v.problems)
 	if err != nil {
 		return nil, append(msgs, firstLine(err))
@@ -349,10 +357,15 @@ var rawRoots = map[string]bool{"raw": true, "rawLine": true, "rawVariant": true}
 type visitor struct {
 	tables   map[string]map[string]string
 	problems []string
+	usesRaw  bool
 }
 
 func (v *visitor) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		if rawRoots[n.Value] {
+			v.usesRaw = true
+		}
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == "lookup" && len(n.Arguments) > 0 {
 			v.checkTable(n.Arguments[0])

@@ -34,6 +34,11 @@ Commands:
                                              one already in the target is skipped, never doubled
   preview --integration NAME [--flow orders] --id SOURCE_ID
                                              the payload one record would get, after mapping; writes nothing
+  reconcile --integration NAME [--wait=false]
+                                             stock reconciliation: compare every SKU, correct drift,
+                                             report what changed (same as full stock)
+  full products|customers --integration NAME [--wait=false]
+                                             go through every record instead of the changed ones
   dev [-f FILE] [--data DIR]                 the local demo: dev server, simulators, worker, schedules
 
 FILE defaults to $KOPPEL_INTEGRATIONS. Temporal is reached through TEMPORAL_ADDRESS
@@ -70,6 +75,13 @@ func run(ctx context.Context, args []string) error {
 		return replayCmd(ctx, args[1:])
 	case "dev":
 		return devCmd(ctx, args[1:])
+	case "full":
+		if len(args) < 2 {
+			return fmt.Errorf("full takes a flow: full products|stock|customers --integration NAME")
+		}
+		return fullCmd(ctx, args[1], args[2:])
+	case "reconcile":
+		return fullCmd(ctx, "stock", args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
