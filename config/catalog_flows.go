@@ -83,7 +83,7 @@ func (f *CatalogFlow) validateCatalog(p *Problems, path, flow string, tables map
 			p.add(path+".mapping", "%v", err)
 		}
 		for _, pr := range merrProblems(merr) {
-			p.add(path+".mapping"+strings.TrimPrefix(mapping.FieldPath(flow, pr.Field), flow+".mapping"), "%s", pr.Message)
+			p.add(fmt.Sprintf("%s.mapping[%q]", path, pr.Field), "%s", pr.Message)
 		}
 	}
 }

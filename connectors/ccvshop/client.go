@@ -1,6 +1,8 @@
 // Package ccvshop is the CCV Shop connector: a client of the shop's REST API
-// v1 (research/apis-shop-pos.md §1) that lists and reads orders. Its
-// simulator lives in package ccvshop/sim.
+// v1 (research/apis-shop-pos.md §1) that reads orders (orders.go), reads and
+// writes products with their categories, photos and variants (products.go,
+// catalog.go), reads and sets stock (stock.go) and reads customer accounts
+// (users.go). Its simulator lives in package ccvshop/sim.
 //
 //   - Every request is signed (sign.go, §1.2): x-public, x-date (ISO 8601 UTC
 //     with Z) and x-hash = hex HMAC-SHA512(secret, public|METHOD|URI with
@@ -19,10 +21,13 @@
 // Facts the research marks as uncertain are settings in Config: the largest
 // page size, the form of the create-date filter, the sort order of the
 // listing, the wait when a 429 has no Retry-After, a total per-key limit, the
-// media type and the response check.
+// media type and the response check; for products whether prices include
+// VAT, the tax tariffs' rates, the stocktype value of stock per combination
+// and the type of attributes made for variants.
 package ccvshop
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,11 +35,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
 )
 
 // System is the connector's registry name and the System of its errors.
@@ -62,7 +69,22 @@ const (
 	DefaultRetryAfter = 60 * time.Second
 	// MediaType is the Accept header of the webshop schemas (§1.3).
 	MediaType = "application/vnd.verto.webshop+json"
+	// DefaultCombinationStockType is the guessed stocktype value for stock
+	// kept per attribute combination (§1.6.6 [A]); any other value, or
+	// none, means stock on the product.
+	DefaultCombinationStockType = "attribute_combination"
+	// DefaultAttributeType is the type of attributes made for variants: a
+	// drop-down the customer must choose from, which makes combinations
+	// (the type names are from a public client's example [I]).
+	DefaultAttributeType = "option_menu_required"
+	// DefaultCacheTTL bounds how long the category tree and SKU index are reused.
+	DefaultCacheTTL = 5 * time.Minute
 )
+
+// DefaultTaxTariffs are the Dutch rates of the shop's tax tariffs (§1.6.6
+// names normal, low a, low b, extra low and zero; the Netherlands uses
+// three). Shops in other countries set Config.TaxTariffs.
+var DefaultTaxTariffs = map[string]model.VATRate{"normal": 2100, "low a": 900, "zero": 0}
 
 // DateFilter says how ListOrders asks the shop for a creation window. The
 // format of min_create_date/max_create_date and whether its bounds are
@@ -117,18 +139,63 @@ type Config struct {
 	Now func() time.Time
 	// Observe is told about every HTTP call, with the op names below (OpListOrders …).
 	Observe connectors.CallObserver
+
+	// Products, stock and customers (products.go, stock.go, users.go).
+
+	// PackageID is the shipping package (package_id) every created product
+	// gets; POST /products requires one (§1.6.6) and the ids are in the
+	// shop's /packages/. 0: creating a product fails with a config error.
+	PackageID int64
+	// PricesIncludeVAT says whether the shop's product prices include VAT:
+	// "true", "false", or "" to read prices_include_vat from
+	// /webshops/{id}/settings/ once (the setting's place is inferred, §1.6.6 [I]).
+	PricesIncludeVAT string
+	// WebshopID is the webshop whose settings are read; 0 means the first one
+	// /webshops/ lists.
+	WebshopID int64
+	// Currency is the currency of product prices; "" means EUR.
+	Currency string
+	// TaxTariffs maps the shop's tax tariff names (taxtariff, §1.6.6) to VAT
+	// rates; nil means DefaultTaxTariffs (the Dutch rates). A product is
+	// read with its vatrate when the shop sends one and with this table
+	// otherwise; it is written with the tariff of its rate, or with vatrate
+	// when no tariff has that rate.
+	TaxTariffs map[string]model.VATRate
+	// CombinationStockType is the stocktype value meaning stock is kept per
+	// attribute combination (the values are not documented, §1.6.6 [A]); ""
+	// means DefaultCombinationStockType.
+	CombinationStockType string
+	// AttributeType is the type of attributes the client creates for
+	// variants; "" means DefaultAttributeType.
+	AttributeType string
+	// CacheTTL is how long the category tree and the SKU index are reused
+	// (a miss rebuilds them at once); 0 means DefaultCacheTTL, negative
+	// rebuilds them for every call.
+	CacheTTL time.Duration
 }
 
-// Client reads one CCV Shop. It is safe for concurrent use.
+// Client reads and writes one CCV Shop. It is safe for concurrent use.
 type Client struct {
 	cfg    Config
 	http   *resty.Client
 	origin *url.URL // scheme://host of the shop
 	pace   *pacer
 	now    func() time.Time
+
+	cacheMu    sync.Mutex
+	vatIncl    *bool // the shop's prices_include_vat, once known
+	categories *categoryTree
+	skus       *skuIndex
 }
 
-var _ connectors.OrderSource = (*Client)(nil)
+var (
+	_ connectors.OrderSource    = (*Client)(nil)
+	_ connectors.ProductSource  = (*Client)(nil)
+	_ connectors.ProductTarget  = (*Client)(nil)
+	_ connectors.StockSource    = (*Client)(nil)
+	_ connectors.StockTarget    = (*Client)(nil)
+	_ connectors.CustomerSource = (*Client)(nil)
+)
 
 // New validates cfg (every problem at once) and builds a client.
 func New(cfg Config) (*Client, error) {
@@ -166,6 +233,25 @@ func New(cfg Config) (*Client, error) {
 	default:
 		add("the create-date filter %q is not one of %s, %s, %s", cfg.CreateDateFilter, DateFilterDate, DateFilterDateTime, DateFilterNone)
 	}
+	if cfg.PackageID < 0 {
+		add("the package id %d is not a package id of the shop (a positive number from /packages/)", cfg.PackageID)
+	}
+	if cfg.WebshopID < 0 {
+		add("the webshop id %d is negative; leave it 0 for the first webshop", cfg.WebshopID)
+	}
+	switch cfg.PricesIncludeVAT {
+	case "", "true", "false":
+	default:
+		add("pricesIncludeVat %q is not one of true, false or empty (read the shop's setting)", cfg.PricesIncludeVAT)
+	}
+	if c := strings.TrimSpace(cfg.Currency); c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
+		add("the currency %q is not an upper-case ISO 4217 code like EUR", cfg.Currency)
+	}
+	for name, rate := range cfg.TaxTariffs {
+		if rate < 0 || rate > 10000 {
+			add("the VAT rate %s of tax tariff %q is not a percentage", rate, name)
+		}
+	}
 	if len(problems) > 0 {
 		return nil, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: strings.Join(problems, "; ")}
 	}
@@ -188,6 +274,26 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MediaType == "" {
 		cfg.MediaType = MediaType
 	}
+	if cfg.Currency = strings.TrimSpace(cfg.Currency); cfg.Currency == "" {
+		cfg.Currency = "EUR"
+	}
+	if cfg.TaxTariffs == nil {
+		cfg.TaxTariffs = DefaultTaxTariffs
+	}
+	tariffs := make(map[string]model.VATRate, len(cfg.TaxTariffs))
+	for name, rate := range cfg.TaxTariffs { // the shop's names are matched without regard to case
+		tariffs[strings.ToLower(strings.TrimSpace(name))] = rate
+	}
+	cfg.TaxTariffs = tariffs
+	if cfg.CombinationStockType == "" {
+		cfg.CombinationStockType = DefaultCombinationStockType
+	}
+	if cfg.AttributeType == "" {
+		cfg.AttributeType = DefaultAttributeType
+	}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -200,42 +306,76 @@ func New(cfg Config) (*Client, error) {
 // get fetches one API URI (a path with query, or an absolute URL the API
 // gave in a `next` link) into out. op names the call for Observe and faults.
 func (c *Client) get(ctx context.Context, op, uri string, out any) error {
+	_, err := c.send(ctx, op, http.MethodGet, uri, nil, out)
+	return err
+}
+
+// send makes one signed call, decodes the answer into out (when out is not
+// nil and the answer has a body) and returns the answer's body. body is nil
+// for GET or any value marshalled to JSON; the signature covers exactly the
+// bytes sent. A write's answer may be empty (PATCH always is, POST
+// sometimes, §1.9), a GET's may not. op names the call for Observe and
+// faults; the error's Op is the method and exact path, so the operator sees
+// which record failed.
+func (c *Client) send(ctx context.Context, op, method, uri string, body, out any) ([]byte, error) {
 	requestURI, full, err := c.resolve(uri)
 	if err != nil {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: "GET " + uri, Message: err.Error()}
+		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: method + " " + uri, Message: err.Error()}
 	}
 	path, _, _ := strings.Cut(requestURI, "?")
-	errOp := http.MethodGet + " " + path // what the operator reads: the exact path, no query
+	errOp := method + " " + path // what the operator reads: the exact path, no query
+	var payload []byte
+	if body != nil {
+		if payload, err = json.Marshal(body); err != nil {
+			return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: errOp,
+				Message: "the request cannot be encoded as JSON: " + err.Error()}
+		}
+	}
 	waitStart := time.Now()
-	if err := c.pace.wait(ctx, http.MethodGet, requestURI); err != nil {
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp,
+	if err := c.pace.wait(ctx, method, requestURI); err != nil {
+		return nil, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp,
 			Message: "waiting for the rate limiter: " + err.Error(), Err: err}
 	}
 	if waited := time.Since(waitStart); waited > time.Millisecond && c.cfg.Observe != nil {
 		c.cfg.Observe(System, connectors.OpLimiterWait, 0, waited, nil)
 	}
 	date := c.now().UTC().Format(DateFormat)
-	start := time.Now()
-	resp, err := c.http.R().SetContext(ctx).
+	req := c.http.R().SetContext(ctx).
 		SetHeader("x-public", c.cfg.PublicKey).
 		SetHeader("x-date", date).
-		SetHeader("x-hash", Sign(c.cfg.PublicKey, c.cfg.SecretKey, http.MethodGet, requestURI, "", date)).
-		Get(full)
+		SetHeader("x-hash", Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, requestURI, string(payload), date))
+	if payload != nil {
+		req.SetHeader("Content-Type", "application/json").SetBody(payload)
+	}
+	start := time.Now()
+	resp, err := req.Execute(method, full)
 	status := 0
 	if resp != nil && resp.RawResponse != nil {
 		status = resp.StatusCode()
 	}
-	err = c.check(errOp, http.MethodGet, requestURI, status, resp, err)
-	if err == nil {
-		if jerr := json.Unmarshal(resp.Body(), out); jerr != nil {
+	err = c.check(errOp, method, requestURI, status, resp, err)
+	if err == nil && out != nil {
+		answer := resp.Body()
+		switch {
+		case len(bytes.TrimSpace(answer)) == 0 && method != http.MethodGet:
+			// an empty write answer leaves out as it is; the caller looks the record up
+		case len(bytes.TrimSpace(answer)) == 0:
 			err = &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp, Status: status,
-				Message: "the answer is not the expected JSON: " + jerr.Error()}
+				Message: "the answer is empty where JSON was expected"}
+		default:
+			if jerr := json.Unmarshal(answer, out); jerr != nil {
+				err = &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp, Status: status,
+					Message: "the answer is not the expected JSON: " + jerr.Error()}
+			}
 		}
 	}
 	if c.cfg.Observe != nil {
 		c.cfg.Observe(System, op, status, time.Since(start), err)
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body(), nil
 }
 
 // resolve turns a relative API path or a `next` link into the URI that is

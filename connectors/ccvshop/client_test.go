@@ -151,6 +151,23 @@ func TestGetOrderRoundTripsToTheCent(t *testing.T) {
 	assert.Equal(t, []string{ccvshop.OpGetOrder + " 200", ccvshop.OpListOrderRows + " 200"}, f.ops(), "one Observe per HTTP call")
 }
 
+func TestGetOrderRawGivesTheShopsRecords(t *testing.T) {
+	f := newFixture(t, sim.Options{}, ccvshop.Config{})
+	want := sampleOrder(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
+	id := f.sim.AddOrder(want)
+
+	got, raw, rawLines, err := f.client.GetOrderRaw(context.Background(), id)
+	require.NoError(t, err)
+	plain, err := f.client.GetOrder(context.Background(), id)
+	require.NoError(t, err)
+	assert.Equal(t, plain, got)
+	assert.Equal(t, "2026-1", raw["ordernumber_full"])
+	require.Len(t, rawLines, len(got.Lines), "one raw row per line, in the same order")
+	for i, l := range got.Lines {
+		assert.Equal(t, l.SKU, rawLines[i]["product_number"])
+	}
+}
+
 // An ex-VAT order with a separate delivery address and a guest-less account.
 func TestGetOrderExVATAndAddresses(t *testing.T) {
 	f := newFixture(t, sim.Options{}, ccvshop.Config{})

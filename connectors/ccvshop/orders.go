@@ -22,6 +22,13 @@ const (
 	OpListOrderRows = "GET /orders/{id}/orderrows"
 )
 
+// Descriptions of the order-level adjustments the shop has no text for.
+const (
+	ExtraCostsDescription   = "Extra costs"
+	PaymentCostsDescription = "Payment costs"
+	CreditPointsDescription = "Credit points"
+)
+
 const (
 	dateOnly     = "2006-01-02"
 	dateTimeForm = "2006-01-02T15:04:05Z"
@@ -117,40 +124,65 @@ func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.Ord
 // GetOrder reads an order with all its rows (following the rows' paging),
 // its customer block and addresses.
 func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
-	o, err := c.getOrder(ctx, id)
+	o, _, _, err := c.GetOrderRaw(ctx, id)
+	return o, err
+}
+
+// GetOrderRaw is GetOrder that also returns the order and its rows as the
+// shop sent them (JSON maps, rows in the order of the lines), for mapping
+// rules over raw and rawLine.
+func (c *Client) GetOrderRaw(ctx context.Context, id string) (model.Order, map[string]any, []map[string]any, error) {
+	var rawOrder json.RawMessage
+	o, err := c.getOrderInto(ctx, id, &rawOrder)
 	if err != nil {
-		return model.Order{}, err
+		return model.Order{}, nil, nil, err
 	}
-	var rows []wireOrderRow
-	uri := fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, c.cfg.MaxPageSize)
-	for uri != "" {
-		var page wireCollection[wireOrderRow]
-		if err := c.get(ctx, OpListOrderRows, uri, &page); err != nil {
-			return model.Order{}, err
+	rawRows, err := getAll[json.RawMessage](ctx, c, OpListOrderRows,
+		fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, c.cfg.MaxPageSize))
+	if err != nil {
+		return model.Order{}, nil, nil, err
+	}
+	rows := make([]wireOrderRow, len(rawRows))
+	rawLines := make([]map[string]any, len(rawRows))
+	for i, r := range rawRows {
+		if err := json.Unmarshal(r, &rows[i]); err != nil {
+			return model.Order{}, nil, nil, c.invalid(OpListOrderRows, o.ID, err)
 		}
-		rows = append(rows, page.Items...)
-		next := ""
-		if page.Next != nil && *page.Next != uri && len(page.Items) > 0 {
-			next = *page.Next
+		if err := json.Unmarshal(r, &rawLines[i]); err != nil {
+			return model.Order{}, nil, nil, c.invalid(OpListOrderRows, o.ID, err)
 		}
-		uri = next
 	}
 	out, err := toModel(o, rows)
 	if err != nil {
-		return model.Order{}, c.invalid(OpGetOrder, o.ID, err)
+		return model.Order{}, nil, nil, c.invalid(OpGetOrder, o.ID, err)
 	}
-	return out, nil
+	var raw map[string]any
+	if err := json.Unmarshal(rawOrder, &raw); err != nil {
+		return model.Order{}, nil, nil, c.invalid(OpGetOrder, o.ID, err)
+	}
+	return out, raw, rawLines, nil
 }
 
-func (c *Client) getOrder(ctx context.Context, id string) (wireOrder, error) {
+// getOrderInto reads one order, keeping its JSON in raw.
+func (c *Client) getOrderInto(ctx context.Context, id string, raw *json.RawMessage) (wireOrder, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
 	if err != nil || n <= 0 {
 		return wireOrder{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpGetOrder,
 			Message: fmt.Sprintf("order id %q is not a CCV Shop order id (a positive number)", id)}
 	}
+	if err := c.get(ctx, OpGetOrder, fmt.Sprintf("%s/orders/%d/", APIPath, n), raw); err != nil {
+		return wireOrder{}, err
+	}
 	var o wireOrder
-	err = c.get(ctx, OpGetOrder, fmt.Sprintf("%s/orders/%d/", APIPath, n), &o)
-	return o, err
+	if err := json.Unmarshal(*raw, &o); err != nil {
+		return wireOrder{}, c.invalid(OpGetOrder, n, err)
+	}
+	return o, nil
+}
+
+func (c *Client) getOrder(ctx context.Context, id string) (wireOrder, error) {
+	var raw json.RawMessage
+	return c.getOrderInto(ctx, id, &raw)
 }
 
 func (c *Client) invalid(op string, id int64, err error) error {
@@ -208,22 +240,35 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 		out.ShippingCost.Amount = convertVAT(out.ShippingCost.Amount, out.ShippingVAT, o.OrderRowTaxesIncluded)
 	}
 
-	b, d := o.Customer.BillingAddress, o.Customer.DeliveryAddress
-	out.Customer = model.Customer{
-		Kind:        model.KindFor(b.Company),
-		Email:       strings.TrimSpace(o.Customer.Email),
-		Person:      model.Person{FirstName: strings.TrimSpace(b.FirstName), LastName: strings.TrimSpace(b.LastName)},
-		CompanyName: strings.TrimSpace(b.Company),
-		VATNumber:   strings.TrimSpace(o.Customer.BTW),
-		CoCNumber:   strings.TrimSpace(o.Customer.KVK),
-		Phone:       b.Telephone,
-		Mobile:      firstNonEmpty(b.Mobile, d.Mobile),
-		Billing:     b.toModel(),
-		Shipping:    d.toModel(),
+	// Order-level costs and discounts beside shipping (§1.6.1). The shop
+	// gives them no VAT rate and no incl/excl flag of their own; they are
+	// taken to be taxed and stated like shipping (shipping_tax_percentage,
+	// shipping_taxes_included) [A], and are brought to the rows' way as
+	// shipping is.
+	adjust := func(n json.Number, field, description string, kind model.AdjustmentKind) {
+		v, err := number(n, 2, field)
+		fail(err)
+		if v == 0 {
+			return
+		}
+		if o.ShippingTaxesIncluded != nil && *o.ShippingTaxesIncluded != o.OrderRowTaxesIncluded {
+			v = convertVAT(v, out.ShippingVAT, o.OrderRowTaxesIncluded)
+		}
+		switch {
+		case kind == model.AdjustmentDiscount && v > 0:
+			v = -v // credit points are sent as the amount taken off
+		case kind == "" && v < 0:
+			kind = model.AdjustmentDiscount
+		case kind == "":
+			kind = model.AdjustmentCost
+		}
+		out.Adjustments = append(out.Adjustments, model.Adjustment{Kind: kind, Description: description, Amount: model.NewMoney(v, cur), VAT: out.ShippingVAT})
 	}
-	if out.Customer.Shipping.IsZero() {
-		out.Customer.Shipping = out.Customer.Billing
-	}
+	adjust(o.ExtraCosts, "extra_costs", firstNonEmpty(strings.TrimSpace(o.ExtraCostsDescription), ExtraCostsDescription), "")
+	adjust(o.PaymethodCosts, "paymethod_costs", PaymentCostsDescription, "")
+	adjust(o.CreditPointDiscount, "credit_point_discount", CreditPointsDescription, model.AdjustmentDiscount)
+
+	out.Customer = toCustomer(o.Customer)
 	if o.User != nil && o.User.ID != nil {
 		out.Customer.ID = strconv.FormatInt(*o.User.ID, 10)
 	}
@@ -252,6 +297,29 @@ func toModel(o wireOrder, rows []wireOrderRow) (model.Order, error) {
 		return model.Order{}, fmt.Errorf("%s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// toCustomer maps Personalinfo (an order's customer, a user's userinfo): a
+// company name in the billing address makes a company with the billing
+// person as its contact; a missing delivery address is the billing address.
+func toCustomer(info wireCustomer) model.Customer {
+	b, d := info.BillingAddress, info.DeliveryAddress
+	c := model.Customer{
+		Kind:        model.KindFor(b.Company),
+		Email:       strings.TrimSpace(info.Email),
+		Person:      model.Person{FirstName: strings.TrimSpace(b.FirstName), LastName: strings.TrimSpace(b.LastName)},
+		CompanyName: strings.TrimSpace(b.Company),
+		VATNumber:   strings.TrimSpace(info.BTW),
+		CoCNumber:   strings.TrimSpace(info.KVK),
+		Phone:       b.Telephone,
+		Mobile:      firstNonEmpty(b.Mobile, d.Mobile),
+		Billing:     b.toModel(),
+		Shipping:    d.toModel(),
+	}
+	if c.Shipping.IsZero() {
+		c.Shipping = c.Billing
+	}
+	return c
 }
 
 // convertVAT turns an amount excluding VAT into one including it (toIncl)

@@ -153,3 +153,62 @@ func TestPacerSharedPerKeyAndShop(t *testing.T) {
 	rows, _ := a.limiters("GET", "/api/rest/v1/orders/12/orderrows/")
 	assert.NotSame(t, res, rows)
 }
+
+// Adjustments of an ex-VAT order whose shipping (and so its costs) include
+// VAT: brought to the rows' way like shipping; credit points become negative.
+func TestAdjustmentsFromWire(t *testing.T) {
+	var o wireOrder
+	require.NoError(t, json.Unmarshal([]byte(`{"id": 1, "create_date": "2026-01-02T03:04:05Z", "currency": "EUR",
+	  "order_row_taxes_included": false, "shipping_taxes_included": true, "shipping_tax_percentage": 21,
+	  "extra_costs": -12.10, "extra_costs_description": " Kortingscode ", "paymethod_costs": 0.35, "credit_point_discount": 2.42, "customer": {}}`), &o))
+	got, err := toModel(o, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []model.Adjustment{
+		{Kind: model.AdjustmentDiscount, Description: "Kortingscode", Amount: model.NewMoney(-1000, "EUR"), VAT: model.VATPercent(21)},
+		{Kind: model.AdjustmentCost, Description: PaymentCostsDescription, Amount: model.NewMoney(29, "EUR"), VAT: model.VATPercent(21)},
+		{Kind: model.AdjustmentDiscount, Description: CreditPointsDescription, Amount: model.NewMoney(-200, "EUR"), VAT: model.VATPercent(21)},
+	}, got.Adjustments)
+
+	o.ExtraCosts = "abc"
+	_, err = toModel(o, nil)
+	assert.ErrorContains(t, err, "extra_costs")
+}
+
+func TestPageTokenRoundTrip(t *testing.T) {
+	tok := pageToken{start: 250, high: time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)}
+	got, err := parsePageToken(tok.String())
+	require.NoError(t, err)
+	assert.Equal(t, tok, got)
+	for _, bad := range []string{"start=-1", "start=x", "start=1&high=noon", "%%"} {
+		_, err := parsePageToken(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestWireRef(t *testing.T) {
+	for in, want := range map[string]int64{`null`: 0, `{"id": 5, "href": "x"}`: 5, `{"id": null}`: 0, `7`: 7} {
+		var r wireRef
+		require.NoError(t, json.Unmarshal([]byte(in), &r), in)
+		assert.Equal(t, want, r.ID, in)
+	}
+	var r wireRef
+	assert.Error(t, json.Unmarshal([]byte(`"x"`), &r))
+}
+
+// Without vatrate the rate comes from the tariff table; an unknown tariff is named.
+func TestVATOf(t *testing.T) {
+	c, err := New(Config{BaseURL: "https://shop.example.nl", PublicKey: "pk", SecretKey: "sk"})
+	require.NoError(t, err)
+	var p wireProduct
+	require.NoError(t, json.Unmarshal([]byte(`{"id": 4, "vatrate": null, "taxtariff": "Low A"}`), &p))
+	rate, err := c.vatOf(p)
+	require.NoError(t, err)
+	assert.Equal(t, model.VATPercent(9), rate)
+	p.TaxTariff = "extra low"
+	_, err = c.vatOf(p)
+	assert.ErrorContains(t, err, `tax tariff "extra low" has no rate in options.taxTariffs`)
+	p.VATRate = "5.5"
+	rate, err = c.vatOf(p)
+	require.NoError(t, err)
+	assert.Equal(t, model.VATRate(550), rate, "vatrate wins when the shop sends one")
+}

@@ -56,6 +56,7 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 	if cur == "" {
 		cur = "EUR"
 	}
+	extra := adjustmentsJSON(o.Adjustments)
 	return map[string]any{
 		"id":                       so.ID,
 		"href":                     href(r, fmt.Sprintf("/orders/%d/", so.ID)),
@@ -86,13 +87,45 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 		"total_price":              money(o.Total),
 		"total_tax":                json.Number(model.FormatMinor(tax, 2)),
 		"currency":                 cur,
-		"extra_costs":              0,
-		"paymethod_costs":          0,
+		"extra_costs":              extra.costs,
+		"extra_costs_description":  extra.description,
+		"paymethod_costs":          extra.paymethod,
+		"credit_point_discount":    extra.creditPoints,
 		"track_and_trace_code":     "",
 		"user":                     user,
 		"customer":                 customerJSON(o.Customer),
 		"orderrows":                map[string]any{"href": href(r, fmt.Sprintf("/orders/%d/orderrows/", so.ID))},
 	}
+}
+
+type orderExtras struct {
+	costs, paymethod, creditPoints json.Number
+	description                    string
+}
+
+// adjustmentsJSON renders an order's adjustments as the shop's fields, the
+// way the client reads them back: one described
+// ccvshop.PaymentCostsDescription is paymethod_costs, one described
+// ccvshop.CreditPointsDescription is credit_point_discount (a positive
+// amount taken off), any other is extra_costs (several are summed and
+// their descriptions joined).
+func adjustmentsJSON(adj []model.Adjustment) orderExtras {
+	var costs, paymethod, credit int64
+	var descriptions []string
+	for _, a := range adj {
+		switch a.Description {
+		case ccvshop.PaymentCostsDescription:
+			paymethod += a.Amount.Amount
+		case ccvshop.CreditPointsDescription:
+			credit -= a.Amount.Amount
+		default:
+			costs += a.Amount.Amount
+			if a.Description != ccvshop.ExtraCostsDescription && a.Description != "" {
+				descriptions = append(descriptions, a.Description)
+			}
+		}
+	}
+	return orderExtras{costs: cents2(costs), paymethod: cents2(paymethod), creditPoints: cents2(credit), description: strings.Join(descriptions, ", ")}
 }
 
 // lineTax is the VAT in an amount, rounded half up to the cent.

@@ -1,26 +1,32 @@
 // Package sim is a local CCV Shop (research/apis-shop-pos.md §1): the REST
-// API v1 order endpoints
+// API v1 endpoints the connector uses (routes.go lists them), for orders,
+// products with their categories, photos, attributes and attribute
+// combinations, customer accounts (users) and the webshop settings, with
+// or without the trailing slash, in the wire shape of §1.6.
 //
-//	GET /api/rest/v1/orders/                     ccvshop.OpListOrders
-//	GET /api/rest/v1/orders/{id}/                ccvshop.OpGetOrder
-//	GET /api/rest/v1/orders/{id}/orderrows/      ccvshop.OpListOrderRows
-//
-// (with or without the trailing slash) in the wire shape of §1.6, with the
-// real request signing checked over the raw URI and body, the 5-minute
-// clock-skew check, signed responses (x-date, x-hash), start/size paging
-// with absolute first/previous/next links, the filters min_create_date,
-// max_create_date, status, is_paid, is_completed and orderby, per-key limits
-// per resource and method with 429 and the shop's error bodies
-// ({status, code, developermessage}), and simkit fault injection keyed by
-// the same op names the client reports. Tests and the local demo seed it
-// with orders.
+// It checks the real request signing over the raw URI and body and the
+// 5-minute clock skew, signs its responses (x-date, x-hash), pages with
+// start/size and absolute first/previous/next links, sorts with orderby
+// (field or field_desc), expands product sub-resources on request, keeps
+// per-key limits per resource and method with 429 and the shop's error
+// bodies ({status, code, developermessage}), and injects simkit faults
+// keyed by the same op names the client reports. Every change to a product,
+// its combinations, photos, categories or stock bumps its modifydate. Tests
+// and the local demo seed it with orders, products and users and inspect
+// what the shop holds.
 //
 // Where the research marks a fact as unknown the simulator picks a guess:
 // a bad signature or x-date is 401 with code 401.10 or 401.11, a 429 carries
-// Retry-After in seconds, and `size` defaults to 100 and is clamped to 250.
+// Retry-After in seconds, `size` defaults to 100 and is clamped to 250,
+// invalid or missing fields are 422 with code 422.10 naming the field (a
+// body that is no JSON is 400.10), an unknown id is 404.30, a link that
+// exists already is 422.40, stocktype is "product" or "attribute_combination",
+// attributes of a type starting with option_menu make combinations, and a
+// write answers 201 with the record (POST) or 204 without a body (PATCH).
 package sim
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -50,6 +56,17 @@ type Options struct {
 	// MaxPageSize caps `size`: 0 means ccvshop.MaxPageSize (250; the API's
 	// real maximum is not documented).
 	DefaultPageSize, MaxPageSize int
+	// PricesExcludeVAT is the shop's prices_include_vat setting, inverted so
+	// the zero value is the common case: prices include VAT.
+	PricesExcludeVAT bool
+	// Currency of the shop; "" means EUR.
+	Currency string
+	// TaxTariffs are the rates of the tax tariff names; nil means
+	// ccvshop.DefaultTaxTariffs.
+	TaxTariffs map[string]model.VATRate
+	// EmptyPostBodies answers every successful POST with 201 and no body, as
+	// the shop sometimes does (§1.9).
+	EmptyPostBodies bool
 }
 
 // Sim is the simulated shop; it is an http.Handler and safe for concurrent use.
@@ -71,6 +88,9 @@ type state struct {
 	NextNumber int64         `json:"nextNumber"`
 	NextRowID  int64         `json:"nextRowId"`
 	Orders     []storedOrder `json:"orders"`
+	Catalog    catalog       `json:"catalog"`
+	NextUserID int64         `json:"nextUserId,omitempty"`
+	Users      []storedUser  `json:"users,omitempty"`
 }
 
 type storedOrder struct {
@@ -97,8 +117,14 @@ func New(o Options) *Sim {
 	if o.MaxPageSize <= 0 {
 		o.MaxPageSize = ccvshop.MaxPageSize
 	}
+	if o.Currency == "" {
+		o.Currency = "EUR"
+	}
+	if o.TaxTariffs == nil {
+		o.TaxTariffs = ccvshop.DefaultTaxTariffs
+	}
 	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), byID: map[int64]int{}, served: map[string]int{},
-		state: state{NextID: 1001, NextNumber: 1, NextRowID: 1}}
+		state: state{NextID: 1001, NextNumber: 1, NextRowID: 1, NextUserID: 1, Catalog: catalog{NextID: 1}}}
 	s.handler = s.faults.Middleware(opOf, s.writeStatus, http.HandlerFunc(s.serve))
 	return s
 }
@@ -207,7 +233,9 @@ func (s *Sim) Snapshot() ([]byte, error) {
 
 func (s *Sim) Restore(b []byte) error {
 	var st state
-	if err := json.Unmarshal(b, &st); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // native fields keep their numbers as the API took them
+	if err := dec.Decode(&st); err != nil {
 		return fmt.Errorf("not a CCV Shop simulator snapshot: %w", err)
 	}
 	byID := make(map[int64]int, len(st.Orders))
@@ -224,27 +252,23 @@ func (s *Sim) Restore(b []byte) error {
 	st.NextID = max(st.NextID, 1)
 	st.NextNumber = max(st.NextNumber, 1)
 	st.NextRowID = max(st.NextRowID, 1)
+	if err := st.Catalog.check(); err != nil {
+		return fmt.Errorf("not a consistent CCV Shop simulator snapshot: %w", err)
+	}
+	users := map[int64]bool{}
+	for _, u := range st.Users {
+		if users[u.ID] || u.ID <= 0 {
+			return fmt.Errorf("not a consistent CCV Shop simulator snapshot: user %d is duplicated", u.ID)
+		}
+		users[u.ID] = true
+		st.NextUserID = max(st.NextUserID, u.ID+1)
+	}
+	st.NextUserID = max(st.NextUserID, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = st
 	s.byID = byID
 	return nil
-}
-
-// opOf names a request the way the client's Observe hook does.
-func opOf(r *http.Request) string {
-	segs := pathSegments(r)
-	if r.Method == http.MethodGet && len(segs) > 0 && segs[0] == "orders" {
-		switch {
-		case len(segs) == 1:
-			return ccvshop.OpListOrders
-		case len(segs) == 2:
-			return ccvshop.OpGetOrder
-		case len(segs) == 3 && segs[2] == "orderrows":
-			return ccvshop.OpListOrderRows
-		}
-	}
-	return r.Method + " " + r.URL.Path
 }
 
 // pathSegments splits the path after /api/rest/v1, ignoring a trailing
@@ -280,7 +304,7 @@ func origin(r *http.Request) string {
 }
 
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
 		s.writeError(w, r, http.StatusBadRequest, "400.10", "the request body cannot be read")
 		return
@@ -289,32 +313,41 @@ func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	segs := pathSegments(r)
-	switch {
-	case segs == nil:
+	if segs == nil {
 		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q: the API lives under %s/", r.URL.Path, ccvshop.APIPath))
 		return
-	case len(segs) == 0 && r.Method == http.MethodGet:
+	}
+	if len(segs) == 0 && r.Method == http.MethodGet {
 		// The root lists the resources the key may use (§1.1); its exact
 		// shape is not documented.
 		s.count(opOf(r))
-		s.write(w, r, http.StatusOK, map[string]any{"href": origin(r) + ccvshop.APIPath + "/",
-			"items": []any{map[string]any{"name": "orders", "href": href(r, "/orders/")}}})
-		return
-	case len(segs) == 0 || segs[0] != "orders" || len(segs) > 3 || (len(segs) == 3 && segs[2] != "orderrows"):
-		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q (this simulator serves orders and their orderrows)", r.URL.Path))
-		return
-	case r.Method != http.MethodGet:
-		s.writeError(w, r, http.StatusMethodNotAllowed, "405.10", fmt.Sprintf("method %s not allowed (this simulator serves GET only)", r.Method))
+		var items []any
+		for _, name := range []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops"} {
+			items = append(items, map[string]any{"name": name, "href": href(r, "/"+name+"/")})
+		}
+		s.write(w, r, http.StatusOK, map[string]any{"href": origin(r) + ccvshop.APIPath + "/", "items": items})
 		return
 	}
-	s.count(opOf(r))
-	switch len(segs) {
-	case 1:
-		s.listOrders(w, r)
-	case 2:
-		s.getOrder(w, r, segs[1])
+	rt, ids, found, methodOK := match(r.Method, segs)
+	switch {
+	case !found:
+		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q", r.URL.Path))
+		return
+	case !methodOK:
+		s.writeError(w, r, http.StatusMethodNotAllowed, "405.10", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
+		return
+	}
+	s.mu.Lock()
+	s.served[opOf(r)]++
+	rep := rt.handle(s, r, ids, body)
+	s.mu.Unlock()
+	switch {
+	case rep.code != "":
+		s.writeError(w, r, rep.status, rep.code, rep.msg)
+	case rep.body == nil || (s.o.EmptyPostBodies && r.Method == http.MethodPost):
+		s.writeEmpty(w, r, rep.status)
 	default:
-		s.listRows(w, r, segs[1])
+		s.write(w, r, rep.status, rep.body)
 	}
 }
 
@@ -351,13 +384,15 @@ func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request, body []byte) 
 
 // admit applies the per-resource-per-method and total limits of the key.
 func (s *Sim) admit(w http.ResponseWriter, r *http.Request) bool {
-	class, limit := "read", s.o.ReadsPerMinute
+	// The shop counts per method per resource (§1.8): a POST and a PATCH
+	// on products each have their own 100 a minute.
+	limit := s.o.ReadsPerMinute
 	if r.Method != http.MethodGet {
-		class, limit = "write", s.o.WritesPerMinute
+		limit = s.o.WritesPerMinute
 	}
 	res := ccvshop.Resource(r.URL.RequestURI())
 	if limit > 0 {
-		if ok, wait := s.limiter.Allow(s.o.PublicKey+"|"+class+"|"+res, limit); !ok {
+		if ok, wait := s.limiter.Allow(s.o.PublicKey+"|"+r.Method+"|"+res, limit); !ok {
 			s.writeRateLimited(w, r, "429.10", wait)
 			return false
 		}
@@ -390,6 +425,14 @@ func (s *Sim) writeStatus(w http.ResponseWriter, r *http.Request, status int, re
 
 func (s *Sim) writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	s.write(w, r, status, map[string]any{"status": status, "code": code, "developermessage": msg})
+}
+
+// writeEmpty answers without a body, still signed (over the empty body).
+func (s *Sim) writeEmpty(w http.ResponseWriter, r *http.Request, status int) {
+	date := s.o.Now().UTC().Format(ccvshop.DateFormat)
+	w.Header().Set("x-date", date)
+	w.Header().Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), "", date))
+	w.WriteHeader(status)
 }
 
 // write sends JSON with the response's own x-date and x-hash.
@@ -429,42 +472,41 @@ func (s *Sim) paging(q url.Values) (start, size int, ok bool) {
 
 // collection wraps a page of items with absolute first/previous/next links.
 func collection(r *http.Request, start, size, total int, items []any) map[string]any {
-	link := func(at int) string {
+	linkAt := func(at int) string {
 		q := r.URL.Query()
 		q.Set("start", strconv.Itoa(at))
 		q.Set("size", strconv.Itoa(size))
 		return origin(r) + r.URL.Path + "?" + q.Encode()
 	}
-	out := map[string]any{"href": link(start), "start": start, "size": size, "first": link(0),
+	out := map[string]any{"href": linkAt(start), "start": start, "size": size, "first": linkAt(0),
 		"previous": nil, "next": nil, "items": items}
 	if start > 0 {
-		out["previous"] = link(max(0, start-size))
+		out["previous"] = linkAt(max(0, start-size))
 	}
 	if start+size < total {
-		out["next"] = link(start + size)
+		out["next"] = linkAt(start + size)
 	}
 	return out
 }
 
-func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
+var badPaging = fail(http.StatusBadRequest, "400.10", "start and size must be whole numbers, size at least 1")
+
+func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 	q := r.URL.Query()
-	start, size, ok := s.paging(q)
-	if !ok {
-		s.writeError(w, r, http.StatusBadRequest, "400.10", "start and size must be whole numbers, size at least 1")
-		return
+	start, size, good := s.paging(q)
+	if !good {
+		return badPaging
 	}
 	minDate, err1 := parseBound(q.Get("min_create_date"), false)
 	maxDate, err2 := parseBound(q.Get("max_create_date"), true)
 	if err1 != nil || err2 != nil {
-		s.writeError(w, r, http.StatusBadRequest, "400.10", "min_create_date and max_create_date must be dates like 2026-01-31 or ISO 8601 times")
-		return
+		return fail(http.StatusBadRequest, "400.10", "min_create_date and max_create_date must be dates like 2026-01-31 or ISO 8601 times")
 	}
 	status, hasStatus := 0, q.Get("status") != ""
 	if hasStatus {
 		n, err := strconv.Atoi(q.Get("status"))
 		if err != nil {
-			s.writeError(w, r, http.StatusBadRequest, "400.10", "status must be a number 1-14")
-			return
+			return fail(http.StatusBadRequest, "400.10", "status must be a number 1-14")
 		}
 		status = n
 	}
@@ -476,11 +518,8 @@ func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
 	switch orderBy {
 	case "", "id", "create_date", "createdate":
 	default:
-		s.writeError(w, r, http.StatusBadRequest, "400.10", fmt.Sprintf("orderby %q is not one of id, create_date (with an optional _desc)", q.Get("orderby")))
-		return
+		return fail(http.StatusBadRequest, "400.10", fmt.Sprintf("orderby %q is not one of id, create_date (with an optional _desc)", q.Get("orderby")))
 	}
-
-	s.mu.Lock()
 	var match []storedOrder
 	for _, o := range s.state.Orders {
 		c := o.Order.CreatedAt
@@ -494,7 +533,6 @@ func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
 		}
 		match = append(match, o)
 	}
-	s.mu.Unlock()
 	if strings.HasPrefix(orderBy, "create") {
 		slices.SortStableFunc(match, func(a, b storedOrder) int { return a.Order.CreatedAt.Compare(b.Order.CreatedAt) })
 	} else {
@@ -507,16 +545,15 @@ func (s *Sim) listOrders(w http.ResponseWriter, r *http.Request) {
 	for i := start; i < len(match) && i < start+size; i++ {
 		items = append(items, orderJSON(r, match[i]))
 	}
-	s.write(w, r, http.StatusOK, collection(r, start, size, len(match), items))
+	return ok(collection(r, start, size, len(match), items))
 }
 
-func (s *Sim) find(id string) (storedOrder, bool) {
+// findOrder needs s.mu held.
+func (s *Sim) findOrder(id string) (storedOrder, bool) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return storedOrder{}, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	i, ok := s.byID[n]
 	if !ok {
 		return storedOrder{}, false
@@ -524,31 +561,28 @@ func (s *Sim) find(id string) (storedOrder, bool) {
 	return s.state.Orders[i], true
 }
 
-func (s *Sim) getOrder(w http.ResponseWriter, r *http.Request, id string) {
-	o, ok := s.find(id)
-	if !ok {
-		s.writeError(w, r, http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", id))
-		return
+func (s *Sim) getOrder(r *http.Request, ids []string, _ []byte) reply {
+	o, found := s.findOrder(ids[0])
+	if !found {
+		return fail(http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", ids[0]))
 	}
-	s.write(w, r, http.StatusOK, orderJSON(r, o))
+	return ok(orderJSON(r, o))
 }
 
-func (s *Sim) listRows(w http.ResponseWriter, r *http.Request, id string) {
-	o, ok := s.find(id)
-	if !ok {
-		s.writeError(w, r, http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", id))
-		return
+func (s *Sim) listRows(r *http.Request, ids []string, _ []byte) reply {
+	o, found := s.findOrder(ids[0])
+	if !found {
+		return fail(http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", ids[0]))
 	}
-	start, size, ok := s.paging(r.URL.Query())
-	if !ok {
-		s.writeError(w, r, http.StatusBadRequest, "400.10", "start and size must be whole numbers, size at least 1")
-		return
+	start, size, good := s.paging(r.URL.Query())
+	if !good {
+		return badPaging
 	}
 	items := []any{}
 	for i := start; i < len(o.Order.Lines) && i < start+size; i++ {
 		items = append(items, rowJSON(r, o, i))
 	}
-	s.write(w, r, http.StatusOK, collection(r, start, size, len(o.Order.Lines), items))
+	return ok(collection(r, start, size, len(o.Order.Lines), items))
 }
 
 // parseBound reads a date filter: a date alone covers its whole day.

@@ -142,7 +142,7 @@ func TestGoldenVectorsAuthenticate(t *testing.T) {
 			"b138e86fa5bd600fb635fce019ec99118813303b84120658d04ac4ec3006ff6d56976a8c5b6ef57a80fe08e03bffb4cf6a6796610f05073741c9cafe5ed14403", 401},
 		{"GET without the trailing slash", "GET", "/api/rest/v1/orders?status=1&is_paid=1&start=0&size=25", "",
 			"b138e86fa5bd600fb635fce019ec99118813303b84120658d04ac4ec3006ff6d56976a8c5b6ef57a80fe08e03bffb4cf6a6796610f05073741c9cafe5ed14403", 401},
-		// products are not simulated: past authentication the answer is 404.20, not 401
+		// there is no product 123456: past authentication the answer is 404, not 401
 		{"PATCH as documented", "PATCH", "/api/rest/v1/products/123456/", `{"stock":12}`,
 			"c0bd9d3c6d2662f4000943a91043eeca84b4db334aa61246b5e6ffe7fcfc1c9f4e905a96d0244bffdd77e968de94f8a6a0ac223cb7d766832b01879d39a4dd8c", 404},
 		{"PATCH with another body", "PATCH", "/api/rest/v1/products/123456/", `{"stock":13}`,
