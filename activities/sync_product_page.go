@@ -52,7 +52,7 @@ func (a *Activities) syncProduct(ctx context.Context, f *ProductFlow, sp connect
 			return rec, badRecord("a variant of %s has no SKU in %s; variants are matched by SKU", mapped.SKU, f.FromName)
 		}
 	}
-	existing, err := f.To.FindProduct(ctx, mapped.SKU)
+	existing, err := findProduct(ctx, f.To, mapped)
 	if err != nil {
 		return rec, err
 	}
@@ -78,6 +78,20 @@ func (a *Activities) syncProduct(ctx context.Context, f *ProductFlow, sp connect
 		}
 	}
 	return rec, nil
+}
+
+// findProduct finds the target's product by the product's SKU, else by a
+// variant's: a target whose products have no code of their own (MplusKASSA
+// keeps codes on the articles) knows a configurable product by its variants.
+func findProduct(ctx context.Context, to connectors.ProductTarget, p model.Product) (*connectors.TargetProduct, error) {
+	found, err := to.FindProduct(ctx, p.SKU)
+	for _, v := range p.Variants {
+		if found != nil || err != nil {
+			break
+		}
+		found, err = to.FindProduct(ctx, v.SKU)
+	}
+	return found, err
 }
 
 func (a *Activities) productFlow(name string) (*ProductFlow, error) {

@@ -118,6 +118,6 @@ func TestSystemOptionsAreChecked(t *testing.T) {
 	file := strings.Replace(valid, "credentials: {ident: MP_IDENT, secret: MP_SECRET}}", "credentials: {ident: MP_IDENT, secret: MP_SECRET}, options: {shippingPLU: VERZ, colour: red}}", 1)
 	_, err := config.Parse("opts.yaml", []byte(file))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes shippingPLU, shippingText, vatCountry)`)
+	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes costsPLU, currency, defaultTurnoverGroup, discountPLU, parentSKU, relationRevenueAccountField, relationVatCodeField, shippingPLU, shippingText, stockBranch, stockEmployee, vatCountry, vatPercentageScale)`)
 	assert.NotContains(t, err.Error(), "shippingPLU:")
 }

@@ -1,7 +1,9 @@
 // Package mplus is the MplusKASSA connector: a client of the MplusQAPI SOAP
 // service (SOAP 1.1 document/literal, namespace urn:mplusqapi) that writes
-// orders or invoices, finds and keeps relations (customers) and resolves SKUs
-// to articles. Its simulator lives in package mplus/sim.
+// orders or invoices, finds and keeps relations (customers) with their
+// booking details, resolves SKUs to articles, lists and writes products
+// (a product's articles are its variants; the article's pluNumber is the
+// SKU) and reads and sets stock. Its simulator lives in package mplus/sim.
 //
 // Every call is an HTTP POST of one SOAP envelope to the installation's own
 // base URL with ?ident=…&secret=… in the query string. The secret never leaves
@@ -17,17 +19,27 @@
 //
 // Operations used:
 //
-//	getApiVersion    Ping (connection test)
-//	getVatGroupList  VAT rate → vatCode for order lines (cached)
-//	getProducts      LookupProducts: SKU = article pluNumber → articleNumber (cached);
-//	                 also the shipping article when Config.ShippingPLU is set
-//	findOrder        FindOrder for KindOrder (by extOrderId)
-//	createOrder      CreateOrder for KindOrder
-//	findInvoice      FindOrder for KindInvoice (by extInvoiceId)
-//	saveInvoice      CreateOrder for KindInvoice (an invoice without invoiceId is new)
-//	findRelation     FindCustomer (by email or extRelationId)
-//	createRelation   CreateCustomer
-//	updateRelation   UpdateCustomer
+//	getApiVersion          Ping (connection test)
+//	getVatGroupList        VAT rate → vatCode for order lines and articles (cached)
+//	getProducts            LookupProducts: SKU = article pluNumber → articleNumber (cached);
+//	                       also the shipping, discount and costs articles;
+//	                       ListChangedProducts (by syncMarker), FindProduct (by pluNumber)
+//	createProduct          CreateProduct
+//	updateProduct          UpdateProduct; SetStock when it switches stock keeping on
+//	getArticleGroups       category names ⇄ article group numbers (cached)
+//	newArticleGroup        a missing category, when the flow may create categories
+//	getStockHistoryV2      ListStock, changed only (by stockId)
+//	getCurrentSyncMarkers  ListStock with All: the stockId a reconciliation ends at
+//	getStock               ListStock, GetStock
+//	setStock               SetStock (absolute; updateStock, a delta, is never used)
+//	findOrder              FindOrder for KindOrder (by extOrderId)
+//	createOrder            CreateOrder for KindOrder
+//	findInvoice            FindOrder for KindInvoice (by extInvoiceId)
+//	saveInvoice            CreateOrder for KindInvoice (an invoice without invoiceId is new)
+//	findRelation           FindCustomer (by email or extRelationId)
+//	getRelation            CustomerDetails
+//	createRelation         CreateCustomer, CreateCustomerWithDetails
+//	updateRelation         UpdateCustomer, UpdateCustomerWithDetails
 package mplus
 
 import (
@@ -64,6 +76,30 @@ const (
 	vatTableMinRefresh = time.Minute
 	// DefaultVATCountry is the VAT country preferred when Config.VATCountry is empty.
 	DefaultVATCountry = "NLD"
+	// DefaultStockBranch is the branch stock is read from and set in when
+	// Config.StockBranch is 0: the first branch, which every installation has
+	// [A: a guess for single-shop installations; set it when there are more].
+	DefaultStockBranch = 1
+	// DefaultEmployee is the employee stock changes are booked on when
+	// Config.StockEmployee is 0; APIcenter uses it for orders (research §2.9).
+	DefaultEmployee int64 = 999999
+	// DefaultRelationRevenueAccountField and DefaultRelationVATCodeField name
+	// the relation custom fields that hold a customer's revenue account and
+	// VAT code: a MplusKASSA relation has no element for either.
+	DefaultRelationRevenueAccountField = "revenueAccount"
+	DefaultRelationVATCodeField        = "vatCode"
+	// DefaultParentSKU is the rule that names a product with several
+	// articles when it leaves MplusKASSA (see Config.ParentSKU).
+	DefaultParentSKU = "P-" + placeholderProductNumber
+	// DefaultCurrency is the currency of MplusKASSA's amounts, which the API
+	// does not name [A: a Dutch POS; set Config.Currency otherwise].
+	DefaultCurrency = "EUR"
+)
+
+// Placeholders of Config.ParentSKU.
+const (
+	placeholderProductNumber = "{productNumber}"
+	placeholderFirstPLU      = "{firstPLU}"
 )
 
 // Config configures a Client.
@@ -97,6 +133,40 @@ type Config struct {
 	// ShippingText is the shipping line's text; "" uses the order's shipping
 	// method, or "Verzendkosten" when it has none.
 	ShippingText string
+	// DiscountPLU and CostsPLU are the pluNumbers of the articles an order's
+	// adjustments are written on: each discount (and each cost: payment
+	// costs, extra costs) becomes one line on that article with the
+	// adjustment's description, amount and VAT. An order with a non-zero
+	// adjustment of a kind whose article is not configured fails with
+	// KindConfig rather than leave money out.
+	DiscountPLU string
+	CostsPLU    string
+	// StockBranch is the branch whose stock ListStock reads and GetStock and
+	// SetStock read and write; 0 means DefaultStockBranch.
+	StockBranch int
+	// StockEmployee is the employee setStock books changes on; 0 means
+	// DefaultEmployee.
+	StockEmployee int64
+	// DefaultTurnoverGroup is the turnover group of the articles
+	// CreateProduct (and UpdateProduct, for a new variant) creates; 0 sends
+	// none and leaves MplusKASSA's default.
+	DefaultTurnoverGroup int
+	// RelationRevenueAccountField and RelationVATCodeField are the relation
+	// custom fields CustomerDetails.RevenueAccount and VATCode are kept in;
+	// "" means the Default… names. The fields must exist in MplusKASSA.
+	RelationRevenueAccountField string
+	RelationVATCodeField        string
+	// ParentSKU is the rule that names a product with several articles (a
+	// configurable product; each article is a variant with its pluNumber as
+	// SKU), because a MplusKASSA product has a number but no code. It is a
+	// text with exactly one placeholder: {productNumber} (the product's
+	// number) or {firstPLU} (the pluNumber of its article with the lowest
+	// articleNumber). "" means DefaultParentSKU, "P-{productNumber}".
+	// FindProduct recognises SKUs the rule makes.
+	ParentSKU string
+	// Currency is the ISO 4217 code of MplusKASSA's amounts; "" means
+	// DefaultCurrency. Products in another currency are refused.
+	Currency string
 	// RequestsPerMinute caps this client's calls; 0 or less is unlimited
 	// (MplusKASSA publishes no limit).
 	RequestsPerMinute int
@@ -115,15 +185,25 @@ type Client struct {
 	vatMu sync.Mutex
 	vat   vatTable
 
-	prodMu   sync.Mutex
-	products map[string]productEntry
-	now      func() time.Time
+	prodMu    sync.Mutex
+	byPLU     map[string]cachedArticle
+	byArticle map[int64]cachedArticle
+
+	groupMu sync.Mutex
+	groups  groupTree
+
+	now func() time.Time
 }
 
 var (
-	_ connectors.OrderTarget    = (*Client)(nil)
-	_ connectors.CustomerTarget = (*Client)(nil)
-	_ connectors.ProductLookup  = (*Client)(nil)
+	_ connectors.OrderTarget           = (*Client)(nil)
+	_ connectors.CustomerTarget        = (*Client)(nil)
+	_ connectors.CustomerDetailsTarget = (*Client)(nil)
+	_ connectors.ProductLookup         = (*Client)(nil)
+	_ connectors.ProductSource         = (*Client)(nil)
+	_ connectors.ProductTarget         = (*Client)(nil)
+	_ connectors.StockSource           = (*Client)(nil)
+	_ connectors.StockTarget           = (*Client)(nil)
 )
 
 // New validates cfg and builds a client. Every problem is reported at once.
@@ -169,6 +249,21 @@ func New(cfg Config) (*Client, error) {
 	if v := strings.TrimSpace(cfg.VATCountry); v != "" && (len(v) != 3 || strings.ToUpper(v) != v) {
 		add("the VAT country %q is not an upper-case ISO 3166-1 alpha-3 code such as NLD or BEL", cfg.VATCountry)
 	}
+	if cfg.StockBranch < 0 {
+		add("the stock branch %d is not a branch number; leave it 0 for branch %d", cfg.StockBranch, DefaultStockBranch)
+	}
+	if cfg.StockEmployee < 0 {
+		add("the stock employee %d is not an employee number; leave it 0 for %d", cfg.StockEmployee, DefaultEmployee)
+	}
+	if cfg.DefaultTurnoverGroup < 0 {
+		add("the default turnover group %d is not a turnover group number; leave it 0 to send none", cfg.DefaultTurnoverGroup)
+	}
+	if err := checkParentSKU(cfg.ParentSKU); err != "" {
+		add("%s", err)
+	}
+	if v := strings.TrimSpace(cfg.Currency); v != "" && (len(v) != 3 || strings.ToUpper(v) != v) {
+		add("the currency %q is not an upper-case ISO 4217 code such as EUR", cfg.Currency)
+	}
 	if len(problems) > 0 {
 		return nil, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure",
 			Message: strings.Join(problems, "; ")}
@@ -182,6 +277,30 @@ func New(cfg Config) (*Client, error) {
 		cfg.VATCountry = DefaultVATCountry
 	}
 	cfg.ShippingPLU = strings.TrimSpace(cfg.ShippingPLU)
+	cfg.DiscountPLU = strings.TrimSpace(cfg.DiscountPLU)
+	cfg.CostsPLU = strings.TrimSpace(cfg.CostsPLU)
+	if cfg.StockBranch == 0 {
+		cfg.StockBranch = DefaultStockBranch
+	}
+	if cfg.StockEmployee == 0 {
+		cfg.StockEmployee = DefaultEmployee
+	}
+	cfg.RelationRevenueAccountField = strings.TrimSpace(cfg.RelationRevenueAccountField)
+	if cfg.RelationRevenueAccountField == "" {
+		cfg.RelationRevenueAccountField = DefaultRelationRevenueAccountField
+	}
+	cfg.RelationVATCodeField = strings.TrimSpace(cfg.RelationVATCodeField)
+	if cfg.RelationVATCodeField == "" {
+		cfg.RelationVATCodeField = DefaultRelationVATCodeField
+	}
+	cfg.ParentSKU = strings.TrimSpace(cfg.ParentSKU)
+	if cfg.ParentSKU == "" {
+		cfg.ParentSKU = DefaultParentSKU
+	}
+	cfg.Currency = strings.TrimSpace(cfg.Currency)
+	if cfg.Currency == "" {
+		cfg.Currency = DefaultCurrency
+	}
 	if u.Path == "" {
 		u.Path = "/"
 	}
@@ -194,11 +313,12 @@ func New(cfg Config) (*Client, error) {
 	red.RawQuery = "ident=" + url.QueryEscape(cfg.Ident) + "&secret=REDACTED"
 
 	c := &Client{
-		cfg:      cfg,
-		endpoint: endpoint.String(),
-		redacted: red.String(),
-		products: map[string]productEntry{},
-		now:      time.Now,
+		cfg:       cfg,
+		endpoint:  endpoint.String(),
+		redacted:  red.String(),
+		byPLU:     map[string]cachedArticle{},
+		byArticle: map[int64]cachedArticle{},
+		now:       time.Now,
 	}
 	c.http = resty.New().
 		SetTimeout(cfg.Timeout).
@@ -209,6 +329,21 @@ func New(cfg Config) (*Client, error) {
 		c.limiter = rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), 1)
 	}
 	return c, nil
+}
+
+// checkParentSKU returns what is wrong with a parent-SKU rule, or "".
+func checkParentSKU(rule string) string {
+	rule = strings.TrimSpace(rule)
+	if rule == "" {
+		return ""
+	}
+	n := strings.Count(rule, placeholderProductNumber) + strings.Count(rule, placeholderFirstPLU)
+	rest := strings.NewReplacer(placeholderProductNumber, "", placeholderFirstPLU, "").Replace(rule)
+	if n != 1 || strings.ContainsAny(rest, "{}") {
+		return fmt.Sprintf("the parent SKU rule %q must hold exactly one placeholder, %s or %s (like %q)",
+			rule, placeholderProductNumber, placeholderFirstPLU, DefaultParentSKU)
+	}
+	return ""
 }
 
 func redactQuery(u *url.URL) string {

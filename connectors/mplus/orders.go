@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
@@ -62,6 +63,12 @@ func (c *Client) FindOrder(ctx context.Context, externalID string, kind connecto
 // CreateOrder writes the draft as an order (createOrder) or, for KindInvoice,
 // as an invoice (saveInvoice without an invoiceId). An extOrderId/extInvoiceId
 // that exists already is KindConflict.
+//
+// Beside the lines: the draft's PaymentMethod and ShippingMethod go in the
+// order's paymentMethod and deliveryMethod (an Invoice has neither element,
+// so an invoice does not carry them); PaymentTermDays makes an invoice's
+// dueDate; Extra["reference"] replaces the reference (the order number by
+// default). Accounting sets every line's vatCode and turnoverGroup.
 func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (connectors.TargetOrder, error) {
 	switch d.Kind {
 	case connectors.KindOrder, "":
@@ -78,6 +85,8 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			InvoiceAddress:    doc.invoice,
 			Reference:         doc.reference,
 			VatMethod:         doc.vatMethod,
+			DeliveryMethod:    strings.TrimSpace(d.ShippingMethod),
+			PaymentMethod:     strings.TrimSpace(d.PaymentMethod),
 			LineList:          &wireLineList{Line: doc.lines},
 		}}
 		var resp createOrderResp
@@ -102,6 +111,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			InvoiceAddress:    doc.invoice,
 			EntryBranchNumber: doc.branch,
 			Reference:         doc.reference,
+			DueDate:           c.dueDate(d.PaymentTermDays),
 			VatMethod:         doc.vatMethod,
 			LineList:          &wireLineList{Line: doc.lines},
 		}}
@@ -166,9 +176,12 @@ func (c *Client) document(ctx context.Context, op string, d connectors.OrderDraf
 		return doc, invalid(op, "order %s has no lines", orderName(o))
 	}
 
+	turnover, err := turnoverGroup(op, d.Accounting.RevenueAccount)
+	if err != nil {
+		return doc, err
+	}
 	var missing []string
 	articles := make([]int64, len(o.Lines))
-	rates := make([]model.VATRate, 0, len(o.Lines))
 	for i, l := range o.Lines {
 		if l.Quantity == 0 {
 			return doc, invalid(op, "order %s line %d (%s) has quantity 0", orderName(o), i+1, l.SKU)
@@ -180,22 +193,19 @@ func (c *Client) document(ctx context.Context, op string, d connectors.OrderDraf
 			continue
 		}
 		articles[i] = n
-		rates = append(rates, l.VAT)
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return doc, invalid(op, "order %s has no MplusKASSA articleNumber for SKU %s; look the products up before writing the order",
 			orderName(o), strings.Join(dedupe(missing), ", "))
 	}
-	lines := o.Lines
-	if ship, article, ok, err := c.shippingLine(ctx, op, o); err != nil {
+	extra, extraArticles, err := c.extraLines(ctx, op, o)
+	if err != nil {
 		return doc, err
-	} else if ok {
-		lines = append(append(make([]model.OrderLine, 0, len(lines)+1), lines...), ship)
-		articles = append(articles, article)
-		rates = append(rates, ship.VAT)
 	}
-	codes, err := c.vatCodes(ctx, op, rates, doc.branch)
+	lines := append(append(make([]model.OrderLine, 0, len(o.Lines)+len(extra)), o.Lines...), extra...)
+	articles = append(articles, extraArticles...)
+	codes, err := c.lineVATCodes(ctx, op, lines, d.Accounting, doc.branch)
 	if err != nil {
 		return doc, err
 	}
@@ -206,44 +216,166 @@ func (c *Client) document(ctx context.Context, op string, d connectors.OrderDraf
 	}
 	doc.lines = make([]wireLine, len(lines))
 	for i, l := range lines {
-		doc.lines[i] = mapLine(l, o.PricesIncludeVAT, articles[i], codes[l.VAT])
+		doc.lines[i] = mapLine(l, o.PricesIncludeVAT, articles[i], codes[l.VAT], turnover)
 	}
 	doc.reference = o.Number
 	if doc.reference == "" {
 		doc.reference = o.ID
+	}
+	if r := strings.TrimSpace(d.Extra["reference"]); r != "" {
+		doc.reference = r
 	}
 	doc.invoice = mapAddress(o.Customer.Billing, o.Customer)
 	doc.delivery = mapAddress(o.Customer.Shipping, o.Customer)
 	return doc, nil
 }
 
-// shippingLine turns the order's shipping costs into a line on the
-// configured shipping article (Config.ShippingPLU), priced like the other
-// lines (incl. or excl. VAT as the order says) at the order's ShippingVAT.
-// No shipping article configured or no shipping costs: no line.
-func (c *Client) shippingLine(ctx context.Context, op string, o model.Order) (model.OrderLine, int64, bool, error) {
-	plu := c.cfg.ShippingPLU
-	if plu == "" || o.ShippingCost.Amount == 0 {
-		return model.OrderLine{}, 0, false, nil
-	}
-	ids, err := c.LookupProducts(ctx, []string{plu})
-	if err != nil {
-		return model.OrderLine{}, 0, false, err
-	}
-	article, perr := strconv.ParseInt(ids[plu], 10, 64)
-	if perr != nil || article <= 0 {
-		return model.OrderLine{}, 0, false, invalid(op, "order %s has shipping costs of %s, but the shipping article (pluNumber %s) does not exist in MplusKASSA; create it there or fix the shipping PLU setting",
-			orderName(o), o.ShippingCost, plu)
-	}
-	text := strings.TrimSpace(c.cfg.ShippingText)
-	if text == "" {
-		text = strings.TrimSpace(o.ShippingMethod)
-	}
-	if text == "" {
-		text = "Verzendkosten"
-	}
-	return model.OrderLine{SKU: plu, Name: text, Quantity: model.Pieces(1), UnitPrice: o.ShippingCost, VAT: o.ShippingVAT}, article, true, nil
+// extraLine is a line the order carries as an amount, not as a product:
+// shipping costs, a discount, a cost.
+type extraLine struct {
+	line   model.OrderLine
+	option string // the setting that names the article
+	what   string // for messages: "shipping costs of 4.95 EUR"
 }
+
+// extraLines turns the order's shipping costs and adjustments into lines on
+// the articles the config names, priced like the other lines (incl. or
+// excl. VAT as the order says), quantity 1, each at its own VAT rate:
+// shipping on Config.ShippingPLU (no article configured: shipping is not
+// written, as a mapping may already have made it a line), a discount on
+// Config.DiscountPLU and a cost on Config.CostsPLU. An adjustment with no
+// article configured fails the order (KindConfig): its money must not be
+// left out. Zero amounts make no line.
+func (c *Client) extraLines(ctx context.Context, op string, o model.Order) ([]model.OrderLine, []int64, error) {
+	var extra []extraLine
+	if c.cfg.ShippingPLU != "" && o.ShippingCost.Amount != 0 {
+		text := strings.TrimSpace(c.cfg.ShippingText)
+		if text == "" {
+			text = strings.TrimSpace(o.ShippingMethod)
+		}
+		if text == "" {
+			text = "Verzendkosten"
+		}
+		extra = append(extra, extraLine{option: "shippingPLU", what: "shipping costs of " + o.ShippingCost.String(),
+			line: model.OrderLine{SKU: c.cfg.ShippingPLU, Name: text, Quantity: model.Pieces(1), UnitPrice: o.ShippingCost, VAT: o.ShippingVAT}})
+	}
+	for _, a := range o.Adjustments {
+		if a.Amount.Amount == 0 {
+			continue
+		}
+		var plu, option, text string
+		switch a.Kind {
+		case model.AdjustmentDiscount:
+			plu, option, text = c.cfg.DiscountPLU, "discountPLU", "Korting"
+		case model.AdjustmentCost:
+			plu, option, text = c.cfg.CostsPLU, "costsPLU", "Kosten"
+		default:
+			return nil, nil, invalid(op, "order %s has an adjustment of kind %q; it must be %s or %s",
+				orderName(o), a.Kind, model.AdjustmentDiscount, model.AdjustmentCost)
+		}
+		what := fmt.Sprintf("%s of %s", a.Kind, a.Amount)
+		if d := strings.TrimSpace(a.Description); d != "" {
+			text = d
+			what += fmt.Sprintf(" (%s)", d)
+		}
+		if plu == "" {
+			return nil, nil, misconfigured(op, "order %s has a %s, but no article to book it on; set the target option %s to the pluNumber of a MplusKASSA article for %ss",
+				orderName(o), what, option, a.Kind)
+		}
+		extra = append(extra, extraLine{option: option, what: what,
+			line: model.OrderLine{SKU: plu, Name: text, Quantity: model.Pieces(1), UnitPrice: a.Amount, VAT: a.VAT}})
+	}
+	if len(extra) == 0 {
+		return nil, nil, nil
+	}
+	plus := make([]string, len(extra))
+	for i, e := range extra {
+		plus[i] = e.line.SKU
+	}
+	ids, err := c.LookupProducts(ctx, plus)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines := make([]model.OrderLine, len(extra))
+	articles := make([]int64, len(extra))
+	for i, e := range extra {
+		n, perr := strconv.ParseInt(ids[e.line.SKU], 10, 64)
+		if perr != nil || n <= 0 {
+			return nil, nil, invalid(op, "order %s has %s, but its article (pluNumber %s) does not exist in MplusKASSA; create it there or fix the %s option",
+				orderName(o), e.what, e.line.SKU, e.option)
+		}
+		lines[i], articles[i] = e.line, n
+	}
+	return lines, articles, nil
+}
+
+// lineVATCodes returns the vatCode of every line's rate: the one the
+// draft's accounting names for it (by country), else the VAT group of that
+// rate (vatCodes).
+func (c *Client) lineVATCodes(ctx context.Context, op string, lines []model.OrderLine, acc connectors.LineAccounting, branch int) (map[model.VATRate]int, error) {
+	codes := map[model.VATRate]int{}
+	var rest []model.VATRate
+	for _, l := range lines {
+		if _, done := codes[l.VAT]; done {
+			continue
+		}
+		code := strings.TrimSpace(acc.CodeFor(l.VAT))
+		if code == "" {
+			rest = append(rest, l.VAT)
+			continue
+		}
+		n, err := strconv.Atoi(code)
+		if err != nil || n < 0 {
+			return nil, misconfigured(op, "VAT code %q (for rate %s) is not a MplusKASSA vatCode, a whole number from its VAT groups; fix the VAT codes in the integration's country settings",
+				code, l.VAT)
+		}
+		codes[l.VAT] = n
+	}
+	if len(rest) > 0 {
+		found, err := c.vatCodes(ctx, op, rest, branch)
+		if err != nil {
+			return nil, err
+		}
+		for r, n := range found {
+			codes[r] = n
+		}
+	}
+	return codes, nil
+}
+
+// turnoverGroup reads the revenue account of the draft's accounting as a
+// MplusKASSA turnover group (a whole number); "" is none.
+func turnoverGroup(op, account string) (*int, error) {
+	account = strings.TrimSpace(account)
+	if account == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(account)
+	if err != nil || n <= 0 {
+		return nil, misconfigured(op, "revenue account %q is not a MplusKASSA turnover group, a whole number; fix the revenue account in the integration's country settings", account)
+	}
+	return &n, nil
+}
+
+// dueDate is an invoice's due date: the financial date MplusKASSA gives an
+// invoice that is saved without one (today, in Amsterdam [I]) plus the
+// payment term; nil without a term.
+func (c *Client) dueDate(days int) *wireDate {
+	if days <= 0 {
+		return nil
+	}
+	t := c.now().In(businessZone).AddDate(0, 0, days)
+	return &wireDate{Day: t.Day(), Mon: int(t.Month()), Year: t.Year()}
+}
+
+// businessZone is MplusKASSA's default business time zone (research §2.4);
+// UTC when the system has no zone database.
+var businessZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
 
 // mapLine maps one order line. Prices are cents (xsd:long).
 //
@@ -258,11 +390,12 @@ func (c *Client) shippingLine(ctx context.Context, op string, o model.Order) (mo
 //
 // The quantity goes as hundredths (decimalPlaces 2, the API's default), or as
 // thousandths (decimalPlaces 3) when hundredths would lose precision.
-func mapLine(l model.OrderLine, inclusive bool, article int64, vatCode int) wireLine {
+// turnoverGroup is the accounting's revenue account (nil: the article's own).
+func mapLine(l model.OrderLine, inclusive bool, article int64, vatCode int, turnover *int) wireLine {
 	qty, dp := wireQuantity(l.Quantity)
 	unit := l.UnitPrice.Amount
 	net := l.NetUnitPrice().Amount
-	data := wireLineData{Quantity: qty, DecimalPlaces: dp, VatCode: ptr(vatCode)}
+	data := wireLineData{Quantity: qty, DecimalPlaces: dp, VatCode: ptr(vatCode), TurnoverGroup: turnover}
 	if inclusive {
 		data.Price = ptr(net)
 	} else {

@@ -2,6 +2,7 @@ package mplus
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -49,7 +50,10 @@ func (c *Client) FindCustomer(ctx context.Context, m connectors.CustomerMatch) (
 
 // CreateCustomer creates a relation and returns its relationNumber.
 func (c *Client) CreateCustomer(ctx context.Context, cust model.Customer) (string, error) {
-	rel := relationFromCustomer(cust, false)
+	return c.createRelation(ctx, relationFromCustomer(cust, false))
+}
+
+func (c *Client) createRelation(ctx context.Context, rel wireRelation) (string, error) {
 	if rel.Name == "" {
 		return "", invalid("createRelation", "the customer has neither a name nor a company name")
 	}
@@ -72,11 +76,14 @@ func (c *Client) CreateCustomer(ctx context.Context, cust model.Customer) (strin
 // exception is companyName and contact, always sent so a company that became
 // a person (or the reverse) is stored as such.
 func (c *Client) UpdateCustomer(ctx context.Context, id string, cust model.Customer) error {
+	return c.updateRelation(ctx, id, relationFromCustomer(cust, true))
+}
+
+func (c *Client) updateRelation(ctx context.Context, id string, rel wireRelation) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
 	if err != nil || n <= 0 {
 		return invalid("updateRelation", "customer id %q is not a MplusKASSA relation number", id)
 	}
-	rel := relationFromCustomer(cust, true)
 	if rel.Name == "" {
 		return invalid("updateRelation", "the customer has neither a name nor a company name")
 	}
@@ -89,6 +96,85 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, cust model.Custo
 		return c.resultError("updateRelation", resp.Result, resp.ErrorMessage)
 	}
 	return nil
+}
+
+// CustomerDetails reads relation id (getRelation): its payment term
+// (paymentWithinDays) and custom fields. The revenue account and VAT code
+// are the custom fields Config.RelationRevenueAccountField and
+// RelationVATCodeField (a relation has no element for either); every other
+// custom field is in Extra, as text.
+func (c *Client) CustomerDetails(ctx context.Context, id string) (connectors.CustomerDetails, error) {
+	const op = "getRelation"
+	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
+	if err != nil || n <= 0 {
+		return connectors.CustomerDetails{}, invalid(op, "customer id %q is not a MplusKASSA relation number", id)
+	}
+	var resp getRelationResp
+	if err := c.call(ctx, op, "GetRelationResponse", getRelationReq{RelationNumber: n}, &resp); err != nil {
+		return connectors.CustomerDetails{}, err
+	}
+	switch {
+	case resp.Result == getRelationNotFound:
+		return connectors.CustomerDetails{}, c.resultError(op, resp.Result, fmt.Sprintf("relation %d does not exist in MplusKASSA", n))
+	case resp.Result != getRelationOK:
+		return connectors.CustomerDetails{}, c.resultError(op, resp.Result, "")
+	case resp.Relation == nil:
+		return connectors.CustomerDetails{}, c.resultError(op, resp.Result, "the answer holds no relation")
+	}
+	d := connectors.CustomerDetails{PaymentTermDays: deref(resp.Relation.PaymentWithinDays)}
+	if list := resp.Relation.CustomFieldList; list != nil {
+		for _, f := range list.CustomField {
+			v := customFieldText(f)
+			switch f.FieldName {
+			case c.cfg.RelationRevenueAccountField:
+				d.RevenueAccount = v
+			case c.cfg.RelationVATCodeField:
+				d.VATCode = v
+			default:
+				if d.Extra == nil {
+					d.Extra = map[string]string{}
+				}
+				d.Extra[f.FieldName] = v
+			}
+		}
+	}
+	return d, nil
+}
+
+// CreateCustomerWithDetails creates a relation as CreateCustomer does, with
+// the details (see withDetails).
+func (c *Client) CreateCustomerWithDetails(ctx context.Context, cust model.Customer, d connectors.CustomerDetails) (string, error) {
+	return c.createRelation(ctx, c.withDetails(relationFromCustomer(cust, false), d))
+}
+
+// UpdateCustomerWithDetails updates relation id as UpdateCustomer does, with
+// the details (see withDetails).
+func (c *Client) UpdateCustomerWithDetails(ctx context.Context, id string, cust model.Customer, d connectors.CustomerDetails) error {
+	return c.updateRelation(ctx, id, c.withDetails(relationFromCustomer(cust, true), d))
+}
+
+// withDetails adds the details to a relation: PaymentTermDays as
+// paymentWithinDays, RevenueAccount and VATCode as the custom fields the
+// config names, Extra as custom fields (text). Empty details are not sent,
+// so they leave what MplusKASSA has; an Extra field is sent even when empty.
+func (c *Client) withDetails(rel wireRelation, d connectors.CustomerDetails) wireRelation {
+	if d.PaymentTermDays > 0 {
+		rel.PaymentWithinDays = ptr(d.PaymentTermDays)
+	}
+	fields := map[string]string{}
+	for k, v := range d.Extra {
+		if k = strings.TrimSpace(k); k != "" {
+			fields[k] = v
+		}
+	}
+	if d.RevenueAccount != "" {
+		fields[c.cfg.RelationRevenueAccountField] = d.RevenueAccount
+	}
+	if d.VATCode != "" {
+		fields[c.cfg.RelationVATCodeField] = d.VATCode
+	}
+	rel.CustomFieldList = customFields(fields)
+	return rel
 }
 
 // relationFromCustomer: a company is named after the company (name and

@@ -132,3 +132,38 @@ func (c *Client) availableRates() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// vatReader turns an article's vatPercentage (or, when absent, its vatCode)
+// into a VATRate, with the scale vatScale settles on.
+type vatReader struct {
+	scale  int64
+	byCode map[int]model.VATRate
+}
+
+// vatReader loads the VAT table when it is stale: the scale may have to be
+// detected from it, and it maps vatCodes to rates.
+func (c *Client) vatReader(ctx context.Context) (vatReader, error) {
+	c.vatMu.Lock()
+	defer c.vatMu.Unlock()
+	now := c.now()
+	if c.vat.fetched.IsZero() || now.Sub(c.vat.fetched) > vatTableTTL {
+		if err := c.loadVATTable(ctx, now); err != nil {
+			return vatReader{}, err
+		}
+	}
+	r := vatReader{scale: c.vatScale(), byCode: map[int]model.VATRate{}}
+	for _, g := range c.vat.groups {
+		r.byCode[g.VatCode] = model.VATRate(g.VatPercentage * 100 / r.scale)
+	}
+	return r, nil
+}
+
+func (r vatReader) rate(a wireArticle) model.VATRate {
+	switch {
+	case a.VatPercentage != nil:
+		return model.VATRate(*a.VatPercentage * 100 / r.scale)
+	case a.VatCode != nil:
+		return r.byCode[*a.VatCode]
+	}
+	return 0
+}

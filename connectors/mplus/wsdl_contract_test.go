@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/connectors/mplus/internal/wsdlcheck"
 )
 
@@ -32,6 +33,15 @@ func TestWSDLContract(t *testing.T) {
 		{"findRelation", findRelationReq{}, "FindRelationResponse", findRelationResp{}},
 		{"createRelation", createRelationReq{}, "CreateRelationResponse", createRelationResp{}},
 		{"updateRelation", updateRelationReq{}, "UpdateRelationResponse", updateRelationResp{}},
+		{"getRelation", getRelationReq{}, "GetRelationResponse", getRelationResp{}},
+		{"getCurrentSyncMarkers", getCurrentSyncMarkersReq{}, "getCurrentSyncMarkersResponse", getCurrentSyncMarkersResp{}},
+		{"createProduct", createProductReq{}, "CreateProductResponse", createProductResp{}},
+		{"updateProduct", updateProductReq{}, "UpdateProductResponse", updateProductResp{}},
+		{"getArticleGroups", getArticleGroupsReq{}, "GetArticleGroupsResponse", getArticleGroupsResp{}},
+		{"newArticleGroup", newArticleGroupReq{}, "NewArticleGroupResponse", newArticleGroupResp{}},
+		{"getStock", getStockReq{}, "GetStockResponse", getStockResp{}},
+		{"getStockHistoryV2", getStockHistoryV2Req{}, "GetStockHistoryResponse", getStockHistoryResp{}},
+		{"setStock", setStockReq{}, "SetStockResponse", setStockResp{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.op, func(t *testing.T) {
@@ -56,6 +66,27 @@ func TestWSDLEnums(t *testing.T) {
 	assert.Contains(t, w.Enum("VatMethod"), vatMethodInclusive)
 	assert.Contains(t, w.Enum("DiscountType"), discountTypeExternal)
 	assert.Contains(t, w.Enum("InvoiceType"), invoiceTypeInvoice)
+	assert.Contains(t, w.Enum("GetRelationResult"), getRelationNotFound)
+	assert.Contains(t, w.Enum("CreateProductResult"), createProductOK)
+	assert.Contains(t, w.Enum("UpdateProductResult"), updateProductOK)
+	assert.Contains(t, w.Enum("NewArticleGroupResult"), newArticleGroupOK)
+	assert.Contains(t, w.Enum("SetStockResult"), setStockNoStockArticle)
+	assert.Contains(t, w.Enum("SetStockResult"), setStockBranchNotFound)
+	// The mapping of the other results relies on their suffixes (errors.go).
+	for typ, want := range map[string]map[string]connectors.ErrorKind{
+		"CreateProductResult": {"CREATE-PRODUCT-RESULT-FAILED": connectors.KindValidation,
+			"CREATE-PRODUCT-RESULT-FAILED-PRODUCT-NUMBER-ALREADY-TAKEN": connectors.KindConflict,
+			"CREATE-PRODUCT-RESULT-FAILED-ARTICLE-NUMBER-ALREADY-TAKEN": connectors.KindConflict},
+		"UpdateProductResult": {"UPDATE-PRODUCT-RESULT-NOT-FOUND": connectors.KindNotFound,
+			"UPDATE-PRODUCT-RESULT-NOT-ALLOWED": connectors.KindValidation, "UPDATE-PRODUCT-RESULT-FAILED": connectors.KindValidation,
+			"UPDATE-PRODUCT-RESULT-FAILED-ARTICLE-NUMBER-ALREADY-TAKEN": connectors.KindConflict},
+		"SetStockResult": {"SET-STOCK-RESULT-ARTICLE-NOT-FOUND": connectors.KindNotFound, "SET-STOCK-RESULT-FAILED": connectors.KindValidation},
+	} {
+		for result, kind := range want {
+			assert.Contains(t, w.Enum(typ), result)
+			assert.Equal(t, kind, connectors.KindOf((&Client{}).resultError("op", result, "")), result)
+		}
+	}
 }
 
 // TestWSDLCheckerCatchesMistakes makes sure the contract check is not
@@ -100,6 +131,21 @@ func TestWSDLCheckerCatchesMistakes(t *testing.T) {
 		{"required left out", "findOrder", missingRequired{}, wsdlcheck.Send},
 		{"wrong type and single for repeated", "createOrder", struct {
 			Order badLines `xml:"order"`
+		}{}, wsdlcheck.Receive},
+		{"base64 read as a number", "GetProductsResponse", struct {
+			ProductList struct {
+				Product []struct {
+					ArticleList struct {
+						Article []struct {
+							ImageList struct {
+								Image []struct {
+									ImageData int `xml:"imageData"`
+								} `xml:"image"`
+							} `xml:"imageList"`
+						} `xml:"article"`
+					} `xml:"articleList"`
+				} `xml:"product"`
+			} `xml:"productList"`
 		}{}, wsdlcheck.Receive},
 	}
 	for _, tc := range cases {

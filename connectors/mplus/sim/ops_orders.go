@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/model"
 )
@@ -46,7 +47,8 @@ func (s *Sim) createOrder(r *request) (any, error) {
 		return nil, err
 	}
 	doc := documentIn{employee: o.EmployeeNumber, branch: o.EntryBranchNumber, relation: o.RelationNumber,
-		delivery: o.DeliveryAddress, invoice: o.InvoiceAddress, reference: o.Reference, vatMethod: o.VatMethod, lines: o.LineList}
+		delivery: o.DeliveryAddress, invoice: o.InvoiceAddress, reference: o.Reference, vatMethod: o.VatMethod, lines: o.LineList,
+		paymentMethod: o.PaymentMethod, deliveryMethod: o.DeliveryMethod}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,7 +77,7 @@ func (s *Sim) createOrder(r *request) (any, error) {
 	st.NextOrderNumber++
 	rec.ID, rec.ExtOrderID, rec.Type = id, ext, orderType
 	rec.Year, rec.Number = now.In(amsterdam).Year(), st.NextOrderNumber
-	rec.CreatedAt, rec.SyncMarker = now, st.nextMarker()
+	rec.CreatedAt, rec.SyncMarker = now, st.nextOrderMarker()
 	st.Orders = append(st.Orders, rec)
 	st.orderByID[id] = rec
 	if ext != "" {
@@ -118,7 +120,8 @@ func (s *Sim) saveInvoice(r *request) (any, error) {
 		return nil, err
 	}
 	doc := documentIn{employee: inv.EmployeeNumber, branch: inv.EntryBranchNumber, relation: inv.RelationNumber,
-		delivery: inv.DeliveryAddress, invoice: inv.InvoiceAddress, reference: inv.Reference, vatMethod: inv.VatMethod, lines: inv.LineList}
+		delivery: inv.DeliveryAddress, invoice: inv.InvoiceAddress, reference: inv.Reference, vatMethod: inv.VatMethod, lines: inv.LineList,
+		dueDate: inv.DueDate}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -150,7 +153,7 @@ func (s *Sim) saveInvoice(r *request) (any, error) {
 		return saveInvoiceOut{Result: saveInvoiceFailed, ErrorMessage: strings.Join(problems, "; ")}, nil
 	}
 	now := s.now()
-	rec.ExtOrderID, rec.Type, rec.SyncMarker = ext, invType, st.nextMarker()
+	rec.ExtOrderID, rec.Type, rec.SyncMarker = ext, invType, st.nextInvoiceMarker()
 	if existing != nil {
 		rec.ID, rec.Year, rec.Number, rec.CreatedAt = existing.ID, existing.Year, existing.Number, existing.CreatedAt
 		if existing.ExtOrderID != "" {
@@ -183,6 +186,9 @@ type documentIn struct {
 	reference *string
 	vatMethod *string
 	lines     *lineListIn
+	// paymentMethod and deliveryMethod are order elements, dueDate an invoice one.
+	paymentMethod, deliveryMethod *string
+	dueDate                       *soapDate
 }
 
 // checkLines enforces the schema's required line elements (a SOAP Fault,
@@ -242,6 +248,15 @@ func (s *Sim) buildDocument(d documentIn) (*Order, []string) {
 		add("vatMethod %q is not one of %s, %s, %s, %s", rec.VatMethod, vatMethodInclusive, vatMethodExclusive, vatMethodShifted, vatMethodNone)
 	}
 	rec.Reference = deref(d.reference)
+	rec.PaymentMethod = strings.TrimSpace(deref(d.paymentMethod))
+	rec.DeliveryMethod = strings.TrimSpace(deref(d.deliveryMethod))
+	if due := d.dueDate; due != nil {
+		t := time.Date(due.Year, time.Month(due.Mon), due.Day, 0, 0, 0, 0, time.UTC)
+		if t.Year() != due.Year || int(t.Month()) != due.Mon || t.Day() != due.Day {
+			add("dueDate %04d-%02d-%02d is not a date", due.Year, due.Mon, due.Day)
+		}
+		rec.DueDate = t.Format(time.DateOnly)
+	}
 	rec.DeliveryAddress = address(d.delivery)
 	rec.InvoiceAddress = address(d.invoice)
 
@@ -304,7 +319,7 @@ func (s *Sim) buildLine(n int, in lineIn, vatMethod string) (Line, string) {
 	}
 	l := Line{ArticleNumber: p.ArticleNumber, PLU: p.PLU, Text: p.Description, VatCode: code, VATRate: g.Rate,
 		WireQuantity: qty, DecimalPlaces: dp, Quantity: model.QuantityFromScaled(qty, dp),
-		DiscountType: deref(data.DiscountType)}
+		DiscountType: deref(data.DiscountType), TurnoverGroup: deref(data.TurnoverGroup)}
 	if in.PluNumber != nil && *in.PluNumber != "" {
 		l.PLU = *in.PluNumber
 	}
@@ -358,6 +373,7 @@ func (s *Sim) orderOut(o *Order) orderOut {
 		DeliveryAddress: addressToWire(o.DeliveryAddress), InvoiceAddress: addressToWire(o.InvoiceAddress),
 		FinancialDate: date(o.CreatedAt), FinancialBranchNumber: int(o.BranchNumber), Reference: o.Reference,
 		TotalInclAmount: o.TotalInclCents, TotalExclAmount: o.TotalExclCents, VatMethod: o.VatMethod,
+		DeliveryMethod: o.DeliveryMethod, PaymentMethod: o.PaymentMethod,
 		OrderNumber: yearNumberOut{Year: o.Year, Number: o.Number}, LineList: s.linesOut(o),
 	}
 }
@@ -370,16 +386,24 @@ func (s *Sim) invoiceOut(o *Order) invoiceOut {
 		RelationNumber: o.RelationNumber, RelationName: s.relationName(o.RelationNumber),
 		DeliveryAddress: addressToWire(o.DeliveryAddress), InvoiceAddress: addressToWire(o.InvoiceAddress),
 		FinancialDate: date(o.CreatedAt), FinancialBranchNumber: int(o.BranchNumber), EntryBranchNumber: int(o.BranchNumber),
-		Reference: o.Reference, TotalInclAmount: o.TotalInclCents, TotalExclAmount: o.TotalExclCents, VatMethod: o.VatMethod,
-		LineList: s.linesOut(o),
+		Reference: o.Reference, DueDate: dueDateOut(o.DueDate), TotalInclAmount: o.TotalInclCents, TotalExclAmount: o.TotalExclCents,
+		VatMethod: o.VatMethod, LineList: s.linesOut(o),
 	}
+}
+
+func dueDateOut(d string) *soapDate {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return nil
+	}
+	return &soapDate{Day: t.Day(), Mon: int(t.Month()), Year: t.Year()}
 }
 
 func (s *Sim) linesOut(o *Order) lineListOut {
 	out := lineListOut{Line: make([]lineOut, len(o.Lines))}
 	for i, l := range o.Lines {
 		d := lineDataOut{Quantity: l.WireQuantity, DecimalPlaces: l.DecimalPlaces, Price: l.PriceInclCents, PriceExcl: l.PriceExclCents,
-			VatCode: l.VatCode, VatPercentage: int(s.vatWire(l.VATRate)), DiscountType: l.DiscountType,
+			TurnoverGroup: l.TurnoverGroup, VatCode: l.VatCode, VatPercentage: int(s.vatWire(l.VATRate)), DiscountType: l.DiscountType,
 			TotalInclAmount: l.LineTotalInclCents, TotalExclAmount: l.LineTotalExclCents}
 		if o.VatMethod == vatMethodInclusive {
 			d.OriginalPrice = l.OriginalPriceCents

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -80,7 +81,9 @@ func (s *Sim) createRelation(r *request) (any, error) {
 			ErrorMessage: fmt.Sprintf("relationNumber %d is already taken", number)}, nil
 	}
 	rel := &Relation{}
-	applyRelation(rel, in.Relation)
+	if err := applyRelation(rel, in.Relation); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(rel.Name) == "" && strings.TrimSpace(rel.CompanyName) == "" {
 		return createRelationOut{Result: createRelationFailed, ChangeTimestamp: dateTime(now),
 			ErrorMessage: "name is required: give the relation a name or a companyName"}, nil
@@ -91,7 +94,7 @@ func (s *Sim) createRelation(r *request) (any, error) {
 	if number >= st.NextRelation {
 		st.NextRelation = number + 1
 	}
-	rel.Number, rel.CreatedAt, rel.ChangedAt, rel.SyncMarker = number, now, now, st.nextMarker()
+	rel.Number, rel.CreatedAt, rel.ChangedAt, rel.SyncMarker = number, now, now, st.nextRelationMarker()
 	st.Relations = append(st.Relations, rel)
 	st.indexRelation(rel)
 	return createRelationOut{Result: createRelationOK, RelationNumber: number, ChangeTimestamp: dateTime(now),
@@ -117,22 +120,29 @@ func (s *Sim) updateRelation(r *request) (any, error) {
 	if rel == nil {
 		return updateRelationOut{Result: updateRelationNotFound, ErrorMessage: fmt.Sprintf("no relation with relationNumber %d", number)}, nil
 	}
-	next := *rel
-	applyRelation(&next, in.Relation)
+	next := copyRelation(rel)
+	if err := applyRelation(&next, in.Relation); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(next.Name) == "" && strings.TrimSpace(next.CompanyName) == "" {
 		return updateRelationOut{Result: updateRelationFailed, ErrorMessage: "name is required: a relation keeps a name or a companyName"}, nil
 	}
+	if reflect.DeepEqual(next, copyRelation(rel)) {
+		ts := dateTime(rel.ChangedAt)
+		return updateRelationOut{Result: updateRelationOK, ChangeTimestamp: &ts, SyncMarker: rel.SyncMarker}, nil
+	}
 	now := s.now()
 	st.unindexRelation(rel)
-	next.ChangedAt, next.SyncMarker = now, st.nextMarker()
+	next.ChangedAt, next.SyncMarker = now, st.nextRelationMarker()
 	*rel = next
 	st.indexRelation(rel)
 	ts := dateTime(now)
 	return updateRelationOut{Result: updateRelationOK, ChangeTimestamp: &ts, SyncMarker: rel.SyncMarker}, nil
 }
 
-// applyRelation copies every element the request carries.
-func applyRelation(rel *Relation, in *relationIn) {
+// applyRelation copies every element the request carries; custom fields
+// are set by name, the others kept.
+func applyRelation(rel *Relation, in *relationIn) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)
@@ -159,6 +169,12 @@ func applyRelation(rel *Relation, in *relationIn) {
 	if in.Active != nil {
 		rel.Inactive = !*in.Active
 	}
+	if in.PaymentWithinDays != nil {
+		rel.PaymentWithinDays = *in.PaymentWithinDays
+	}
+	fields, err := applyCustomFields(rel.CustomFields, in.CustomFieldList)
+	rel.CustomFields = fields
+	return err
 }
 
 func relationToWire(r *Relation) relationOut {
@@ -168,7 +184,25 @@ func relationToWire(r *Relation) relationOut {
 		Name: r.Name, Address: r.Address, Zipcode: r.Zipcode, City: r.City, Country: r.Country,
 		DeliveryAddress: r.DeliveryAddress, DeliveryZipcode: r.DeliveryZipcode, DeliveryCity: r.DeliveryCity,
 		DeliveryCountry: r.DeliveryCountry, Contact: r.ContactPerson, Telephone: r.Phone, Mobile: r.Mobile,
-		Email: r.Email, RelationCode: r.RelationCode, VatNumber: r.VatNumber, CommerceNumber: r.CommerceNumber,
-		CompanyName: r.CompanyName,
+		Email: r.Email, RelationCode: r.RelationCode, PaymentWithinDays: r.PaymentWithinDays, VatNumber: r.VatNumber,
+		CommerceNumber: r.CommerceNumber, CustomFieldList: customFieldsOut(r.CustomFields), CompanyName: r.CompanyName,
 	}
+}
+
+// getRelation returns one relation by number (GET-RELATION-RESULT-…).
+func (s *Sim) getRelation(r *request) (any, error) {
+	var in getRelationIn
+	if err := r.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.RelationNumber == nil {
+		return nil, required("relationNumber")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rel := s.st.relByNumber[*in.RelationNumber]
+	if rel == nil {
+		return getRelationOut{Result: getRelationNotFound}, nil
+	}
+	return getRelationOut{Result: getRelationOK, Relation: relationToWire(rel)}, nil
 }

@@ -43,6 +43,16 @@ func TestWSDLContract(t *testing.T) {
 		{"findRelation", relationRequestIn{}, findRelationOut{}, "FindRelationResponse"},
 		{"createRelation", relationRequestIn{}, createRelationOut{}, "CreateRelationResponse"},
 		{"updateRelation", relationRequestIn{}, updateRelationOut{}, "UpdateRelationResponse"},
+		{"getRelation", getRelationIn{}, getRelationOut{}, "GetRelationResponse"},
+		{"getCurrentSyncMarkers", struct{}{}, syncMarkersOut{}, "getCurrentSyncMarkersResponse"},
+		{"createProduct", productRequestIn{}, createProductOut{}, "CreateProductResponse"},
+		{"updateProduct", productRequestIn{}, updateProductOut{}, "UpdateProductResponse"},
+		{"getArticleGroups", getArticleGroupsIn{}, articleGroupsOut{}, "GetArticleGroupsResponse"},
+		{"newArticleGroup", newArticleGroupIn{}, newArticleGroupOut{}, "NewArticleGroupResponse"},
+		{"getStock", getStockIn{}, getStockOut{}, "GetStockResponse"},
+		{"getStockHistoryV2", getStockHistoryV2In{}, stockHistoryOut{}, "GetStockHistoryResponse"},
+		{"setStock", setStockIn{}, setStockOut{}, "SetStockResponse"},
+		{"updateStock", updateStockIn{}, updateStockOut{}, "UpdateStockResponse"},
 	}
 	s := New(Options{})
 	for _, tc := range cases {
@@ -486,4 +496,262 @@ func BenchmarkCreateOrder(b *testing.B) {
 			b.Fatal(w.Body.String())
 		}
 	}
+}
+
+// ---- catalog, stock and relation details ----
+
+func result(t *testing.T, body, resp string) string {
+	t.Helper()
+	n := parse(t, body).get("Body", resp)
+	require.NotNil(t, n, body)
+	return text(n.get("result"))
+}
+
+func TestCreateAndUpdateProduct(t *testing.T) {
+	s := newTestSim()
+	g := s.AddGroup(0, "Koffie")
+	article := func(inner string) string { return "<ns1:article>" + inner + "</ns1:article>" }
+	product := func(inner string, articles ...string) string {
+		return "<ns1:product>" + inner + "<ns1:articleList>" + strings.Join(articles, "") + "</ns1:articleList></ns1:product>"
+	}
+	cases := []struct {
+		name, body, result, message string
+	}{
+		{"product number taken", product("<ns1:productNumber>101</ns1:productNumber>", article("<ns1:description>x</ns1:description>")), createProductNumberTaken, "101"},
+		{"article number taken", product("", article("<ns1:articleNumber>500</ns1:articleNumber><ns1:description>x</ns1:description>")), createProductArticleTaken, "500"},
+		{"no articles", product("<ns1:description>x</ns1:description>"), createProductFailed, "at least one article"},
+		{"unknown group and VAT code", product("<ns1:description>x</ns1:description><ns1:groupNumbers>99</ns1:groupNumbers>",
+			article("<ns1:vatCode>42</ns1:vatCode>")), createProductFailed, "vatCode 42 is not a VAT group; groupNumber 99"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := post(s, creds(), envelope("createProduct", tc.body))
+			require.Equal(t, 200, w.Code, w.Body.String())
+			assert.Equal(t, tc.result, result(t, w.Body.String(), "CreateProductResponse"))
+			assert.Contains(t, text(parse(t, w.Body.String()).get("Body", "CreateProductResponse", "errorMessage")), tc.message)
+		})
+	}
+
+	w := post(s, creds(), envelope("createProduct", product(fmt.Sprintf("<ns1:description>Bonen</ns1:description><ns1:groupNumbers>%d</ns1:groupNumbers>", g),
+		article("<ns1:pluNumber>B-1</ns1:pluNumber><ns1:description>Bonen 250 g</ns1:description><ns1:vatCode>2</ns1:vatCode><ns1:priceExcl>550</ns1:priceExcl><ns1:stockArticle>true</ns1:stockArticle>"),
+		article("<ns1:pluNumber>B-2</ns1:pluNumber><ns1:priceIncl>1100</ns1:priceIncl><ns1:customFieldList><ns1:customField><ns1:fieldName>origin</ns1:fieldName><ns1:strValue>BR</ns1:strValue></ns1:customField></ns1:customFieldList>"))))
+	resp := parse(t, w.Body.String()).get("Body", "CreateProductResponse")
+	require.Equal(t, createProductOK, text(resp.get("result")), w.Body.String())
+	number := text(resp.get("productNumber"))
+	require.Len(t, resp.all("articleNumbers"), 2, "one articleNumbers element per article")
+	b1, _ := s.Product("B-1")
+	assert.Equal(t, int64(600), b1.PriceInclCents, "5.50 + 9 %")
+	assert.True(t, b1.StockArticle)
+	b2, _ := s.Product("B-2")
+	assert.Equal(t, "Bonen", b2.Description, "an article without description takes the product's")
+	assert.Equal(t, map[string]string{"origin": "BR"}, b2.CustomFields)
+
+	markers := s.SyncMarkers().Article
+	unchanged := product("<ns1:productNumber>"+number+"</ns1:productNumber><ns1:description>Bonen</ns1:description>",
+		article(fmt.Sprintf("<ns1:articleNumber>%d</ns1:articleNumber><ns1:priceIncl>600</ns1:priceIncl>", b1.ArticleNumber)))
+	w = post(s, creds(), envelope("updateProduct", unchanged))
+	assert.Equal(t, updateProductOK, result(t, w.Body.String(), "UpdateProductResponse"))
+	assert.Equal(t, markers, s.SyncMarkers().Article, "a write that changes nothing bumps no marker")
+
+	w = post(s, creds(), envelope("updateProduct", product("<ns1:productNumber>"+number+"</ns1:productNumber>",
+		article(fmt.Sprintf("<ns1:articleNumber>%d</ns1:articleNumber><ns1:colour>bruin</ns1:colour>", b1.ArticleNumber)),
+		article("<ns1:pluNumber>B-3</ns1:pluNumber><ns1:description>Bonen 1 kg</ns1:description>"))))
+	resp = parse(t, w.Body.String()).get("Body", "UpdateProductResponse")
+	require.Equal(t, updateProductOK, text(resp.get("result")), w.Body.String())
+	assert.Equal(t, fmt.Sprint(b1.ArticleNumber), text(resp.get("existingArticleNumbers")))
+	assert.Len(t, resp.all("newArticleNumbers"), 1)
+	after, _ := s.Product("B-1")
+	assert.Equal(t, "bruin", after.Colour)
+	assert.Equal(t, int64(600), after.PriceInclCents, "elements not sent are kept")
+	assert.Greater(t, after.SyncMarker, b1.SyncMarker)
+	b2again, _ := s.Product("B-2")
+	assert.Equal(t, b2.SyncMarker, b2again.SyncMarker, "an article that did not change keeps its marker")
+
+	for _, tc := range []struct{ body, result string }{
+		{product("<ns1:productNumber>999</ns1:productNumber>"), updateProductNotFound},
+		{product("<ns1:productNumber>"+number+"</ns1:productNumber>", article("<ns1:articleNumber>500</ns1:articleNumber>")), updateProductArticleTaken},
+		{product(""), updateProductFailed},
+	} {
+		w = post(s, creds(), envelope("updateProduct", tc.body))
+		assert.Equal(t, tc.result, result(t, w.Body.String(), "UpdateProductResponse"))
+	}
+}
+
+func TestGetProductsWholeProductsAndImages(t *testing.T) {
+	s := newTestSim()
+	n, arts := s.AddProductWithArticles(CatalogProduct{Description: "Shirt", Articles: []Product{
+		{PLU: "S-1", Description: "Shirt S", Images: []Image{{Name: "s.jpg", Data: []byte("IMG")}}},
+		{PLU: "S-2", Description: "Shirt M", Webshop: true},
+	}})
+	req := func(inner string) node {
+		w := post(s, creds(), envelope("getProducts", "<ns1:request>"+inner+"</ns1:request>"))
+		require.Equal(t, 200, w.Code, w.Body.String())
+		return *parse(t, w.Body.String()).get("Body", "GetProductsResponse", "productList")
+	}
+	empty := "<ns1:pluNumbers></ns1:pluNumbers>"
+	list := req("<ns1:pluNumbers><ns1:text><ns1:text>S-1</ns1:text></ns1:text></ns1:pluNumbers><ns1:includeAllArticlesOfSelectedProducts>true</ns1:includeAllArticlesOfSelectedProducts>")
+	require.Len(t, list.all("product"), 1)
+	p := list.all("product")[0]
+	assert.Equal(t, fmt.Sprint(n), text(p.get("productNumber")))
+	assert.Len(t, p.get("articleList").all("article"), 2, "all articles of the selected product")
+	img := p.get("articleList").all("article")[0].get("imageList", "image")
+	require.NotNil(t, img)
+	assert.Equal(t, "SU1H", text(img.get("imageData")), "base64 of IMG")
+	assert.Equal(t, loadFileOK, text(img.get("imageDataResult")))
+
+	list = req(fmt.Sprintf("%s<ns1:productNumbers>%d</ns1:productNumbers>", empty, n))
+	assert.Len(t, list.all("product")[0].get("articleList").all("article"), 2)
+	list = req(empty + "<ns1:onlyWebshop>true</ns1:onlyWebshop>")
+	require.Len(t, list.all("product"), 1)
+	assert.Equal(t, fmt.Sprint(arts[1]), text(list.all("product")[0].get("articleList", "article", "articleNumber")))
+}
+
+func TestArticleGroups(t *testing.T) {
+	s := newTestSim()
+	top := s.AddGroup(0, "Koffie")
+	w := post(s, creds(), envelope("newArticleGroup", fmt.Sprintf("<ns1:request><ns1:parentGroupNumber>%d</ns1:parentGroupNumber><ns1:name>Bonen</ns1:name><ns1:text>Bonen</ns1:text></ns1:request>", top)))
+	assert.Equal(t, newArticleGroupOK, result(t, w.Body.String(), "NewArticleGroupResponse"))
+	w = post(s, creds(), envelope("newArticleGroup", "<ns1:request><ns1:parentGroupNumber>77</ns1:parentGroupNumber><ns1:name>X</ns1:name><ns1:text>X</ns1:text></ns1:request>"))
+	assert.Equal(t, newArticleGroupParentNotFound, result(t, w.Body.String(), "NewArticleGroupResponse"))
+	w = post(s, creds(), envelope("newArticleGroup", "<ns1:request><ns1:name>X</ns1:name></ns1:request>"))
+	assert.Equal(t, 500, w.Code, "parentGroupNumber is required")
+
+	w = post(s, creds(), envelope("getArticleGroups", "<ns1:request></ns1:request>"))
+	groups := parse(t, w.Body.String()).get("Body", "GetArticleGroupsResponse", "articleGroupList")
+	require.NotNil(t, groups)
+	require.Len(t, groups.all("articleGroups"), 1)
+	assert.Equal(t, "Koffie", text(groups.all("articleGroups")[0].get("name")))
+	assert.Equal(t, "Bonen", text(groups.all("articleGroups")[0].get("subGroupList", "articleGroups", "name")))
+	assert.Equal(t, int64(2), s.SyncMarkers().ArticleGroup)
+}
+
+func TestStockOperations(t *testing.T) {
+	s := newTestSim()
+	s.AddProduct(Product{ArticleNumber: 700, PLU: "ST", Description: "Voorraad", StockArticle: true})
+	stock := func(op, amountElem string, article int64, branch int, amount int64, dp int) string {
+		w := post(s, creds(), envelope(op, fmt.Sprintf("<ns1:request><ns1:branchNumber>%d</ns1:branchNumber><ns1:articleNumber>%d</ns1:articleNumber>"+
+			"<ns1:%s>%d</ns1:%s><ns1:decimalPlaces>%d</ns1:decimalPlaces><ns1:employeeNumber>999999</ns1:employeeNumber><ns1:reference>t</ns1:reference></ns1:request>",
+			branch, article, amountElem, amount, amountElem, dp)))
+		require.Equal(t, 200, w.Code, w.Body.String())
+		resp := "SetStockResponse"
+		if op == "updateStock" {
+			resp = "UpdateStockResponse"
+		}
+		return result(t, w.Body.String(), resp)
+	}
+	marker := s.SyncMarkers().Article
+	assert.Equal(t, setStockPrefix+stockOK, stock("setStock", "amount", 700, 1, 500, 2))
+	assert.Equal(t, setStockPrefix+stockOK, stock("setStock", "amount", 700, 1, 500, 2))
+	assert.Equal(t, updateStockPrefix+stockOK, stock("updateStock", "amountChanged", 700, 1, -150, 2))
+	assert.Equal(t, updateStockPrefix+stockOK, stock("updateStock", "amountChanged", 700, 1, 250, 3))
+	assert.Equal(t, setStockPrefix+stockNoStock, stock("setStock", "amount", 500, 1, 100, 2))
+	assert.Equal(t, setStockPrefix+stockBranchNF, stock("setStock", "amount", 700, 9, 100, 2))
+	assert.Equal(t, updateStockPrefix+stockArticleNF, stock("updateStock", "amountChanged", 9999, 1, 100, 2))
+
+	lvl, _ := s.Stock("ST")
+	assert.Equal(t, model.Quantity(3750), lvl.Free, "5 - 1.5 + 0.25")
+	assert.Equal(t, marker, s.SyncMarkers().Article, "stock changes leave the article's marker alone")
+	hist := s.StockHistory()
+	require.Len(t, hist, 3, "setting the same level twice is one change")
+	assert.Equal(t, []int64{1, 2, 3}, []int64{hist[0].StockID, hist[1].StockID, hist[2].StockID})
+	assert.Equal(t, stockHistoryAPI, hist[0].Type)
+
+	w := post(s, creds(), envelope("getStockHistoryV2", "<ns1:request><ns1:branchNumbers>1</ns1:branchNumbers><ns1:sinceStockId>1</ns1:sinceStockId><ns1:sinceStockIdLimit>1</ns1:sinceStockIdLimit></ns1:request>"))
+	rows := parse(t, w.Body.String()).get("Body", "GetStockHistoryResponse").all("articleStockHistory")
+	require.Len(t, rows, 1)
+	assert.Equal(t, "2", text(rows[0].get("stockId")))
+	assert.Equal(t, "-150", text(rows[0].get("amountChanged")))
+
+	w = post(s, creds(), envelope("getStock", "<ns1:request><ns1:branchNumber>1</ns1:branchNumber><ns1:articleNumbers><ns1:articleNumbers>700</ns1:articleNumbers><ns1:articleNumbers>500</ns1:articleNumbers></ns1:articleNumbers></ns1:request>"))
+	stocks := parse(t, w.Body.String()).get("Body", "GetStockResponse").all("articleStocks")
+	require.Len(t, stocks, 2)
+	assert.Equal(t, []string{"375", "2", "3"}, []string{text(stocks[0].get("amountFree")), text(stocks[0].get("decimalPlacesFree")), text(stocks[0].get("stockId"))})
+	assert.Equal(t, "0", text(stocks[1].get("amountFree")))
+
+	w = post(s, creds(), envelope("getCurrentSyncMarkers", ""))
+	m := parse(t, w.Body.String()).get("Body", "getCurrentSyncMarkersResponse")
+	require.NotNil(t, m)
+	assert.Equal(t, "3", text(m.get("stockId")))
+	assert.Equal(t, fmt.Sprint(marker), text(m.get("articleSyncMarker")))
+}
+
+func TestRelationDetailsAndOrderExtras(t *testing.T) {
+	s := newTestSim()
+	w := post(s, creds(), envelope("createRelation", "<ns1:relation><ns1:name>Jo</ns1:name><ns1:paymentWithinDays>30</ns1:paymentWithinDays>"+
+		"<ns1:customFieldList><ns1:customField><ns1:fieldName>vatCode</ns1:fieldName><ns1:strValue>7</ns1:strValue></ns1:customField></ns1:customFieldList></ns1:relation>"))
+	number := text(parse(t, w.Body.String()).get("Body", "CreateRelationResponse", "relationNumber"))
+	w = post(s, creds(), envelope("getRelation", "<ns1:relationNumber>"+number+"</ns1:relationNumber>"))
+	rel := parse(t, w.Body.String()).get("Body", "GetRelationResponse")
+	assert.Equal(t, getRelationOK, text(rel.get("result")))
+	assert.Equal(t, "30", text(rel.get("relation", "paymentWithinDays")))
+	assert.Equal(t, "7", text(rel.get("relation", "customFieldList", "customField", "strValue")))
+	w = post(s, creds(), envelope("getRelation", "<ns1:relationNumber>1</ns1:relationNumber>"))
+	rel = parse(t, w.Body.String()).get("Body", "GetRelationResponse")
+	assert.Equal(t, getRelationNotFound, text(rel.get("result")))
+	assert.NotNil(t, rel.get("relation"), "the schema requires the relation element")
+
+	order := strings.Replace(orderXML("E-1", DefaultEmployee, `<ns1:line><ns1:articleNumber>500</ns1:articleNumber><ns1:data><ns1:quantity>100</ns1:quantity>`+
+		`<ns1:turnoverGroup>8010</ns1:turnoverGroup><ns1:vatCode>1</ns1:vatCode></ns1:data></ns1:line>`),
+		"<ns1:lineList>", "<ns1:deliveryMethod>POSTNL</ns1:deliveryMethod><ns1:paymentMethod>IDEAL</ns1:paymentMethod><ns1:lineList>", 1)
+	require.Contains(t, post(s, creds(), envelope("createOrder", order)).Body.String(), createOrderOK)
+	w = post(s, creds(), envelope("findOrder", "<ns1:extOrderId>E-1</ns1:extOrderId>"))
+	o := parse(t, w.Body.String()).get("Body", "GetOrderResponse", "order")
+	assert.Equal(t, "IDEAL", text(o.get("paymentMethod")))
+	assert.Equal(t, "POSTNL", text(o.get("deliveryMethod")))
+	assert.Equal(t, "8010", text(o.get("lineList", "line", "data", "turnoverGroup")))
+	assert.Equal(t, "1", text(o.get("lineList", "line", "data", "vatCode")))
+
+	inv := `<ns1:invoice><ns1:extInvoiceId>I-9</ns1:extInvoiceId><ns1:employeeNumber>999999</ns1:employeeNumber><ns1:reference>R</ns1:reference>` +
+		`<ns1:dueDate><ns1:day>28</ns1:day><ns1:mon>3</ns1:mon><ns1:year>2026</ns1:year></ns1:dueDate></ns1:invoice>`
+	require.Contains(t, post(s, creds(), envelope("saveInvoice", inv)).Body.String(), saveInvoiceOK)
+	assert.Equal(t, "2026-03-28", s.Invoices()[0].DueDate)
+	w = post(s, creds(), envelope("findInvoice", "<ns1:extInvoiceId>I-9</ns1:extInvoiceId>"))
+	assert.Equal(t, "28", text(parse(t, w.Body.String()).get("Body", "GetInvoiceResponse", "invoice", "dueDate", "day")))
+	bad := strings.Replace(strings.Replace(inv, "I-9", "I-10", 1), "<ns1:day>28</ns1:day>", "<ns1:day>31</ns1:day>", 1)
+	bad = strings.Replace(bad, "<ns1:mon>3</ns1:mon>", "<ns1:mon>2</ns1:mon>", 1)
+	assert.Contains(t, post(s, creds(), envelope("saveInvoice", bad)).Body.String(), "is not a date")
+}
+
+func TestSnapshotRestoreCatalogAndStock(t *testing.T) {
+	s := newTestSim()
+	g := s.AddGroup(0, "Koffie")
+	n, _ := s.AddProductWithArticles(CatalogProduct{Description: "Set", Groups: []int{g}, Articles: []Product{
+		{PLU: "SET-1", StockArticle: true, CustomFields: map[string]string{"a": "b"}}, {PLU: "SET-2"}}})
+	require.NoError(t, s.SetStockLevel("SET-1", model.Pieces(3), model.Pieces(1)))
+	s.AddRelation(Relation{Name: "Jo", PaymentWithinDays: 14, CustomFields: map[string]string{"vatCode": "7"}})
+	snap, err := s.Snapshot()
+	require.NoError(t, err)
+
+	fresh := New(Options{Ident: testIdent, Secret: testSecret})
+	require.NoError(t, fresh.Restore(snap))
+	assert.Equal(t, s.Groups(), fresh.Groups())
+	assert.Equal(t, s.StockHistory(), fresh.StockHistory())
+	assert.Equal(t, s.SyncMarkers(), fresh.SyncMarkers())
+	assert.Equal(t, s.Relations(), fresh.Relations())
+	want, _ := s.ProductByNumber(n)
+	got, ok := fresh.ProductByNumber(n)
+	require.True(t, ok)
+	assert.Equal(t, want, got)
+	lvl, _ := fresh.Stock("SET-1")
+	assert.Equal(t, model.Pieces(3), lvl.Free)
+	assert.Equal(t, g+1, fresh.AddGroup(0, "Thee"), "numbering goes on")
+	require.NoError(t, fresh.SetStockLevel("SET-1", model.Pieces(2), 0))
+	assert.Equal(t, int64(2), fresh.SyncMarkers().Stock)
+}
+
+func TestRestoreVersion1(t *testing.T) {
+	v1 := `{"version":1,"products":[{"articleNumber":500,"plu":"KOF-1","description":"Koffie","priceInclCents":1999,"vatCode":1,"productNumber":101,"syncMarker":3}],
+		"relations":[{"number":10001,"name":"Anna","syncMarker":4,"createdAt":"2026-01-01T00:00:00Z","changedAt":"2026-01-01T00:00:00Z"}],
+		"orders":[],"invoices":[],"employees":[{"number":999999,"name":"API"}],"branches":[{"number":1,"name":"Winkel"}],
+		"vatGroups":[{"code":1,"rate":2100,"countryIso3":"NLD"}],
+		"nextArticle":501,"nextProduct":102,"nextRelation":10002,"nextOrderNumber":0,"nextInvoiceNumber":0,"syncMarker":5}`
+	s := New(Options{Ident: testIdent, Secret: testSecret})
+	require.NoError(t, s.Restore([]byte(v1)))
+	p, ok := s.ProductByNumber(101)
+	require.True(t, ok)
+	assert.Equal(t, "Koffie", p.Description)
+	assert.Equal(t, Markers{Article: 5, ArticleGroup: 5, Relation: 5, Order: 5, Invoice: 5}, s.SyncMarkers())
+	assert.Equal(t, 1, s.AddGroup(0, "Koffie"))
+	s.AddProduct(Product{PLU: "NEW"})
+	assert.Equal(t, int64(6), s.SyncMarkers().Article, "markers go on above the old counter")
 }

@@ -174,16 +174,26 @@ type opHandler func(*request) (any, error)
 
 func (s *Sim) opHandlers() map[string]opHandler {
 	return map[string]opHandler{
-		"getApiVersion":   s.getApiVersion,
-		"getVatGroupList": s.getVatGroupList,
-		"getProducts":     s.getProducts,
-		"findOrder":       s.findOrder,
-		"createOrder":     s.createOrder,
-		"findInvoice":     s.findInvoice,
-		"saveInvoice":     s.saveInvoice,
-		"findRelation":    s.findRelation,
-		"createRelation":  s.createRelation,
-		"updateRelation":  s.updateRelation,
+		"getApiVersion":         s.getApiVersion,
+		"getVatGroupList":       s.getVatGroupList,
+		"getCurrentSyncMarkers": s.getCurrentSyncMarkers,
+		"getProducts":           s.getProducts,
+		"createProduct":         s.createProduct,
+		"updateProduct":         s.updateProduct,
+		"getArticleGroups":      s.getArticleGroups,
+		"newArticleGroup":       s.newArticleGroup,
+		"getStock":              s.getStock,
+		"getStockHistoryV2":     s.getStockHistoryV2,
+		"setStock":              s.setStock,
+		"updateStock":           s.updateStock,
+		"findOrder":             s.findOrder,
+		"createOrder":           s.createOrder,
+		"findInvoice":           s.findInvoice,
+		"saveInvoice":           s.saveInvoice,
+		"getRelation":           s.getRelation,
+		"findRelation":          s.findRelation,
+		"createRelation":        s.createRelation,
+		"updateRelation":        s.updateRelation,
 	}
 }
 

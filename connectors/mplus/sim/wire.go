@@ -48,6 +48,40 @@ const (
 	updateRelationOK       = "UPDATE-RELATION-RESULT-OK"
 	updateRelationNotFound = "UPDATE-RELATION-RESULT-NOT-FOUND"
 	updateRelationFailed   = "UPDATE-RELATION-RESULT-FAILED"
+
+	getRelationOK       = "GET-RELATION-RESULT-OK"
+	getRelationNotFound = "GET-RELATION-RESULT-NOT-FOUND"
+
+	createProductOK           = "CREATE-PRODUCT-RESULT-OK"
+	createProductFailed       = "CREATE-PRODUCT-RESULT-FAILED"
+	createProductNumberTaken  = "CREATE-PRODUCT-RESULT-FAILED-PRODUCT-NUMBER-ALREADY-TAKEN"
+	createProductArticleTaken = "CREATE-PRODUCT-RESULT-FAILED-ARTICLE-NUMBER-ALREADY-TAKEN"
+
+	updateProductOK           = "UPDATE-PRODUCT-RESULT-OK"
+	updateProductNotFound     = "UPDATE-PRODUCT-RESULT-NOT-FOUND"
+	updateProductFailed       = "UPDATE-PRODUCT-RESULT-FAILED"
+	updateProductArticleTaken = "UPDATE-PRODUCT-RESULT-FAILED-ARTICLE-NUMBER-ALREADY-TAKEN"
+
+	newArticleGroupOK             = "NEW-ARTICLE-GROUP-RESULT-OK"
+	newArticleGroupParentNotFound = "NEW-ARTICLE-GROUP-RESULT-PARENT-NOTFOUND"
+	newArticleGroupFailed         = "NEW-ARTICLE-GROUP-RESULT-FAILED"
+
+	// setStock and updateStock answer the same results with their own prefix.
+	setStockPrefix    = "SET-STOCK-RESULT-"
+	updateStockPrefix = "UPDATE-STOCK-RESULT-"
+	stockOK           = "OK"
+	stockBranchNF     = "BRANCH-NOT-FOUND"
+	stockArticleNF    = "ARTICLE-NOT-FOUND"
+	stockNoStock      = "NO-STOCK-ARTICLE"
+	stockFailed       = "FAILED"
+
+	stockHistoryAPI    = "STOCK-HISTORY-TYPE-API"
+	stockHistoryManual = "STOCK-HISTORY-TYPE-MANUAL"
+
+	loadFileOK           = "LOAD-FILE-OK"
+	loadFileNotRequested = "LOAD-FILE-NOT-REQUESTED"
+
+	dataTypeString = "DATA-TYPE-STRING"
 )
 
 // wireEnums lists every enum value the simulator emits or compares against.
@@ -56,7 +90,13 @@ var wireEnums = []string{
 	getOrderOK, getOrderNotFound, createOrderOK, createOrderExtExists, createOrderFailed,
 	getInvoiceOK, getInvoiceNotFound, saveInvoiceOK, saveInvoiceNotFound, saveInvoiceFailed, saveInvoiceExtExists,
 	findRelationOK, findRelationNotFound, createRelationOK, createRelationFailed, createRelationNumberTaken,
-	updateRelationOK, updateRelationNotFound, updateRelationFailed,
+	updateRelationOK, updateRelationNotFound, updateRelationFailed, getRelationOK, getRelationNotFound,
+	createProductOK, createProductFailed, createProductNumberTaken, createProductArticleTaken,
+	updateProductOK, updateProductNotFound, updateProductFailed, updateProductArticleTaken,
+	newArticleGroupOK, newArticleGroupParentNotFound, newArticleGroupFailed,
+	setStockPrefix + stockOK, setStockPrefix + stockBranchNF, setStockPrefix + stockArticleNF, setStockPrefix + stockNoStock, setStockPrefix + stockFailed,
+	updateStockPrefix + stockOK, updateStockPrefix + stockBranchNF, updateStockPrefix + stockArticleNF, updateStockPrefix + stockNoStock, updateStockPrefix + stockFailed,
+	stockHistoryAPI, stockHistoryManual, loadFileOK, loadFileNotRequested, dataTypeString,
 }
 
 // ---- shared value types (both directions) ----
@@ -109,6 +149,20 @@ type vatGroupOut struct {
 	VatPercentage int64  `xml:"vatPercentage"`
 }
 
+// ---- getCurrentSyncMarkers ----
+
+type syncMarkersOut struct {
+	XMLName                xml.Name `xml:"urn:mplusqapi getCurrentSyncMarkersResponse"`
+	ArticleSyncMarker      int64    `xml:"articleSyncMarker"`
+	ArticleGroupSyncMarker int64    `xml:"articleGroupSyncMarker"`
+	RelationSyncMarker     int64    `xml:"relationSyncMarker"`
+	EmployeeSyncMarker     int64    `xml:"employeeSyncMarker"`
+	InvoiceSyncMarker      int64    `xml:"invoiceSyncMarker"`
+	ReceiptSyncMarker      int64    `xml:"receiptSyncMarker"`
+	OrderSyncMarker        int64    `xml:"orderSyncMarker"`
+	StockID                int64    `xml:"stockId"`
+}
+
 // ---- getProducts ----
 
 type getProductsIn struct {
@@ -116,12 +170,15 @@ type getProductsIn struct {
 }
 
 type getProductsRequestIn struct {
-	ArticleNumbers  []int64     `xml:"urn:mplusqapi articleNumbers"`
-	PluNumbers      *textListIn `xml:"urn:mplusqapi pluNumbers"`
-	OnlyActive      *bool       `xml:"urn:mplusqapi onlyActive"`
-	SyncMarker      *int64      `xml:"urn:mplusqapi syncMarker"`
-	SyncMarkerLimit *int        `xml:"urn:mplusqapi syncMarkerLimit"`
-	ProductNumbers  []int64     `xml:"urn:mplusqapi productNumbers"`
+	ArticleNumbers                       []int64     `xml:"urn:mplusqapi articleNumbers"`
+	GroupNumbers                         []int       `xml:"urn:mplusqapi groupNumbers"`
+	PluNumbers                           *textListIn `xml:"urn:mplusqapi pluNumbers"`
+	OnlyWebshop                          *bool       `xml:"urn:mplusqapi onlyWebshop"`
+	OnlyActive                           *bool       `xml:"urn:mplusqapi onlyActive"`
+	SyncMarker                           *int64      `xml:"urn:mplusqapi syncMarker"`
+	SyncMarkerLimit                      *int        `xml:"urn:mplusqapi syncMarkerLimit"`
+	IncludeAllArticlesOfSelectedProducts *bool       `xml:"urn:mplusqapi includeAllArticlesOfSelectedProducts"`
+	ProductNumbers                       []int64     `xml:"urn:mplusqapi productNumbers"`
 }
 
 type textListIn struct {
@@ -145,7 +202,9 @@ type productOut struct {
 	ProductNumber int64          `xml:"productNumber"`
 	SyncMarker    int64          `xml:"syncMarker"`
 	Description   string         `xml:"description,omitempty"`
+	ExtraText     string         `xml:"extraText,omitempty"`
 	ArticleList   articleListOut `xml:"articleList"`
+	GroupNumbers  []int          `xml:"groupNumbers"`
 }
 
 type articleListOut struct {
@@ -153,16 +212,261 @@ type articleListOut struct {
 }
 
 type articleOut struct {
-	ArticleNumber int64  `xml:"articleNumber"`
-	PluNumber     string `xml:"pluNumber,omitempty"`
-	SyncMarker    int64  `xml:"syncMarker"`
-	Active        bool   `xml:"active"`
-	Description   string `xml:"description,omitempty"`
-	Barcode       string `xml:"barcode,omitempty"`
-	VatCode       int    `xml:"vatCode"`
-	VatPercentage int    `xml:"vatPercentage"`
-	PriceIncl     int64  `xml:"priceIncl"`
-	PriceExcl     int64  `xml:"priceExcl"`
+	ArticleNumber   int64               `xml:"articleNumber"`
+	PluNumber       string              `xml:"pluNumber,omitempty"`
+	SyncMarker      int64               `xml:"syncMarker"`
+	Active          bool                `xml:"active"`
+	Description     string              `xml:"description,omitempty"`
+	Colour          string              `xml:"colour,omitempty"`
+	Size            string              `xml:"size,omitempty"`
+	InvoiceText     string              `xml:"invoiceText,omitempty"`
+	Barcode         string              `xml:"barcode,omitempty"`
+	ExtraText       string              `xml:"extraText,omitempty"`
+	TurnoverGroup   int                 `xml:"turnoverGroup,omitempty"`
+	VatCode         int                 `xml:"vatCode"`
+	VatPercentage   int                 `xml:"vatPercentage"`
+	PriceIncl       int64               `xml:"priceIncl"`
+	PriceExcl       int64               `xml:"priceExcl"`
+	Webshop         bool                `xml:"webshop"`
+	StockArticle    bool                `xml:"stockArticle"`
+	ImageList       *imageListOut       `xml:"imageList,omitempty"`
+	CustomFieldList *customFieldListOut `xml:"customFieldList,omitempty"`
+}
+
+type imageListOut struct {
+	Image []imageOut `xml:"image"`
+}
+
+// imageOut is tns:Image, whose elements are all required; what the
+// simulator does not keep (hashes, paths, thumbnails, sizes) goes empty.
+type imageOut struct {
+	ImageID          int64        `xml:"imageId"`
+	ImageName        string       `xml:"imageName"`
+	ImageHash        string       `xml:"imageHash"`
+	ImagePath        string       `xml:"imagePath"`
+	ImageURL         string       `xml:"imageUrl"`
+	ImageData        string       `xml:"imageData"` // base64
+	ImageDataResult  string       `xml:"imageDataResult"`
+	ThumbHash        string       `xml:"thumbHash"`
+	ThumbPath        string       `xml:"thumbPath"`
+	ThumbURL         string       `xml:"thumbUrl"`
+	ThumbData        string       `xml:"thumbData"`
+	ThumbDataResult  string       `xml:"thumbDataResult"`
+	ImageWidth       int          `xml:"imageWidth"`
+	ImageHeight      int          `xml:"imageHeight"`
+	ThumbWidth       int          `xml:"thumbWidth"`
+	ThumbHeight      int          `xml:"thumbHeight"`
+	CreatedTimestamp soapDateTime `xml:"createdTimestamp"`
+	ChangedTimestamp soapDateTime `xml:"changedTimestamp"`
+}
+
+type customFieldListOut struct {
+	CustomField []customFieldOut `xml:"customField"`
+}
+
+type customFieldOut struct {
+	FieldName string `xml:"fieldName"`
+	DataType  string `xml:"dataType"`
+	StrValue  string `xml:"strValue"`
+}
+
+type customFieldListIn struct {
+	CustomField []customFieldIn `xml:"urn:mplusqapi customField"`
+}
+
+type customFieldIn struct {
+	FieldName *string `xml:"urn:mplusqapi fieldName"`
+	StrValue  *string `xml:"urn:mplusqapi strValue"`
+}
+
+// ---- createProduct, updateProduct ----
+
+type productRequestIn struct {
+	Product *productIn `xml:"urn:mplusqapi product"`
+}
+
+type productIn struct {
+	ProductNumber *int64         `xml:"urn:mplusqapi productNumber"`
+	Description   *string        `xml:"urn:mplusqapi description"`
+	ExtraText     *string        `xml:"urn:mplusqapi extraText"`
+	ArticleList   *articleListIn `xml:"urn:mplusqapi articleList"`
+	GroupNumbers  []int          `xml:"urn:mplusqapi groupNumbers"`
+}
+
+type articleListIn struct {
+	Article []articleIn `xml:"urn:mplusqapi article"`
+}
+
+type articleIn struct {
+	ArticleNumber   *int64             `xml:"urn:mplusqapi articleNumber"`
+	PluNumber       *string            `xml:"urn:mplusqapi pluNumber"`
+	Active          *bool              `xml:"urn:mplusqapi active"`
+	Description     *string            `xml:"urn:mplusqapi description"`
+	Colour          *string            `xml:"urn:mplusqapi colour"`
+	Size            *string            `xml:"urn:mplusqapi size"`
+	InvoiceText     *string            `xml:"urn:mplusqapi invoiceText"`
+	Barcode         *string            `xml:"urn:mplusqapi barcode"`
+	ExtraText       *string            `xml:"urn:mplusqapi extraText"`
+	TurnoverGroup   *int               `xml:"urn:mplusqapi turnoverGroup"`
+	VatCode         *int               `xml:"urn:mplusqapi vatCode"`
+	PriceIncl       *int64             `xml:"urn:mplusqapi priceIncl"`
+	PriceExcl       *int64             `xml:"urn:mplusqapi priceExcl"`
+	Webshop         *bool              `xml:"urn:mplusqapi webshop"`
+	StockArticle    *bool              `xml:"urn:mplusqapi stockArticle"`
+	CustomFieldList *customFieldListIn `xml:"urn:mplusqapi customFieldList"`
+}
+
+type createProductOut struct {
+	XMLName         xml.Name     `xml:"urn:mplusqapi CreateProductResponse"`
+	Result          string       `xml:"result"`
+	ProductNumber   int64        `xml:"productNumber"`
+	ArticleNumbers  []int64      `xml:"articleNumbers"`
+	ChangeTimestamp soapDateTime `xml:"changeTimestamp"`
+	SyncMarker      int64        `xml:"syncMarker,omitempty"`
+	ErrorMessage    string       `xml:"errorMessage"`
+}
+
+type updateProductOut struct {
+	XMLName                xml.Name     `xml:"urn:mplusqapi UpdateProductResponse"`
+	Result                 string       `xml:"result"`
+	ExistingArticleNumbers []int64      `xml:"existingArticleNumbers"`
+	NewArticleNumbers      []int64      `xml:"newArticleNumbers"`
+	ChangeTimestamp        soapDateTime `xml:"changeTimestamp"`
+	SyncMarker             int64        `xml:"syncMarker,omitempty"`
+	ErrorMessage           string       `xml:"errorMessage"`
+}
+
+// ---- article groups ----
+
+type getArticleGroupsIn struct {
+	Request *struct {
+		GroupNumbers []int `xml:"urn:mplusqapi groupNumbers"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type articleGroupsOut struct {
+	XMLName          xml.Name            `xml:"urn:mplusqapi GetArticleGroupsResponse"`
+	ArticleGroupList articleGroupListOut `xml:"articleGroupList"`
+}
+
+type articleGroupListOut struct {
+	ArticleGroups []articleGroupOut `xml:"articleGroups"`
+}
+
+type articleGroupOut struct {
+	GroupNumber  int                 `xml:"groupNumber"`
+	SyncMarker   int64               `xml:"syncMarker"`
+	Name         string              `xml:"name"`
+	Text         string              `xml:"text"`
+	SubGroupList articleGroupListOut `xml:"subGroupList"`
+	SortOrder    int                 `xml:"sortOrder"`
+	IsDeleted    bool                `xml:"isDeleted"`
+}
+
+type newArticleGroupIn struct {
+	Request *struct {
+		ParentGroupNumber *int    `xml:"urn:mplusqapi parentGroupNumber"`
+		Name              *string `xml:"urn:mplusqapi name"`
+		Text              *string `xml:"urn:mplusqapi text"`
+		SortOrder         *int    `xml:"urn:mplusqapi sortOrder"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type newArticleGroupOut struct {
+	XMLName     xml.Name `xml:"urn:mplusqapi NewArticleGroupResponse"`
+	Result      string   `xml:"result"`
+	GroupNumber int      `xml:"groupNumber"`
+}
+
+// ---- stock ----
+
+type articleNumberListIn struct {
+	ArticleNumbers []int64 `xml:"urn:mplusqapi articleNumbers"`
+}
+
+type getStockIn struct {
+	Request *struct {
+		BranchNumber   *int                 `xml:"urn:mplusqapi branchNumber"`
+		ArticleNumbers *articleNumberListIn `xml:"urn:mplusqapi articleNumbers"`
+		StockID        *int64               `xml:"urn:mplusqapi stockId"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type getStockOut struct {
+	XMLName       xml.Name          `xml:"urn:mplusqapi GetStockResponse"`
+	ArticleStocks []articleStockOut `xml:"articleStocks"`
+}
+
+type articleStockOut struct {
+	BranchNumber          int          `xml:"branchNumber"`
+	ArticleNumber         int64        `xml:"articleNumber"`
+	ChangeTimestamp       soapDateTime `xml:"changeTimestamp"`
+	StockID               int64        `xml:"stockId"`
+	AmountFree            int64        `xml:"amountFree"`
+	DecimalPlacesFree     int          `xml:"decimalPlacesFree"`
+	AmountReserved        int64        `xml:"amountReserved"`
+	DecimalPlacesReserved int          `xml:"decimalPlacesReserved"`
+	AmountIncoming        int64        `xml:"amountIncoming"`
+	DecimalPlacesIncoming int          `xml:"decimalPlacesIncoming"`
+	IsDayStockArticle     bool         `xml:"isDayStockArticle"`
+}
+
+type getStockHistoryV2In struct {
+	Request *struct {
+		BranchNumbers     []int                `xml:"urn:mplusqapi branchNumbers"`
+		ArticleNumbers    *articleNumberListIn `xml:"urn:mplusqapi articleNumbers"`
+		SinceStockID      *int64               `xml:"urn:mplusqapi sinceStockId"`
+		SinceStockIDLimit *int                 `xml:"urn:mplusqapi sinceStockIdLimit"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type stockHistoryOut struct {
+	XMLName             xml.Name             `xml:"urn:mplusqapi GetStockHistoryResponse"`
+	ArticleStockHistory []stockHistoryRowOut `xml:"articleStockHistory"`
+}
+
+type stockHistoryRowOut struct {
+	StockID       int64        `xml:"stockId"`
+	Timestamp     soapDateTime `xml:"timestamp"`
+	BranchNumber  int          `xml:"branchNumber"`
+	ArticleNumber int64        `xml:"articleNumber"`
+	AmountChanged int64        `xml:"amountChanged"`
+	DecimalPlaces int          `xml:"decimalPlaces"`
+	Type          string       `xml:"type"`
+}
+
+type setStockIn struct {
+	Request *struct {
+		BranchNumber   *int    `xml:"urn:mplusqapi branchNumber"`
+		ArticleNumber  *int64  `xml:"urn:mplusqapi articleNumber"`
+		Amount         *int64  `xml:"urn:mplusqapi amount"`
+		DecimalPlaces  *int    `xml:"urn:mplusqapi decimalPlaces"`
+		EmployeeNumber *int64  `xml:"urn:mplusqapi employeeNumber"`
+		Reference      *string `xml:"urn:mplusqapi reference"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type updateStockIn struct {
+	Request *struct {
+		BranchNumber   *int    `xml:"urn:mplusqapi branchNumber"`
+		ArticleNumber  *int64  `xml:"urn:mplusqapi articleNumber"`
+		AmountChanged  *int64  `xml:"urn:mplusqapi amountChanged"`
+		DecimalPlaces  *int    `xml:"urn:mplusqapi decimalPlaces"`
+		EmployeeNumber *int64  `xml:"urn:mplusqapi employeeNumber"`
+		Reference      *string `xml:"urn:mplusqapi reference"`
+	} `xml:"urn:mplusqapi request"`
+}
+
+type setStockOut struct {
+	XMLName xml.Name `xml:"urn:mplusqapi SetStockResponse"`
+	Result  string   `xml:"result"`
+	StockID int64    `xml:"stockId,omitempty"`
+}
+
+type updateStockOut struct {
+	XMLName xml.Name `xml:"urn:mplusqapi UpdateStockResponse"`
+	Result  string   `xml:"result"`
+	StockID int64    `xml:"stockId,omitempty"`
 }
 
 // ---- orders and invoices: requests ----
@@ -186,6 +490,8 @@ type orderIn struct {
 	InvoiceAddress    *addressIn  `xml:"urn:mplusqapi invoiceAddress"`
 	Reference         *string     `xml:"urn:mplusqapi reference"`
 	VatMethod         *string     `xml:"urn:mplusqapi vatMethod"`
+	DeliveryMethod    *string     `xml:"urn:mplusqapi deliveryMethod"`
+	PaymentMethod     *string     `xml:"urn:mplusqapi paymentMethod"`
 	LineList          *lineListIn `xml:"urn:mplusqapi lineList"`
 }
 
@@ -207,6 +513,7 @@ type invoiceIn struct {
 	InvoiceAddress    *addressIn  `xml:"urn:mplusqapi invoiceAddress"`
 	EntryBranchNumber *int        `xml:"urn:mplusqapi entryBranchNumber"`
 	Reference         *string     `xml:"urn:mplusqapi reference"`
+	DueDate           *soapDate   `xml:"urn:mplusqapi dueDate"`
 	VatMethod         *string     `xml:"urn:mplusqapi vatMethod"`
 	LineList          *lineListIn `xml:"urn:mplusqapi lineList"`
 }
@@ -239,6 +546,7 @@ type lineDataIn struct {
 	PriceExcl          *int64  `xml:"urn:mplusqapi priceExcl"`
 	OriginalPrice      *int64  `xml:"urn:mplusqapi originalPrice"`
 	OriginalPriceExcl  *int64  `xml:"urn:mplusqapi originalPriceExcl"`
+	TurnoverGroup      *int    `xml:"urn:mplusqapi turnoverGroup"`
 	VatCode            *int    `xml:"urn:mplusqapi vatCode"`
 	DiscountType       *string `xml:"urn:mplusqapi discountType"`
 	DiscountAmount     *int64  `xml:"urn:mplusqapi discountAmount"`
@@ -285,6 +593,8 @@ type orderOut struct {
 	TotalInclAmount       int64         `xml:"totalInclAmount"`
 	TotalExclAmount       int64         `xml:"totalExclAmount"`
 	VatMethod             string        `xml:"vatMethod"`
+	DeliveryMethod        string        `xml:"deliveryMethod,omitempty"`
+	PaymentMethod         string        `xml:"paymentMethod,omitempty"`
 	OrderNumber           yearNumberOut `xml:"orderNumber"`
 	LineList              lineListOut   `xml:"lineList"`
 }
@@ -325,6 +635,7 @@ type invoiceOut struct {
 	FinancialBranchNumber int           `xml:"financialBranchNumber"`
 	EntryBranchNumber     int           `xml:"entryBranchNumber"`
 	Reference             string        `xml:"reference,omitempty"`
+	DueDate               *soapDate     `xml:"dueDate,omitempty"`
 	TotalInclAmount       int64         `xml:"totalInclAmount"`
 	TotalExclAmount       int64         `xml:"totalExclAmount"`
 	VatMethod             string        `xml:"vatMethod"`
@@ -361,6 +672,7 @@ type lineDataOut struct {
 	PriceExcl          int64  `xml:"priceExcl"`
 	OriginalPrice      *int64 `xml:"originalPrice,omitempty"`
 	OriginalPriceExcl  *int64 `xml:"originalPriceExcl,omitempty"`
+	TurnoverGroup      int    `xml:"turnoverGroup,omitempty"`
 	VatCode            int    `xml:"vatCode"`
 	VatPercentage      int    `xml:"vatPercentage"`
 	DiscountType       string `xml:"discountType,omitempty"`
@@ -373,26 +685,28 @@ type lineDataOut struct {
 // ---- relations ----
 
 type relationIn struct {
-	RelationNumber  *int64  `xml:"urn:mplusqapi relationNumber"`
-	ExtRelationID   *string `xml:"urn:mplusqapi extRelationId"`
-	Active          *bool   `xml:"urn:mplusqapi active"`
-	Name            *string `xml:"urn:mplusqapi name"`
-	Address         *string `xml:"urn:mplusqapi address"`
-	Zipcode         *string `xml:"urn:mplusqapi zipcode"`
-	City            *string `xml:"urn:mplusqapi city"`
-	Country         *string `xml:"urn:mplusqapi country"`
-	DeliveryAddress *string `xml:"urn:mplusqapi deliveryAddress"`
-	DeliveryZipcode *string `xml:"urn:mplusqapi deliveryZipcode"`
-	DeliveryCity    *string `xml:"urn:mplusqapi deliveryCity"`
-	DeliveryCountry *string `xml:"urn:mplusqapi deliveryCountry"`
-	Contact         *string `xml:"urn:mplusqapi contact"`
-	Telephone       *string `xml:"urn:mplusqapi telephone"`
-	Mobile          *string `xml:"urn:mplusqapi mobile"`
-	Email           *string `xml:"urn:mplusqapi email"`
-	RelationCode    *string `xml:"urn:mplusqapi relationCode"`
-	VatNumber       *string `xml:"urn:mplusqapi vatNumber"`
-	CommerceNumber  *string `xml:"urn:mplusqapi commerceNumber"`
-	CompanyName     *string `xml:"urn:mplusqapi companyName"`
+	RelationNumber    *int64             `xml:"urn:mplusqapi relationNumber"`
+	ExtRelationID     *string            `xml:"urn:mplusqapi extRelationId"`
+	Active            *bool              `xml:"urn:mplusqapi active"`
+	Name              *string            `xml:"urn:mplusqapi name"`
+	Address           *string            `xml:"urn:mplusqapi address"`
+	Zipcode           *string            `xml:"urn:mplusqapi zipcode"`
+	City              *string            `xml:"urn:mplusqapi city"`
+	Country           *string            `xml:"urn:mplusqapi country"`
+	DeliveryAddress   *string            `xml:"urn:mplusqapi deliveryAddress"`
+	DeliveryZipcode   *string            `xml:"urn:mplusqapi deliveryZipcode"`
+	DeliveryCity      *string            `xml:"urn:mplusqapi deliveryCity"`
+	DeliveryCountry   *string            `xml:"urn:mplusqapi deliveryCountry"`
+	Contact           *string            `xml:"urn:mplusqapi contact"`
+	Telephone         *string            `xml:"urn:mplusqapi telephone"`
+	Mobile            *string            `xml:"urn:mplusqapi mobile"`
+	Email             *string            `xml:"urn:mplusqapi email"`
+	RelationCode      *string            `xml:"urn:mplusqapi relationCode"`
+	PaymentWithinDays *int               `xml:"urn:mplusqapi paymentWithinDays"`
+	VatNumber         *string            `xml:"urn:mplusqapi vatNumber"`
+	CommerceNumber    *string            `xml:"urn:mplusqapi commerceNumber"`
+	CustomFieldList   *customFieldListIn `xml:"urn:mplusqapi customFieldList"`
+	CompanyName       *string            `xml:"urn:mplusqapi companyName"`
 }
 
 type relationRequestIn struct {
@@ -400,29 +714,43 @@ type relationRequestIn struct {
 }
 
 type relationOut struct {
-	RelationNumber  int64        `xml:"relationNumber"`
-	ExtRelationID   string       `xml:"extRelationId,omitempty"`
-	SyncMarker      int64        `xml:"syncMarker"`
-	CreateTimestamp soapDateTime `xml:"createTimestamp"`
-	ChangeTimestamp soapDateTime `xml:"changeTimestamp"`
-	Active          bool         `xml:"active"`
-	Name            string       `xml:"name,omitempty"`
-	Address         string       `xml:"address,omitempty"`
-	Zipcode         string       `xml:"zipcode,omitempty"`
-	City            string       `xml:"city,omitempty"`
-	Country         string       `xml:"country,omitempty"`
-	DeliveryAddress string       `xml:"deliveryAddress,omitempty"`
-	DeliveryZipcode string       `xml:"deliveryZipcode,omitempty"`
-	DeliveryCity    string       `xml:"deliveryCity,omitempty"`
-	DeliveryCountry string       `xml:"deliveryCountry,omitempty"`
-	Contact         string       `xml:"contact,omitempty"`
-	Telephone       string       `xml:"telephone,omitempty"`
-	Mobile          string       `xml:"mobile,omitempty"`
-	Email           string       `xml:"email,omitempty"`
-	RelationCode    string       `xml:"relationCode,omitempty"`
-	VatNumber       string       `xml:"vatNumber,omitempty"`
-	CommerceNumber  string       `xml:"commerceNumber,omitempty"`
-	CompanyName     string       `xml:"companyName,omitempty"`
+	RelationNumber    int64               `xml:"relationNumber"`
+	ExtRelationID     string              `xml:"extRelationId,omitempty"`
+	SyncMarker        int64               `xml:"syncMarker"`
+	CreateTimestamp   soapDateTime        `xml:"createTimestamp"`
+	ChangeTimestamp   soapDateTime        `xml:"changeTimestamp"`
+	Active            bool                `xml:"active"`
+	Name              string              `xml:"name,omitempty"`
+	Address           string              `xml:"address,omitempty"`
+	Zipcode           string              `xml:"zipcode,omitempty"`
+	City              string              `xml:"city,omitempty"`
+	Country           string              `xml:"country,omitempty"`
+	DeliveryAddress   string              `xml:"deliveryAddress,omitempty"`
+	DeliveryZipcode   string              `xml:"deliveryZipcode,omitempty"`
+	DeliveryCity      string              `xml:"deliveryCity,omitempty"`
+	DeliveryCountry   string              `xml:"deliveryCountry,omitempty"`
+	Contact           string              `xml:"contact,omitempty"`
+	Telephone         string              `xml:"telephone,omitempty"`
+	Mobile            string              `xml:"mobile,omitempty"`
+	Email             string              `xml:"email,omitempty"`
+	RelationCode      string              `xml:"relationCode,omitempty"`
+	PaymentWithinDays int                 `xml:"paymentWithinDays,omitempty"`
+	VatNumber         string              `xml:"vatNumber,omitempty"`
+	CommerceNumber    string              `xml:"commerceNumber,omitempty"`
+	CustomFieldList   *customFieldListOut `xml:"customFieldList,omitempty"`
+	CompanyName       string              `xml:"companyName,omitempty"`
+}
+
+type getRelationIn struct {
+	RelationNumber *int64 `xml:"urn:mplusqapi relationNumber"`
+}
+
+// getRelationOut always carries relation (the schema requires it): empty
+// when the result is NOT-FOUND.
+type getRelationOut struct {
+	XMLName  xml.Name    `xml:"urn:mplusqapi GetRelationResponse"`
+	Result   string      `xml:"result"`
+	Relation relationOut `xml:"relation"`
 }
 
 type findRelationOut struct {

@@ -315,6 +315,14 @@ func (w *WSDL) checkType(ft reflect.Type, el *xsdElement, fp string, dir Directi
 	if name == "" {
 		name, prefix = prefix, ""
 	}
+	if prefix == "SOAP-ENC" && name == "base64" {
+		// SOAP encoding's base64 (Image.imageData): base64 text on the wire,
+		// which encoding/xml reads and writes as a string.
+		if ft.Kind() != reflect.String {
+			*p = append(*p, fmt.Sprintf("%s: <%s> is SOAP-ENC:base64 (base64 text), the field is %s", fp, el.Name, ft))
+		}
+		return
+	}
 	if prefix == "xsd" {
 		if !scalarFits(ft.Kind(), name) {
 			*p = append(*p, fmt.Sprintf("%s: <%s> is xsd:%s, the field is %s", fp, el.Name, name, ft))
