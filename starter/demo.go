@@ -39,15 +39,16 @@ type demoProduct struct {
 	sku, name string
 	cents     int64
 	vat       int64 // percent
+	group     string
 }
 
 var demoCatalogue = []demoProduct{
-	{"KOF-1000", "Koffiebonen huismelange 1 kg", 1995, 9},
-	{"KOF-0250", "Espressobonen 250 g", 695, 9},
-	{"THE-0100", "Groene thee 100 g", 449, 9},
-	{"MOK-0001", "Mok Koppel, wit", 850, 21},
-	{"FLT-0102", "Koffiefilters nr. 4 (100 st.)", 325, 21},
-	{"MLK-0001", "Melkopschuimer", 3495, 21},
+	{"KOF-1000", "Koffiebonen huismelange 1 kg", 1995, 9, "Koffie"},
+	{"KOF-0250", "Espressobonen 250 g", 695, 9, "Koffie"},
+	{"THE-0100", "Groene thee 100 g", 449, 9, "Thee"},
+	{"MOK-0001", "Mok Koppel, wit", 850, 21, "Servies"},
+	{"FLT-0102", "Koffiefilters nr. 4 (100 st.)", 325, 21, "Koffie"},
+	{"MLK-0001", "Melkopschuimer", 3495, 21, "Servies"},
 }
 
 // unknownSKU is sold in the shop but missing in the till, so its order fails.
@@ -67,6 +68,11 @@ func demoCustomers() []demoCustomer {
 		return model.Customer{Kind: model.CustomerPerson, Email: email, Person: model.Person{FirstName: first, LastName: last},
 			Phone: "020-5550101", Billing: a, Shipping: a}
 	}
+	beAddr := func(street, no, pc, city string) model.Address {
+		a := addr(street, no, pc, city)
+		a.CountryCode = "BE"
+		return a
+	}
 	company := func(name, first, last, email, vat string, a model.Address) model.Customer {
 		a.Company, a.Name = name, first+" "+last
 		return model.Customer{Kind: model.CustomerCompany, Email: email, CompanyName: name, VATNumber: vat,
@@ -78,6 +84,7 @@ func demoCustomers() []demoCustomer {
 		{c: company("Bakkerij Smit", "Petra", "Smit", "inkoop@bakkerijsmit.example", "NL001234567B01", addr("Marktplein", "7", "3456 CD", "Ergenshuizen")), known: true},
 		{c: company("Kantoor Noord B.V.", "Ahmed", "El Amrani", "facilitair@kantoornoord.example", "NL009876543B01", addr("Stationsweg", "101", "4567 DE", "Nergensdam"))},
 		{c: person("Sophie", "Jansen", "sophie.jansen@example.nl", addr("Laan van Nu", "45", "5678 EF", "Ergenshuizen"))},
+		{c: company("Brasserie Zuid", "An", "Peeters", "inkoop@brasseriezuid.example", "BE0123456789", beAddr("Meir", "20", "2000", "Antwerpen"))},
 	}
 }
 
@@ -100,15 +107,45 @@ func demoOrder(cust model.Customer, created time.Time, paid bool, lines ...model
 	return o
 }
 
-// seedDemo fills fresh simulators: a catalogue and two known relations in the
-// till, and shop orders that cover every branch of the order flow.
+// seedDemo fills fresh simulators: the till's catalogue in article groups
+// with stock (the products and stock flows take it to the shop), two known
+// relations, shop customer accounts (the customers flow takes them to the
+// till) and shop orders that cover every branch of the order flow.
 func seedDemo(shop *ccvsim.Sim, till *mplussim.Sim, now time.Time) {
-	for _, p := range demoCatalogue {
-		till.AddProduct(mplussim.Product{PLU: p.sku, Description: p.name, PriceInclCents: p.cents, VatCode: vatCodeFor(p.vat)})
+	groups := map[string]int{}
+	for _, name := range []string{"Koffie", "Thee", "Servies", "Kleding"} {
+		groups[name] = till.AddGroup(0, name)
 	}
-	// The article shipping costs are booked on (options.shippingPLU in the example file).
+	for i, p := range demoCatalogue {
+		article := mplussim.Product{PLU: p.sku, Description: p.name, PriceInclCents: p.cents, VatCode: vatCodeFor(p.vat),
+			Barcode: fmt.Sprintf("87123450%05d", i+1), StockArticle: true, Webshop: true}
+		if p.sku == "KOF-1000" {
+			article.Images = []mplussim.Image{{Name: "koffiebonen.png", Data: demoPhoto}}
+		}
+		till.AddProductWithArticles(mplussim.CatalogProduct{Description: p.name, Groups: []int{groups[p.group]},
+			Articles: []mplussim.Product{article}})
+		_ = till.SetStockLevel(p.sku, model.Pieces(int64(20+7*i)), model.Pieces(int64(i%3)))
+	}
+	// A configurable product: one article per size.
+	var sizes []mplussim.Product
+	for _, size := range []string{"S", "M", "L"} {
+		sizes = append(sizes, mplussim.Product{PLU: "SHIRT-" + size, Description: "T-shirt Koppel " + size, PriceInclCents: 2495,
+			VatCode: vatCodeFor(21), Size: size, Colour: "Wit", StockArticle: true, Webshop: true})
+	}
+	till.AddProductWithArticles(mplussim.CatalogProduct{Description: "T-shirt Koppel", Groups: []int{groups["Kleding"]}, Articles: sizes})
+	for i, size := range []string{"S", "M", "L"} {
+		_ = till.SetStockLevel("SHIRT-"+size, model.Pieces(int64(4+i)), 0)
+	}
+	// The articles shipping costs and discounts are booked on (options
+	// shippingPLU and discountPLU in the example file).
 	till.AddProduct(mplussim.Product{PLU: "VERZ", Description: "Verzendkosten", VatCode: vatCodeFor(21)})
+	till.AddProduct(mplussim.Product{PLU: "KORT", Description: "Korting", VatCode: vatCodeFor(21)})
+	// Belgian VAT, for orders delivered in Belgium (countries.BE in the example file).
+	till.AddVatGroup(mplussim.VatGroup{Code: demoBelgianVATCode, Rate: model.VATPercent(21), CountryIso3: "BEL"})
 	custs := demoCustomers()
+	for _, dc := range custs {
+		shop.AddUser(dc.c)
+	}
 	for _, dc := range custs {
 		if !dc.known {
 			continue
@@ -131,11 +168,28 @@ func seedDemo(shop *ccvsim.Sim, till *mplussim.Sim, now time.Time) {
 		demoOrder(custs[2].c, ago(10), true, demoLine(cat[4], 2), demoLine(cat[5], 1)),                     // company again
 		demoOrder(custs[4].c, ago(5), false, demoLine(cat[1], 2), demoLine(cat[4], 1)),                     // unpaid
 		demoOrder(custs[3].c, ago(2), true, demoLine(cat[0], 1), demoLine(cat[1], 1), demoLine(cat[2], 1)), // new company again
+		belgianOrderWithCoupon(custs[5].c, ago(1)),                                                         // BE VAT code, discount line
 	}
 	for _, o := range orders {
 		shop.AddOrder(o)
 	}
 }
+
+// demoBelgianVATCode is the till's VAT code for 21 % Belgian VAT.
+const demoBelgianVATCode = 7
+
+// belgianOrderWithCoupon is delivered in Belgium (its lines get the Belgian
+// VAT code and revenue account) and has a coupon (a discount line).
+func belgianOrderWithCoupon(c model.Customer, created time.Time) model.Order {
+	o := demoOrder(c, created, true, demoLine(demoCatalogue[3], 4), demoLine(demoCatalogue[5], 1))
+	o.Adjustments = []model.Adjustment{{Kind: model.AdjustmentDiscount, Description: "Kortingscode WELKOM",
+		Amount: model.NewMoney(-750, "EUR"), VAT: model.VATPercent(21)}}
+	o.Total = o.Total.Add(o.Adjustments[0].Amount)
+	return o
+}
+
+// demoPhoto is a 1×1 PNG, the till's photo of the coffee beans.
+var demoPhoto = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
 func shopOnlyLine() model.OrderLine {
 	return model.OrderLine{SKU: unknownSKU, Name: "Cadeaubon (alleen in de webshop)", Quantity: model.Pieces(1),
@@ -271,6 +325,11 @@ func (s *simulators) simulateShop(ctx context.Context, every time.Duration) {
 			lines = append(lines, demoLine(demoCatalogue[i], int64(1+rng.IntN(4))))
 		}
 		s.shop.AddOrder(demoOrder(custs[rng.IntN(len(custs))].c, time.Now(), rng.IntN(4) != 0, lines...))
+		// A sale at the till: the stock flow takes the new level to the shop.
+		sold := demoCatalogue[rng.IntN(len(demoCatalogue))]
+		if level, ok := s.till.Stock(sold.sku); ok && level.Free > model.Pieces(1) {
+			_ = s.till.SetStockLevel(sold.sku, level.Free-model.Pieces(1), level.Reserved)
+		}
 		if err := s.save(); err != nil {
 			fmt.Fprintln(os.Stderr, "saving the simulators' state:", err)
 		}

@@ -79,6 +79,13 @@ type stackOptions struct {
 	webhook           string // alert webhook URL
 	metrics           *kworker.Metrics
 	targetOptions     string // YAML flow map of mplus options, e.g. {shippingPLU: VERZ}
+	sourceOptions     string // YAML flow map of ccvshop options, e.g. {packageId: "1"}
+	// catalogFlows are more flows, as YAML lines under flows (products …).
+	catalogFlows []string
+	// countries is the integration's countries map as a YAML flow map.
+	countries string
+	// noOrders leaves the orders flow out.
+	noOrders bool
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -140,14 +147,27 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	if o.unthrottled {
 		limits = "rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, "
 	}
+	if o.sourceOptions != "" {
+		limits += "options: " + o.sourceOptions + ", "
+	}
+	flows := fmt.Sprintf("      orders: {interval: 1h, startFrom: 2026-01-01, settleDelay: 1s%s}\n", o.flow)
+	if o.noOrders {
+		flows = ""
+	}
+	for _, f := range o.catalogFlows {
+		flows += "      " + f + "\n"
+	}
+	countries := ""
+	if o.countries != "" {
+		countries = "    countries: " + o.countries + "\n"
+	}
 	yaml := fmt.Sprintf(`
 integrations:
   - name: shop
     source: {system: ccvshop, %sbaseURL: %q, credentials: {publicKey: E2E_CCV_PUBLIC, secretKey: E2E_CCV_SECRET}}
     target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}%s}
-    flows:
-      orders: {interval: 1h, startFrom: 2026-01-01, settleDelay: 1s%s}
-%s`, limits, ccvSrv.URL, mplusSrv.URL, targetOptions, o.flow, alerts)
+%s    flows:
+%s%s`, limits, ccvSrv.URL, mplusSrv.URL, targetOptions, countries, flows, alerts)
 	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
 	require.NoError(t, err)
 	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}
