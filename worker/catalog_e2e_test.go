@@ -187,6 +187,7 @@ func TestStockChangesAndReconciliation(t *testing.T) {
 	s.triggerAfterLastRun(t, h)
 	last := s.lastScheduledResult(t, h)
 	assert.Equal(t, map[activities.Outcome]int{activities.OutcomeUpdated: 1}, counts(last), "%+v", last.LastRun)
+	assert.Equal(t, []activities.RecordResult{{Key: "MOK-0001", Outcome: activities.OutcomeUpdated, Detail: "4 → 2"}}, last.LastRun.Records)
 	assert.Equal(t, model.Pieces(2), shopStock("MOK-0001"))
 
 	// Someone edits the shop's stock by hand: the change feed does not see
@@ -217,6 +218,7 @@ func (s *stack) lastScheduledResult(t *testing.T, h client.ScheduleHandle) workf
 	var out workflows.CatalogState
 	require.NoError(t, s.client.GetWorkflow(context.Background(), a.StartWorkflowResult.WorkflowID, a.StartWorkflowResult.FirstExecutionRunID).
 		Get(context.Background(), &out))
+	s.recordHistory("stock_sync_scheduled", a.StartWorkflowResult.WorkflowID, a.StartWorkflowResult.FirstExecutionRunID)
 	return out
 }
 
