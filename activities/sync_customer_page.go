@@ -104,4 +104,3 @@ func DetailsNeedUpdate(have, want connectors.CustomerDetails) bool {
 	}
 	return false
 }
-

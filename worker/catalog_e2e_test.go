@@ -12,8 +12,8 @@ import (
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/connectors"
-	"github.com/koppel/koppel/connectors/mplus"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
+	"github.com/koppel/koppel/connectors/mplus"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/model"
 	kworker "github.com/koppel/koppel/worker"
@@ -227,7 +227,7 @@ func TestCustomersWithPerCountryAccounts(t *testing.T) {
 		t.Skip("end to end")
 	}
 	s := newStack(t, stackOptions{noOrders: true,
-		countries: `{NL: {vatCode: "1", revenueAccount: "8000"}, BE: {vatCode: "5", revenueAccount: "8010", paymentTermDays: 30}}`,
+		countries:    `{NL: {vatCode: "1", revenueAccount: "8000"}, BE: {vatCode: "5", revenueAccount: "8010", paymentTermDays: 30}}`,
 		catalogFlows: []string{`customers: {mapping: {extra.klantgroep: "'webshop'"}}`}})
 	jan := person("Jan", "Visser", "jan@example.nl")
 	s.ccv.AddUser(jan)
