@@ -51,6 +51,18 @@ func (f *fakeCatalog) ListStock(_ context.Context, q connectors.StockQuery) (con
 	return connectors.StockPage{Levels: f.levels, Cursor: "s1"}, nil
 }
 
+func (f *fakeCatalog) StockLevels(_ context.Context, skus []string) ([]model.StockLevel, error) {
+	var out []model.StockLevel
+	for _, l := range f.levels {
+		for _, s := range skus {
+			if l.SKU == s {
+				out = append(out, l)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeCatalog) GetStock(_ context.Context, skus []string) (map[string]connectors.TargetStock, error) {
 	return f.stock, nil
 }

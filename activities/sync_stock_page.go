@@ -22,8 +22,34 @@ func (a *Activities) SyncStockPage(ctx context.Context, in PageInput) (PageResul
 	if err != nil {
 		return PageResult{}, toTemporal(err)
 	}
-	res := PageResult{NextPageToken: page.NextPageToken, Cursor: page.Cursor}
-	levels := latestPerSKU(page.Levels)
+	return a.writeStock(ctx, f, page.Levels, PageResult{NextPageToken: page.NextPageToken, Cursor: page.Cursor})
+}
+
+// StockRecheckInput names SKUs whose stock could not be written before.
+type StockRecheckInput struct {
+	Integration string   `json:"integration"`
+	SKUs        []string `json:"skus"`
+}
+
+// RecheckStock reads the current stock of SKUs an earlier run found missing
+// in the target (a product the products flow had not created yet) and
+// writes it where the target has them now. The change feed would not list
+// them again until their stock changes.
+func (a *Activities) RecheckStock(ctx context.Context, in StockRecheckInput) (PageResult, error) {
+	f, err := a.stockFlow(in.Integration)
+	if err != nil {
+		return PageResult{}, err
+	}
+	levels, err := f.From.StockLevels(ctx, in.SKUs)
+	if err != nil {
+		return PageResult{}, toTemporal(err)
+	}
+	return a.writeStock(ctx, f, levels, PageResult{})
+}
+
+// writeStock writes each SKU's level where the target differs.
+func (a *Activities) writeStock(ctx context.Context, f *StockFlow, all []model.StockLevel, res PageResult) (PageResult, error) {
+	levels := latestPerSKU(all)
 	skus := make([]string, len(levels))
 	for i, l := range levels {
 		skus[i] = l.SKU

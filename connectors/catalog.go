@@ -93,6 +93,10 @@ type StockPage struct {
 // StockSource is a system stock levels come from.
 type StockSource interface {
 	ListStock(ctx context.Context, q StockQuery) (StockPage, error)
+	// StockLevels reads the current levels of the given SKUs (a SKU the
+	// source does not know, or keeps no stock for, is left out); the flow
+	// uses it for SKUs whose change could not be written before.
+	StockLevels(ctx context.Context, skus []string) ([]model.StockLevel, error)
 }
 
 // TargetStock is a SKU's stock as a target shows it.

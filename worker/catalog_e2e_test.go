@@ -167,6 +167,9 @@ func TestStockChangesAndReconciliation(t *testing.T) {
 	require.NoError(t, s.mplus.SetStockLevel("KOF-1000", model.Pieces(10), model.Pieces(2)))
 	require.NoError(t, s.mplus.SetStockLevel("MOK-0001", model.Pieces(5), 0))
 	require.NoError(t, s.mplus.SetStockLevel("FLT-0102", model.Pieces(1), 0))
+	// In the till, not yet in the shop (the products flow creates it later).
+	s.mplus.AddProduct(mplussim.Product{PLU: "NEW-1", Description: "Nieuw", PriceInclCents: 100, StockArticle: true})
+	require.NoError(t, s.mplus.SetStockLevel("NEW-1", model.Pieces(6), 0))
 
 	changes, err := kworker.ApplySchedules(context.Background(), s.client, s.file, s.taskQueue)
 	require.NoError(t, err)
@@ -181,14 +184,24 @@ func TestStockChangesAndReconciliation(t *testing.T) {
 	assert.Equal(t, model.Pieces(7), shopStock("KOF-1000"), "available 10 − reserved 2 − buffer 1")
 	assert.Equal(t, model.Pieces(4), shopStock("MOK-0001"))
 	assert.Equal(t, model.Pieces(0), shopStock("FLT-0102"), "never below zero")
+	first := s.lastScheduledResult(t, h)
+	assert.Equal(t, 1, counts(first)[activities.OutcomeMissing])
+	require.Len(t, first.Waiting, 1, "a SKU the shop lacks waits for a later run")
 
-	// A sale in the till: only that SKU is pushed.
+	// The shop gets the new product; a sale in the till: the sold SKU is
+	// pushed, and the waiting one now that the shop has it.
+	s.ccv.AddProduct(ccvsim.Product{SKU: "NEW-1", Name: "Nieuw", Price: eurCents(100), VAT: model.VATPercent(21), Active: true, StockEnabled: true})
 	require.NoError(t, s.mplus.SetStockLevel("MOK-0001", model.Pieces(3), 0))
 	s.triggerAfterLastRun(t, h)
 	last := s.lastScheduledResult(t, h)
-	assert.Equal(t, map[activities.Outcome]int{activities.OutcomeUpdated: 1}, counts(last), "%+v", last.LastRun)
-	assert.Equal(t, []activities.RecordResult{{Key: "MOK-0001", Outcome: activities.OutcomeUpdated, Detail: "4 → 2"}}, last.LastRun.Records)
+	assert.Equal(t, map[activities.Outcome]int{activities.OutcomeUpdated: 2}, counts(last), "%+v", last.LastRun)
+	assert.Equal(t, []activities.RecordResult{
+		{Key: "NEW-1", Outcome: activities.OutcomeUpdated, Detail: "0 → 5"},
+		{Key: "MOK-0001", Outcome: activities.OutcomeUpdated, Detail: "4 → 2"},
+	}, last.LastRun.Records, "only what changed")
+	assert.Empty(t, last.Waiting)
 	assert.Equal(t, model.Pieces(2), shopStock("MOK-0001"))
+	assert.Equal(t, model.Pieces(5), shopStock("NEW-1"))
 
 	// Someone edits the shop's stock by hand: the change feed does not see
 	// it, the reconciliation corrects it and says so.
@@ -203,7 +216,7 @@ func TestStockChangesAndReconciliation(t *testing.T) {
 	require.NoError(t, run.Get(context.Background(), &report))
 	s.recordHistory("stock_reconcile", run.GetID(), run.GetRunID())
 	assert.Equal(t, model.Pieces(7), shopStock("KOF-1000"))
-	assert.Equal(t, map[activities.Outcome]int{activities.OutcomeUpdated: 1, activities.OutcomeUnchanged: 2}, counts(report))
+	assert.Equal(t, map[activities.Outcome]int{activities.OutcomeUpdated: 1, activities.OutcomeUnchanged: 3}, counts(report))
 	require.Len(t, report.LastRun.Records, 1)
 	assert.Equal(t, activities.RecordResult{Key: "KOF-1000", Outcome: activities.OutcomeUpdated, Detail: "50 → 7"}, report.LastRun.Records[0])
 }

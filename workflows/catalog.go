@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -34,7 +35,25 @@ type CatalogState struct {
 	// PageToken is where an unfinished pass goes on ("" = start a new pass).
 	PageToken string          `json:"pageToken,omitempty"`
 	LastRun   CatalogRunStats `json:"lastRun"`
+	// Waiting are records the target did not have yet (stock of a product
+	// not yet created there); each run looks at them again, for
+	// MaxWaitingAge at most.
+	Waiting []WaitingRecord `json:"waiting,omitempty"`
 }
+
+// WaitingRecord is a record kept for a later run, since Since.
+type WaitingRecord struct {
+	Key   string    `json:"key"`
+	Since time.Time `json:"since"`
+}
+
+// MaxWaiting bounds the records a state carries; MaxWaitingAge is how long
+// a record is looked at again before it is given up (a SKU the target does
+// not sell at all).
+const (
+	MaxWaiting    = 1000
+	MaxWaitingAge = 24 * time.Hour
+)
 
 // CatalogRunStats counts what one run did, for the operator (and for the report of
 // a reconciliation).
@@ -53,10 +72,15 @@ type CatalogRunStats struct {
 }
 
 func (s *CatalogRunStats) add(p activities.PageResult) {
+	s.Pages++
+	s.addRecords(p)
+}
+
+// addRecords counts a result's records without counting a page.
+func (s *CatalogRunStats) addRecords(p activities.PageResult) {
 	if s.Counts == nil {
 		s.Counts = map[activities.Outcome]int{}
 	}
-	s.Pages++
 	for k, n := range p.Counts {
 		s.Counts[k] += n
 	}
@@ -74,6 +98,9 @@ type catalogRun struct {
 	// all asks the source for every record (stock reconciliation) instead of
 	// listing from the cursor.
 	all bool
+	// recheck, when set, is the activity that looks at waiting records
+	// again before the listing; records the pages report missing wait.
+	recheck any
 }
 
 func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogState) (CatalogState, error) {
@@ -91,6 +118,20 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 		}
 	}
 	logger := workflow.GetLogger(ctx)
+	if c.recheck != nil && len(state.Waiting) > 0 && !in.Full {
+		keys := make([]string, len(state.Waiting))
+		for i, w := range state.Waiting {
+			keys[i] = w.Key
+		}
+		var res activities.PageResult
+		if err := workflow.ExecuteActivity(withCatalogPage(ctx), c.recheck,
+			activities.StockRecheckInput{Integration: in.Integration, SKUs: keys}).Get(ctx, &res); err != nil {
+			return CatalogState{}, err
+		}
+		res.NextPageToken, res.Cursor = "", ""
+		state.LastRun.addRecords(res)
+		state.Waiting = stillWaiting(state.Waiting, res.Records, workflow.Now(ctx))
+	}
 	for pages := 0; ; pages++ {
 		if pages == settings.PagesPerRun {
 			if in.Full {
@@ -112,6 +153,9 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 			return CatalogState{}, err
 		}
 		state.LastRun.add(page)
+		if c.recheck != nil {
+			state.Waiting = addWaiting(state.Waiting, page.Records, workflow.Now(ctx))
+		}
 		if page.NextPageToken == "" {
 			state.PageToken = ""
 			if page.Cursor != "" {
@@ -128,6 +172,39 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 		noticeFailedRecords(ctx, in.Integration, c.flow, state.LastRun.Counts[activities.OutcomeFailed], failed)
 	}
 	return state, nil
+}
+
+// stillWaiting keeps the waiting records the recheck found missing again,
+// until they are MaxWaitingAge old.
+func stillWaiting(waiting []WaitingRecord, rechecked []activities.RecordResult, now time.Time) []WaitingRecord {
+	missing := map[string]bool{}
+	for _, r := range rechecked {
+		if r.Outcome == activities.OutcomeMissing {
+			missing[r.Key] = true
+		}
+	}
+	var out []WaitingRecord
+	for _, w := range waiting {
+		if missing[w.Key] && now.Sub(w.Since) < MaxWaitingAge {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// addWaiting adds the records a page found missing, once each, up to MaxWaiting.
+func addWaiting(waiting []WaitingRecord, records []activities.RecordResult, now time.Time) []WaitingRecord {
+	known := map[string]bool{}
+	for _, w := range waiting {
+		known[w.Key] = true
+	}
+	for _, r := range records {
+		if r.Outcome == activities.OutcomeMissing && !known[r.Key] && len(waiting) < MaxWaiting {
+			known[r.Key] = true
+			waiting = append(waiting, WaitingRecord{Key: r.Key, Since: now})
+		}
+	}
+	return waiting
 }
 
 func failedRecords(records []activities.RecordResult) []activities.RecordResult {

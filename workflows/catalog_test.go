@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
@@ -196,4 +197,45 @@ func keys(rs []activities.RecordResult) []string {
 		out = append(out, r.Key)
 	}
 	return out
+}
+
+func TestStockMissingInTheTargetIsLookedAtAgain(t *testing.T) {
+	pages := &fakePages{pages: map[string]activities.PageResult{
+		"": page("", "s2", rec("NEW", activities.OutcomeMissing), rec("A", activities.OutcomeUpdated)),
+	}}
+	env := newCatalogEnv(t, FlowStock, 20, a.SyncStockPage, pages)
+	env.ExecuteWorkflow(StockRunWorkflow, StockRunInput{CatalogInput: CatalogInput{Integration: "demo"}})
+	s := catalogResult(t, env)
+	require.Len(t, s.Waiting, 1)
+	assert.Equal(t, "NEW", s.Waiting[0].Key)
+
+	cases := []struct {
+		name        string
+		outcome     activities.Outcome
+		age         time.Duration
+		wantWaiting int
+	}{
+		{"created since: written and done", activities.OutcomeUpdated, time.Hour, 0},
+		{"still missing: waits on", activities.OutcomeMissing, time.Hour, 1},
+		{"missing for a day: given up", activities.OutcomeMissing, MaxWaitingAge + time.Minute, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			next := &fakePages{pages: map[string]activities.PageResult{"": page("", "s3")}}
+			env := newCatalogEnv(t, FlowStock, 20, a.SyncStockPage, next)
+			var asked []string
+			env.OnActivity(a.RecheckStock, mock.Anything, mock.Anything).Return(
+				func(_ context.Context, in activities.StockRecheckInput) (activities.PageResult, error) {
+					asked = in.SKUs
+					return page("", "", rec("NEW", c.outcome)), nil
+				})
+			prev := s
+			prev.Waiting = []WaitingRecord{{Key: "NEW", Since: env.Now().Add(-c.age)}}
+			env.ExecuteWorkflow(StockRunWorkflow, StockRunInput{CatalogInput: CatalogInput{Integration: "demo"}, Previous: prev})
+			got := catalogResult(t, env)
+			assert.Equal(t, []string{"NEW"}, asked)
+			assert.Len(t, got.Waiting, c.wantWaiting)
+			assert.Equal(t, "s3", got.Cursor)
+		})
+	}
 }

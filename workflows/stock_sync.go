@@ -50,6 +50,6 @@ func StockRunWorkflow(ctx workflow.Context, in StockRunInput) (CatalogState, err
 	if in.Resume != nil {
 		in.Previous = *in.Resume
 	}
-	run := catalogRun{flow: FlowStock, activity: a.SyncStockPage, all: true}
+	run := catalogRun{flow: FlowStock, activity: a.SyncStockPage, all: true, recheck: a.RecheckStock}
 	return run.run(ctx, in.CatalogInput, in.Previous)
 }

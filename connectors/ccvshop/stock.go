@@ -303,3 +303,19 @@ func (c *Client) markStockOnCombinations(productID int64) {
 	}
 	c.skus = next
 }
+
+// StockLevels reads the current stock of these SKUs (products or attribute
+// combinations), as ListStock reports them; unknown SKUs are left out.
+func (c *Client) StockLevels(ctx context.Context, skus []string) ([]model.StockLevel, error) {
+	have, err := c.GetStock(ctx, skus)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.StockLevel
+	for _, sku := range skus {
+		if s, ok := have[sku]; ok && s.Managed {
+			out = append(out, level(sku, s.Quantity))
+		}
+	}
+	return out, nil
+}

@@ -300,3 +300,23 @@ func (c *Client) keepStock(ctx context.Context, a articleInfo) error {
 	}
 	return nil
 }
+
+// StockLevels reads the current levels of the articles with these pluNumbers
+// (stock articles only), as ListStock reports them.
+func (c *Client) StockLevels(ctx context.Context, skus []string) ([]model.StockLevel, error) {
+	found, err := c.articlesByPLU(ctx, skus, true)
+	if err != nil {
+		return nil, err
+	}
+	info := make(map[int64]articleInfo, len(found))
+	numbers := make([]int64, 0, len(found))
+	for _, sku := range skus {
+		if a, ok := found[sku]; ok {
+			if _, dup := info[a.number]; !dup {
+				info[a.number] = a
+				numbers = append(numbers, a.number)
+			}
+		}
+	}
+	return c.stockLevels(ctx, numbers, info)
+}
