@@ -232,6 +232,7 @@ func (s *stack) lastScheduledResult(t *testing.T, h client.ScheduleHandle) workf
 	require.NoError(t, s.client.GetWorkflow(context.Background(), a.StartWorkflowResult.WorkflowID, a.StartWorkflowResult.FirstExecutionRunID).
 		Get(context.Background(), &out))
 	s.recordHistory("stock_sync_scheduled", a.StartWorkflowResult.WorkflowID, a.StartWorkflowResult.FirstExecutionRunID)
+	s.recordHistory("stock_run_scheduled", workflows.StockRunWorkflowID("shop"), "")
 	return out
 }
 
