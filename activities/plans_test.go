@@ -156,7 +156,10 @@ func TestCustomerDetailsPerCountry(t *testing.T) {
 	in := config.Integration{Countries: map[string]config.CountrySettings{
 		"NL":      {VATCode: "1", RevenueAccount: "8000", PaymentTermDays: 14},
 		"default": {VATCode: "9", RevenueAccount: "8099"},
+		"BE":      {VATCodes: map[string]string{"21": "7"}, CustomerVATCode: "7", RevenueAccount: "8010"},
 	}}
+	be := model.Customer{Billing: model.Address{CountryCode: "BE"}}
+	assert.Equal(t, "7", CustomerDetailsFor(in, be, nil).VATCode, "customerVatCode wins")
 	nl := model.Customer{Billing: model.Address{CountryCode: "NL"}}
 	de := model.Customer{Billing: model.Address{CountryCode: "DE"}}
 	assert.Equal(t, connectors.CustomerDetails{VATCode: "1", RevenueAccount: "8000", PaymentTermDays: 14, Extra: map[string]string{"x": "y"}},

@@ -85,7 +85,7 @@ func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, s
 func CustomerDetailsFor(in config.Integration, c model.Customer, extra map[string]string) connectors.CustomerDetails {
 	cs := in.Country(c.Billing.CountryCode)
 	return connectors.CustomerDetails{
-		RevenueAccount: cs.RevenueAccount, VATCode: cs.VATCode, PaymentTermDays: cs.PaymentTermDays, Extra: extra,
+		RevenueAccount: cs.RevenueAccount, VATCode: cs.CustomerVAT(), PaymentTermDays: cs.PaymentTermDays, Extra: extra,
 	}
 }
 

@@ -158,12 +158,22 @@ type CustomerFlow struct {
 // rate ("21", "9") to the target's VAT code, VATCode is the code for a rate
 // the table does not name (or for every line), RevenueAccount the target's
 // revenue account (MplusKASSA: turnover group), PaymentTermDays a customer's
-// payment term.
+// payment term and CustomerVATCode the default VAT code a customer of the
+// country gets (default VATCode).
 type CountrySettings struct {
 	VATCode         string            `yaml:"vatCode"`
 	VATCodes        map[string]string `yaml:"vatCodes"`
+	CustomerVATCode string            `yaml:"customerVatCode"`
 	RevenueAccount  string            `yaml:"revenueAccount"`
 	PaymentTermDays int               `yaml:"paymentTermDays"`
+}
+
+// CustomerVAT is the default VAT code of a customer of the country.
+func (s CountrySettings) CustomerVAT() string {
+	if s.CustomerVATCode != "" {
+		return s.CustomerVATCode
+	}
+	return s.VATCode
 }
 
 // DefaultCountry is the key of the settings for a country not listed.
