@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/workflows"
 )
 
 // /metrics shows the SDK's metrics and ours: records per outcome, calls to
@@ -20,8 +21,10 @@ func TestMetricsShowRecordsAndCalls(t *testing.T) {
 		t.Skip("end to end")
 	}
 	m := kworker.NewMetrics()
-	s := newStack(t, stackOptions{metrics: m})
+	s := newStack(t, stackOptions{metrics: m, catalogFlows: []string{"customers: {}"}})
 	s.seedCatalogue(coffee)
+	s.ccv.AddUser(person("Els", "Bakker", "els@example.nl"))
+	s.runCatalog(t, "", workflows.CustomerSyncWorkflow, workflows.CatalogInput{Integration: "shop"})
 	created := time.Now().Add(-time.Hour).Truncate(time.Second)
 	okID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1)))
 	failID := s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Minute), true, mug.line(1)))
@@ -43,12 +46,14 @@ func TestMetricsShowRecordsAndCalls(t *testing.T) {
 	var text string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		// tally reports once a second
-		if text = scrape(); hasMetric(text, "koppel_records_total", `outcome="failed"`, "} 1") && hasMetric(text, "koppel_api_calls_total", `operation="createOrder"`, "} 1") {
+		if text = scrape(); hasMetric(text, "koppel_records_total", `outcome="failed"`, "} 1") && hasMetric(text, "koppel_api_calls_total", `operation="createOrder"`, "} 1") &&
+			hasMetric(text, "koppel_records_total", `flow="customers"`) {
 			break
 		}
 	}
 	assert.True(t, hasMetric(text, "koppel_records_total", `integration="shop"`, `flow="orders"`, `outcome="failed"`, "} 1"), grepKoppel(text))
-	assert.True(t, hasMetric(text, "koppel_records_total", `integration="shop"`, `outcome="created"`, "} 1"))
+	assert.True(t, hasMetric(text, "koppel_records_total", `integration="shop"`, `flow="orders"`, `outcome="created"`, "} 1"))
+	assert.True(t, hasMetric(text, "koppel_records_total", `integration="shop"`, `flow="customers"`, `outcome="created"`, "} 1"), grepKoppel(text))
 	assert.True(t, hasMetric(text, "koppel_api_calls_total", `operation="createOrder"`, `status="200"`, `system="mplus"`, "} 1"))
 	assert.True(t, hasMetric(text, "koppel_api_call_latency_seconds_bucket", `system="ccvshop"`, `status="200"`))
 	assert.True(t, hasMetric(text, "temporal_workflow_completed_total"), "the SDK's own metrics are there too")

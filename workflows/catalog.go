@@ -71,6 +71,15 @@ type CatalogRunStats struct {
 	Skipped string `json:"skipped,omitempty"`
 }
 
+// countRecords adds a page's outcomes to koppel_records_total, as the order
+// flow does per order (the SDK drops metrics while replaying).
+func countRecords(ctx workflow.Context, integration, flow string, p activities.PageResult) {
+	for outcome, n := range p.Counts {
+		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"integration": integration, "flow": flow, "outcome": string(outcome)}).
+			Counter("koppel_records").Inc(int64(n))
+	}
+}
+
 func (s *CatalogRunStats) add(p activities.PageResult) {
 	s.Pages++
 	s.addRecords(p)
@@ -130,6 +139,7 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 		}
 		res.NextPageToken, res.Cursor = "", ""
 		state.LastRun.addRecords(res)
+		countRecords(ctx, in.Integration, c.flow, res)
 		state.Waiting = stillWaiting(state.Waiting, res.Records, workflow.Now(ctx))
 	}
 	for pages := 0; ; pages++ {
@@ -153,6 +163,7 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 			return CatalogState{}, err
 		}
 		state.LastRun.add(page)
+		countRecords(ctx, in.Integration, c.flow, page)
 		if c.recheck != nil {
 			state.Waiting = addWaiting(state.Waiting, page.Records, workflow.Now(ctx))
 		}
