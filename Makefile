@@ -30,7 +30,7 @@ test: $(TEMPORAL) vet
 # simulators, next to the same workflow shape with no-op steps. N=1000 by default.
 N ?= 1000
 bench: $(TEMPORAL)
-	KOPPEL_BENCH_ORDERS=$(N) $(GO) test -run '^$$' -bench BenchmarkOrderSync -benchtime 1x -timeout 60m ./worker/
+	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) $(GO) test -run '^$$' -bench 'BenchmarkOrderSync|BenchmarkProductSync' -benchtime 1x -timeout 60m ./worker/
 
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)

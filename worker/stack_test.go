@@ -126,7 +126,11 @@ func newStack(t testing.TB, o stackOptions) *stack {
 		require.NoError(t, err)
 		t.Cleanup(s.client.Close)
 	}
-	s.ccv = ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret})
+	shopOpts := ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret}
+	if o.unthrottled {
+		shopOpts.ReadsPerMinute, shopOpts.WritesPerMinute = -1, -1
+	}
+	s.ccv = ccvsim.New(shopOpts)
 	s.mplus = mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
 	ccvSrv, err := simkit.Start("127.0.0.1:0", s.ccv)
 	require.NoError(t, err)
