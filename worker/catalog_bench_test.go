@@ -70,4 +70,3 @@ func BenchmarkProductSync(b *testing.B) {
 		b.ReportMetric(float64(largest)/1024, "largest-result-KiB")
 	}
 }
-
