@@ -39,6 +39,10 @@ type CatalogState struct {
 	// not yet created there); each run looks at them again, for
 	// MaxWaitingAge at most.
 	Waiting []WaitingRecord `json:"waiting,omitempty"`
+	// Failing are the keys of records that failed and have not been written
+	// since; a notice names a record when it starts failing, not on every
+	// run (a customers run lists every customer each time).
+	Failing []string `json:"failing,omitempty"`
 }
 
 // WaitingRecord is a record kept for a later run, since Since.
@@ -179,10 +183,51 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 	}
 	logger.Info("Catalog run done", "Integration", in.Integration, "Flow", c.flow,
 		"Pages", state.LastRun.Pages, "Counts", fmt.Sprint(state.LastRun.Counts), "PassComplete", state.LastRun.PassComplete)
-	if failed := failedRecords(state.LastRun.Records); len(failed) > 0 {
-		noticeFailedRecords(ctx, in.Integration, c.flow, state.LastRun.Counts[activities.OutcomeFailed], failed)
+	var fresh []activities.RecordResult
+	state.Failing, fresh = trackFailing(previous.Failing, state.LastRun.Records)
+	if len(fresh) > 0 {
+		noticeFailedRecords(ctx, in.Integration, c.flow, len(fresh), fresh)
 	}
 	return state, nil
+}
+
+// MaxFailing bounds the failing keys a state remembers.
+const MaxFailing = 500
+
+// trackFailing updates the keys that are failing with a run's records and
+// returns the failures that are new.
+func trackFailing(before []string, records []activities.RecordResult) (failing []string, fresh []activities.RecordResult) {
+	was := map[string]bool{}
+	for _, k := range before {
+		was[k] = true
+	}
+	now := map[string]bool{}
+	for _, r := range records {
+		switch r.Outcome {
+		case activities.OutcomeFailed:
+			if !was[r.Key] && !now[r.Key] {
+				fresh = append(fresh, r)
+			}
+			now[r.Key] = true
+		default:
+			delete(was, r.Key) // written since: it is fine again
+		}
+	}
+	for _, k := range before {
+		if was[k] && !now[k] {
+			failing = append(failing, k)
+		}
+	}
+	for _, r := range records {
+		if r.Outcome == activities.OutcomeFailed && now[r.Key] {
+			failing = append(failing, r.Key)
+			delete(now, r.Key)
+		}
+	}
+	if len(failing) > MaxFailing {
+		failing = failing[len(failing)-MaxFailing:]
+	}
+	return failing, fresh
 }
 
 // stillWaiting keeps the waiting records the recheck found missing again,
@@ -216,16 +261,6 @@ func addWaiting(waiting []WaitingRecord, records []activities.RecordResult, now 
 		}
 	}
 	return waiting
-}
-
-func failedRecords(records []activities.RecordResult) []activities.RecordResult {
-	var out []activities.RecordResult
-	for _, r := range records {
-		if r.Outcome == activities.OutcomeFailed {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // noticeFailedRecords sends one notice per run that names the failed records

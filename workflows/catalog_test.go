@@ -239,3 +239,22 @@ func TestStockMissingInTheTargetIsLookedAtAgain(t *testing.T) {
 		})
 	}
 }
+
+func TestANoticeNamesARecordWhenItStartsFailing(t *testing.T) {
+	pages := &fakePages{pages: map[string]activities.PageResult{
+		"": page("", "c2", rec("B", activities.OutcomeFailed), rec("C", activities.OutcomeUpdated), rec("D", activities.OutcomeFailed)),
+	}}
+	env := newCatalogEnv(t, FlowCustomers, 20, a.SyncCustomerPage, pages)
+	var notices []activities.FailureNotice
+	env.OnWorkflow(NotifyFailureWorkflow, mock.Anything, mock.Anything).Return(
+		func(_ workflow.Context, n activities.FailureNotice) (map[string]string, error) {
+			notices = append(notices, n)
+			return nil, nil
+		})
+	env.SetLastCompletionResult(CatalogState{Failing: []string{"B", "C"}})
+	env.ExecuteWorkflow(CustomerSyncWorkflow, CatalogInput{Integration: "demo"})
+	s := catalogResult(t, env)
+	require.Len(t, notices, 1)
+	assert.Contains(t, notices[0].Record, "1 customers record(s): D", "B failed before and was reported then")
+	assert.Equal(t, []string{"B", "D"}, s.Failing, "C was written since")
+}
