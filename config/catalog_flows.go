@@ -61,7 +61,8 @@ func (f *CatalogFlow) applyCatalogDefaults() {
 	}
 }
 
-func (f *CatalogFlow) validateCatalog(p *Problems, path, flow string, tables map[string]map[string]string) {
+func (f *CatalogFlow) validateCatalog(p *Problems, path, flow string, in Integration) {
+	tables := in.Lookups
 	if f.Interval.D() < time.Second {
 		p.add(path+".interval", "%s is shorter than 1s", f.Interval.D())
 	}
@@ -75,15 +76,15 @@ func (f *CatalogFlow) validateCatalog(p *Problems, path, flow string, tables map
 		p.add(path+".pagesPerRun", "%d is not between 1 and 200 (one run's history must stay small)", f.PagesPerRun)
 	}
 	if _, err := mapping.CompileFilter(flow, f.Filter, tables); err != nil {
-		p.add(path+".filter", "%v", err)
+		p.add(path+".filter", "%v (integration %s, %s flow)", err, in.Name, flow)
 	}
 	if _, err := mapping.Compile(flow, f.Mapping, tables); err != nil {
 		var merr *mapping.Error
 		if !errors.As(err, &merr) {
-			p.add(path+".mapping", "%v", err)
+			p.add(path+".mapping", "%v (integration %s)", err, in.Name)
 		}
 		for _, pr := range merrProblems(merr) {
-			p.add(fmt.Sprintf("%s.mapping[%q]", path, pr.Field), "%s", pr.Message)
+			p.add(fmt.Sprintf("%s.mapping[%q]", path, pr.Field), "%s (integration %s, %s flow, field %s)", pr.Message, in.Name, flow, pr.Field)
 		}
 	}
 }
@@ -273,7 +274,7 @@ func (f *ProductFlow) validate(p *Problems, path string, in Integration, d Direc
 	from, to := flowSides(in, d)
 	needs(p, path, from, connectors.CapProductSource)
 	needs(p, path, to, connectors.CapProductTarget)
-	f.validateCatalog(p, path, mapping.FlowProducts, in.Lookups)
+	f.validateCatalog(p, path, mapping.FlowProducts, in)
 	checkExtraFields(p, path, mapping.FlowProducts, f.Mapping, to)
 	for i, field := range f.AlwaysSync {
 		if !contains(ProductFields, field) {
@@ -291,7 +292,7 @@ func (f *StockFlow) validate(p *Problems, path string, in Integration, d Directi
 	from, to := flowSides(in, d)
 	needs(p, path, from, connectors.CapStockSource)
 	needs(p, path, to, connectors.CapStockTarget)
-	f.validateCatalog(p, path, mapping.FlowStock, in.Lookups)
+	f.validateCatalog(p, path, mapping.FlowStock, in)
 	checkExtraFields(p, path, mapping.FlowStock, f.Mapping, to)
 	if !contains(StockCalculations, f.Calculation) {
 		p.add(path+".calculation", "%q is not one of %s", f.Calculation, strings.Join(StockCalculations, ", "))
@@ -306,7 +307,7 @@ func (f *StockFlow) validate(p *Problems, path string, in Integration, d Directi
 func (f *CustomerFlow) validate(p *Problems, path string, in Integration) {
 	needs(p, path, in.Source, connectors.CapCustomerSource)
 	needs(p, path, in.Target, connectors.CapCustomerDetails)
-	f.validateCatalog(p, path, mapping.FlowCustomers, in.Lookups)
+	f.validateCatalog(p, path, mapping.FlowCustomers, in)
 	checkExtraFields(p, path, mapping.FlowCustomers, f.Mapping, in.Target)
 }
 

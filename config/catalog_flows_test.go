@@ -78,6 +78,7 @@ func TestCatalogFlowProblemsAreListedWithTheirPath(t *testing.T) {
 		`integrations[0].flows.stockToSource.buffer: must not be negative`,
 		`integrations[0].flows.stockToSource.pageSize: 500 is not between 1 and 250`,
 		`integrations[0].countries.be: "be" is not an upper-case ISO 3166-1 alpha-2 code`,
+		`(integration shop, products flow, field name)`,
 	} {
 		assert.Contains(t, err.Error(), want)
 	}

@@ -267,7 +267,7 @@ func (f *File) Validate(name string) error {
 					p.add(path+".flows.orders.mapping", "%v", err)
 				}
 				for _, pr := range merrProblems(merr) {
-					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, pr.Field), "%s", pr.Message)
+					p.add(path+"."+mapping.FieldPath(mapping.FlowOrders, pr.Field), "%s (integration %s, orders flow, field %s)", pr.Message, in.Name, pr.Field)
 				}
 			}
 			checkExtraFields(p, path+".flows.orders", mapping.FlowOrders, fl.Orders.Mapping, in.Target)
