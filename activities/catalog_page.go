@@ -68,27 +68,39 @@ func (r *PageResult) add(rec RecordResult) {
 	}
 }
 
-// pageProgress is the heartbeat of a page: how many records are done and
-// their results, so a retried attempt does not write them again.
+// pageProgress is the heartbeat of a page: the source keys of the records
+// done and the results so far, so a retried attempt does not write them
+// again. Keys, not positions: the source may list the page in another order
+// when it is read again.
 type pageProgress struct {
-	Done   int        `json:"done"`
+	Done   []string   `json:"done"`
 	Result PageResult `json:"result"`
 }
 
-// eachRecord runs one record at a time, heartbeating after each, and resumes
-// after the last one a previous attempt finished. A record whose error no
-// retry can fix is reported as failed and the page goes on; an error a retry
-// may fix (an outage, a 429) ends the attempt so Temporal retries it; an error
-// that concerns every record (credentials, settings) fails the page.
-func eachRecord(ctx context.Context, n int, res PageResult, sync func(i int) (RecordResult, error)) (PageResult, error) {
-	start := 0
+// eachRecord runs one record at a time (keys[i] is record i's key in the
+// source), heartbeating after each, and skips the records a previous attempt
+// finished. A record whose error no retry can fix is reported as failed and
+// the page goes on; an error a retry may fix (an outage, a 429) ends the
+// attempt so Temporal retries it; an error that concerns every record
+// (credentials, settings) fails the page.
+func eachRecord(ctx context.Context, keys []string, res PageResult, sync func(i int) (RecordResult, error)) (PageResult, error) {
+	var progress pageProgress
 	if activity.HasHeartbeatDetails(ctx) {
-		var p pageProgress
-		if err := activity.GetHeartbeatDetails(ctx, &p); err == nil && p.Done <= n {
-			start, res.Counts, res.Records = p.Done, p.Result.Counts, p.Result.Records
+		if err := activity.GetHeartbeatDetails(ctx, &progress); err == nil {
+			res.Counts, res.Records = progress.Result.Counts, progress.Result.Records
 		}
 	}
-	for i := start; i < n; i++ {
+	done := map[string]bool{}
+	for _, k := range progress.Done {
+		done[k] = true
+	}
+	for i, key := range keys {
+		if key == "" {
+			key = fmt.Sprintf("#%d", i) // a record without a key fails on its own; keep them apart
+		}
+		if done[key] {
+			continue
+		}
 		rec, err := sync(i)
 		if err != nil {
 			if !recordProblem(err) {
@@ -97,7 +109,10 @@ func eachRecord(ctx context.Context, n int, res PageResult, sync func(i int) (Re
 			rec.Outcome, rec.Reason = OutcomeFailed, err.Error()
 		}
 		res.add(rec)
-		activity.RecordHeartbeat(ctx, pageProgress{Done: i + 1, Result: res})
+		done[key] = true
+		progress.Done = append(progress.Done, key)
+		progress.Result = res
+		activity.RecordHeartbeat(ctx, progress)
 	}
 	if res.Counts == nil {
 		res.Counts = map[Outcome]int{}

@@ -27,7 +27,11 @@ func (a *Activities) SyncCustomerPage(ctx context.Context, in PageInput) (PageRe
 		return PageResult{}, toTemporal(err)
 	}
 	res := PageResult{NextPageToken: page.NextPageToken, Cursor: page.Cursor}
-	return eachRecord(ctx, len(page.Customers), res, func(i int) (RecordResult, error) {
+	keys := make([]string, len(page.Customers))
+	for i, c := range page.Customers {
+		keys[i] = c.Customer.ID
+	}
+	return eachRecord(ctx, keys, res, func(i int) (RecordResult, error) {
 		return syncCustomer(ctx, rt.Config, f, page.Customers[i])
 	})
 }

@@ -145,3 +145,27 @@ func TestStockPageWritesOnlyDifferences(t *testing.T) {
 	assert.Equal(t, map[Outcome]int{OutcomeUnchanged: 1, OutcomeUpdated: 1, OutcomeMissing: 1}, res.Counts)
 	assert.Equal(t, "9 → 4", res.Records[0].Detail)
 }
+
+func TestARetriedPageResumesAfterTheLastRecordDone(t *testing.T) {
+	product := func(sku string) connectors.SourceProduct {
+		return connectors.SourceProduct{Product: model.Product{SKU: sku, Name: sku, Price: eur(100)}}
+	}
+	// Read again, the source lists the page in another order.
+	fc := &fakeCatalog{products: []connectors.SourceProduct{product("C"), product("A"), product("B")}}
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestActivityEnvironment()
+	acts := catalogActs(t, fc, "")
+	env.RegisterActivity(acts)
+	// The attempt before wrote A and B, then the worker died.
+	env.SetHeartbeatDetails(pageProgress{Done: []string{"A", "B"}, Result: PageResult{
+		Counts:  map[Outcome]int{OutcomeCreated: 2},
+		Records: []RecordResult{{Key: "A", Outcome: OutcomeCreated}, {Key: "B", Outcome: OutcomeCreated}},
+	}})
+	val, err := env.ExecuteActivity(acts.SyncProductPage, PageInput{Integration: "demo"})
+	require.NoError(t, err)
+	var res PageResult
+	require.NoError(t, val.Get(&res))
+	assert.Equal(t, []string{"create C"}, fc.written, "A and B are not written again")
+	assert.Equal(t, map[Outcome]int{OutcomeCreated: 3}, res.Counts, "the result covers the whole page")
+	assert.Equal(t, "c1", res.Cursor)
+}

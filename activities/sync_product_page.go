@@ -23,7 +23,11 @@ func (a *Activities) SyncProductPage(ctx context.Context, in PageInput) (PageRes
 		return PageResult{}, toTemporal(err)
 	}
 	res := PageResult{NextPageToken: page.NextPageToken, Cursor: page.Cursor}
-	return eachRecord(ctx, len(page.Products), res, func(i int) (RecordResult, error) {
+	keys := make([]string, len(page.Products))
+	for i, p := range page.Products {
+		keys[i] = p.Product.SKU
+	}
+	return eachRecord(ctx, keys, res, func(i int) (RecordResult, error) {
 		return a.syncProduct(ctx, f, page.Products[i])
 	})
 }

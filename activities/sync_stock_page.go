@@ -59,7 +59,7 @@ func (a *Activities) writeStock(ctx context.Context, f *StockFlow, all []model.S
 		return PageResult{}, toTemporal(err)
 	}
 	rules := StockRules{Calculation: f.Settings.Calculation, Buffer: f.Settings.BufferQuantity(), ManageStock: f.Settings.ManageStock}
-	return eachRecord(ctx, len(levels), res, func(i int) (RecordResult, error) {
+	return eachRecord(ctx, skus, res, func(i int) (RecordResult, error) {
 		return a.syncStock(ctx, f, levels[i], current, rules)
 	})
 }
