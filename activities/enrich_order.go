@@ -69,15 +69,15 @@ func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error)
 		Branch:          f.Branch,
 		CustomerID:      f.DefaultDebtor,
 		Accounting:      in.Country(country).Accounting(),
-		PaymentMethod:   mapped(f.PaymentMethods, o.PaymentMethod),
-		ShippingMethod:  mapped(f.ShippingMethods, o.ShippingMethod),
+		PaymentMethod:   translate(f.PaymentMethods, o.PaymentMethod),
+		ShippingMethod:  translate(f.ShippingMethods, o.ShippingMethod),
 		PaymentTermDays: f.PaymentTerms[o.PaymentMethod],
 	}, nil
 }
 
-// mapped translates a source code through a table; a code the table does
+// translate maps a source code through a table; a code the table does
 // not list passes as it is.
-func mapped(table map[string]string, code string) string {
+func translate(table map[string]string, code string) string {
 	if v, ok := table[code]; ok {
 		return v
 	}

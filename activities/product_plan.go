@@ -139,7 +139,7 @@ var productFieldsInOrder = []productField{
 	{"categories", func(t *model.Product, f model.Product) { t.Categories = slices.Clone(f.Categories) },
 		func(a, b model.Product) bool { return sameSet(a.Categories, b.Categories) }},
 	{"images", func(t *model.Product, f model.Product) { t.Images = slices.Clone(f.Images) },
-		func(a, b model.Product) bool { return sameSet(imageNames(a.Images), imageNames(b.Images)) }},
+		func(a, b model.Product) bool { return sameSet(model.ImageNames(a.Images), model.ImageNames(b.Images)) }},
 	{"attributes", func(t *model.Product, f model.Product) { t.Attributes = maps.Clone(f.Attributes) },
 		func(a, b model.Product) bool { return maps.Equal(a.Attributes, b.Attributes) }},
 }
@@ -177,14 +177,6 @@ func PriceInclVAT(p model.Product) int64 {
 		return (num + 5000) / 10000
 	}
 	return -((-num + 5000) / 10000)
-}
-
-func imageNames(images []model.Image) []string {
-	out := make([]string, len(images))
-	for i, im := range images {
-		out[i] = im.Name
-	}
-	return out
 }
 
 func sameSet(a, b []string) bool {

@@ -244,7 +244,7 @@ func viewProduct(p *model.Product, isVariant bool) ProductView {
 		Active:           p.Active,
 		ManageStock:      p.ManageStock,
 		Categories:       p.Categories,
-		Images:           imageNames(p.Images),
+		Images:           model.ImageNames(p.Images), // by name, never their bytes
 		Attributes:       p.Attributes,
 		IsVariant:        isVariant,
 	}
@@ -282,13 +282,4 @@ func roundDiv(a, b int64) int64 {
 		return -((-a + b/2) / b)
 	}
 	return (a + b/2) / b
-}
-
-// imageNames shows rules the photos by name (never their bytes).
-func imageNames(images []model.Image) []string {
-	out := make([]string, 0, len(images))
-	for _, im := range images {
-		out = append(out, im.Name)
-	}
-	return out
 }

@@ -36,6 +36,15 @@ type Image struct {
 	Main bool   `json:"main,omitempty"`
 }
 
+// ImageNames lists the photos' names, in order.
+func ImageNames(images []Image) []string {
+	out := make([]string, len(images))
+	for i, im := range images {
+		out[i] = im.Name
+	}
+	return out
+}
+
 // AllSKUs lists the SKU of the product and of each of its variants.
 func (p Product) AllSKUs() []string {
 	out := make([]string, 0, 1+len(p.Variants))

@@ -104,6 +104,21 @@ func (s *CatalogRunStats) addRecords(p activities.PageResult) {
 	}
 }
 
+// previousState is where the schedule's previous run ended; zero for the
+// first run and for a run started by hand. A result that cannot be read
+// starts over from the beginning, which writes nothing twice (every write
+// is an upsert), and says so in the log.
+func previousState(ctx workflow.Context) CatalogState {
+	var s CatalogState
+	if workflow.HasLastCompletionResult(ctx) {
+		if err := workflow.GetLastCompletionResult(ctx, &s); err != nil {
+			workflow.GetLogger(ctx).Warn("the previous run's result cannot be read; starting a new pass", "Error", err)
+			return CatalogState{}
+		}
+	}
+	return s
+}
+
 // catalogRun pages through one catalog flow with its page activity.
 type catalogRun struct {
 	flow     string
@@ -186,7 +201,7 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 	var fresh []activities.RecordResult
 	state.Failing, fresh = trackFailing(previous.Failing, state.LastRun.Records)
 	if len(fresh) > 0 {
-		noticeFailedRecords(ctx, in.Integration, c.flow, len(fresh), fresh)
+		noticeFailedRecords(ctx, in.Integration, c.flow, fresh)
 	}
 	return state, nil
 }
@@ -195,33 +210,28 @@ func (c catalogRun) run(ctx workflow.Context, in CatalogInput, previous CatalogS
 const MaxFailing = 500
 
 // trackFailing updates the keys that are failing with a run's records and
-// returns the failures that are new.
+// returns the failures that are new: a key that was not failing, or was
+// written since.
 func trackFailing(before []string, records []activities.RecordResult) (failing []string, fresh []activities.RecordResult) {
-	was := map[string]bool{}
+	isFailing := map[string]bool{}
+	order := append([]string(nil), before...)
 	for _, k := range before {
-		was[k] = true
+		isFailing[k] = true
 	}
-	now := map[string]bool{}
 	for _, r := range records {
-		switch r.Outcome {
-		case activities.OutcomeFailed:
-			if !was[r.Key] && !now[r.Key] {
-				fresh = append(fresh, r)
-			}
-			now[r.Key] = true
-		default:
-			delete(was, r.Key) // written since: it is fine again
+		failed := r.Outcome == activities.OutcomeFailed
+		if _, known := isFailing[r.Key]; !known {
+			order = append(order, r.Key)
 		}
+		if failed && !isFailing[r.Key] {
+			fresh = append(fresh, r)
+		}
+		isFailing[r.Key] = failed
 	}
-	for _, k := range before {
-		if was[k] && !now[k] {
+	for _, k := range order {
+		if isFailing[k] {
 			failing = append(failing, k)
-		}
-	}
-	for _, r := range records {
-		if r.Outcome == activities.OutcomeFailed && now[r.Key] {
-			failing = append(failing, r.Key)
-			delete(now, r.Key)
+			isFailing[k] = false // once each
 		}
 	}
 	if len(failing) > MaxFailing {
@@ -265,7 +275,7 @@ func addWaiting(waiting []WaitingRecord, records []activities.RecordResult, now 
 
 // noticeFailedRecords sends one notice per run that names the failed records
 // and why, over the integration's alert channels (if any).
-func noticeFailedRecords(ctx workflow.Context, integration, flow string, count int, failed []activities.RecordResult) {
+func noticeFailedRecords(ctx workflow.Context, integration, flow string, failed []activities.RecordResult) {
 	keys := make([]string, 0, len(failed))
 	reasons := map[string]bool{}
 	for _, r := range failed {
@@ -283,7 +293,7 @@ func noticeFailedRecords(ctx workflow.Context, integration, flow string, count i
 	info := workflow.GetInfo(ctx)
 	startNotice(ctx, activities.FailureNotice{
 		Integration: integration, Flow: flow,
-		Record:     fmt.Sprintf("%d %s record(s): %s", count, flow, strings.Join(keys, ", ")),
+		Record:     fmt.Sprintf("%d %s record(s): %s", len(failed), flow, strings.Join(keys, ", ")),
 		Reason:     strings.Join(reasonList, "; "),
 		Actionable: true,
 		WorkflowID: info.WorkflowExecution.ID, RunID: info.WorkflowExecution.RunID,

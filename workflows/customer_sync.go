@@ -9,9 +9,5 @@ import (
 // source without a change filter (CCV Shop) is listed whole each pass; only
 // customers whose data differ from the target's are written.
 func CustomerSyncWorkflow(ctx workflow.Context, in CatalogInput) (CatalogState, error) {
-	var previous CatalogState
-	if !in.Full && workflow.HasLastCompletionResult(ctx) {
-		_ = workflow.GetLastCompletionResult(ctx, &previous)
-	}
-	return catalogRun{flow: FlowCustomers, activity: a.SyncCustomerPage}.run(ctx, in, previous)
+	return catalogRun{flow: FlowCustomers, activity: a.SyncCustomerPage}.run(ctx, in, previousState(ctx))
 }

@@ -12,9 +12,5 @@ import (
 // events per page, and a run stops after pagesPerRun pages (a full run
 // continues as new).
 func ProductSyncWorkflow(ctx workflow.Context, in CatalogInput) (CatalogState, error) {
-	var previous CatalogState
-	if !in.Full && workflow.HasLastCompletionResult(ctx) {
-		_ = workflow.GetLastCompletionResult(ctx, &previous)
-	}
-	return catalogRun{flow: FlowProducts, activity: a.SyncProductPage}.run(ctx, in, previous)
+	return catalogRun{flow: FlowProducts, activity: a.SyncProductPage}.run(ctx, in, previousState(ctx))
 }

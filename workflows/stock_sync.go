@@ -15,10 +15,7 @@ import (
 // stale value. When a reconciliation is busy, the tick skips and keeps its
 // cursor.
 func StockSyncWorkflow(ctx workflow.Context, in CatalogInput) (CatalogState, error) {
-	var previous CatalogState
-	if workflow.HasLastCompletionResult(ctx) {
-		_ = workflow.GetLastCompletionResult(ctx, &previous)
-	}
+	previous := previousState(ctx)
 	child := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            StockRunWorkflowID(in.Integration),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,

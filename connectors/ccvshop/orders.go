@@ -124,7 +124,7 @@ func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.Ord
 // GetOrder reads an order with all its rows (following the rows' paging),
 // its customer block and addresses.
 func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
-	o, _, _, err := c.GetOrderRaw(ctx, id)
+	o, _, _, _, err := c.readOrder(ctx, id)
 	return o, err
 }
 
@@ -132,35 +132,48 @@ func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
 // shop sent them (JSON maps, rows in the order of the lines), for mapping
 // rules over raw and rawLine.
 func (c *Client) GetOrderRaw(ctx context.Context, id string) (model.Order, map[string]any, []map[string]any, error) {
+	o, n, rawOrder, rawRows, err := c.readOrder(ctx, id)
+	if err != nil {
+		return model.Order{}, nil, nil, err
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(rawOrder, &raw); err != nil {
+		return model.Order{}, nil, nil, c.invalid(OpGetOrder, n, err)
+	}
+	rawLines := make([]map[string]any, len(rawRows))
+	for i, r := range rawRows {
+		if err := json.Unmarshal(r, &rawLines[i]); err != nil {
+			return model.Order{}, nil, nil, c.invalid(OpListOrderRows, n, err)
+		}
+	}
+	return o, raw, rawLines, nil
+}
+
+// readOrder reads an order and its rows: the canonical order, the shop's
+// order id, and the JSON of both as the shop sent it (only GetOrderRaw
+// decodes that into maps).
+func (c *Client) readOrder(ctx context.Context, id string) (model.Order, int64, json.RawMessage, []json.RawMessage, error) {
 	var rawOrder json.RawMessage
 	o, err := c.getOrderInto(ctx, id, &rawOrder)
 	if err != nil {
-		return model.Order{}, nil, nil, err
+		return model.Order{}, 0, nil, nil, err
 	}
 	rawRows, err := getAll[json.RawMessage](ctx, c, OpListOrderRows,
 		fmt.Sprintf("%s/orders/%d/orderrows/?start=0&size=%d", APIPath, o.ID, c.cfg.MaxPageSize))
 	if err != nil {
-		return model.Order{}, nil, nil, err
+		return model.Order{}, 0, nil, nil, err
 	}
 	rows := make([]wireOrderRow, len(rawRows))
-	rawLines := make([]map[string]any, len(rawRows))
 	for i, r := range rawRows {
 		if err := json.Unmarshal(r, &rows[i]); err != nil {
-			return model.Order{}, nil, nil, c.invalid(OpListOrderRows, o.ID, err)
-		}
-		if err := json.Unmarshal(r, &rawLines[i]); err != nil {
-			return model.Order{}, nil, nil, c.invalid(OpListOrderRows, o.ID, err)
+			return model.Order{}, 0, nil, nil, c.invalid(OpListOrderRows, o.ID, err)
 		}
 	}
 	out, err := toModel(o, rows)
 	if err != nil {
-		return model.Order{}, nil, nil, c.invalid(OpGetOrder, o.ID, err)
+		return model.Order{}, 0, nil, nil, c.invalid(OpGetOrder, o.ID, err)
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(rawOrder, &raw); err != nil {
-		return model.Order{}, nil, nil, c.invalid(OpGetOrder, o.ID, err)
-	}
-	return out, raw, rawLines, nil
+	return out, o.ID, rawOrder, rawRows, nil
 }
 
 // getOrderInto reads one order, keeping its JSON in raw.
