@@ -37,8 +37,14 @@ type Error struct {
 	// Code is the system's own error code ("429.10", "Client.Authentication",
 	// "CREATE-ORDER-RESULT-FAILED").
 	Code string
-	// Message is the system's readable message, never a secret.
-	Message    string
+	// Message is the system's readable message, never a secret, with
+	// personal data replaced (ScrubPersonal): it goes to logs and to the
+	// unencrypted parts of Temporal.
+	Message string
+	// Detail is the outside system's full text, personal data included, when
+	// Message had some replaced: only for encrypted storage, never for logs.
+	// Error() never prints it.
+	Detail     string
 	RetryAfter time.Duration
 	Err        error
 }
@@ -65,6 +71,9 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// GoString keeps Detail out of %#v, which would otherwise print every field.
+func (e *Error) GoString() string { return fmt.Sprintf("&connectors.Error{%q}", e.Error()) }
+
 // KindOf returns the kind of a connector error, or "" for any other error.
 func KindOf(err error) ErrorKind {
 	var ce *Error
@@ -90,6 +99,9 @@ func KindForStatus(status int) ErrorKind {
 		return KindRateLimited
 	case status >= 500 || status == 408:
 		return KindUnavailable
+	case status >= 300 && status < 400:
+		// a redirect the client did not follow: the base URL is not the API's
+		return KindConfig
 	default:
 		return KindValidation
 	}

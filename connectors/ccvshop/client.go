@@ -12,7 +12,8 @@
 //     check off.
 //   - Calls are paced per API key, per resource and method class, at the
 //     published 150 reads / 100 writes a minute (§1.8, limit.go), shared by
-//     every client of the same key and shop in the process.
+//     every client of the same key and shop in the process and divided
+//     among the worker processes (httpkit.SetFleetSize).
 //   - Errors (§1.9) are *connectors.Error: 401/403 auth, 404 not_found,
 //     400/422 validation, 429 (and code 500.10) rate_limited with RetryAfter,
 //     other 5xx, timeouts and connection errors unavailable. No message ever
@@ -33,14 +34,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/go-resty/resty/v2"
-
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/connectors/httpkit"
 	"github.com/koppel/koppel/model"
 )
 
@@ -62,7 +61,7 @@ const (
 	// DefaultPageSize is `size` when the caller gives no page size.
 	DefaultPageSize = 100
 	// DefaultTimeout bounds one HTTP call.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = httpkit.DefaultTimeout
 	// DefaultRetryAfter is the wait reported when a 429 carries no
 	// Retry-After header; whether the shop sends one is unknown (§1.8 [A]),
 	// and a community client waits 60 s.
@@ -103,8 +102,10 @@ const (
 	DateFilterNone DateFilter = "none"
 )
 
-// dateFilterMargin widens the asked window on each side.
-const dateFilterMargin = 24 * time.Hour
+// dateFilterMargin widens the asked window on each side: two days, so a
+// date bound read as midnight in any time zone (UTC-12 to UTC+14) still
+// covers the window.
+const dateFilterMargin = 48 * time.Hour
 
 // Config configures a Client.
 type Config struct {
@@ -135,6 +136,8 @@ type Config struct {
 	MediaType string
 	// SkipResponseCheck turns off the check of the response's x-hash.
 	SkipResponseCheck bool
+	// FeedConfig shapes the order feed (feed.go).
+	FeedConfig
 	// Now is the clock for x-date (tests); nil means time.Now.
 	Now func() time.Time
 	// Observe is told about every HTTP call, with the op names below (OpListOrders …).
@@ -176,11 +179,9 @@ type Config struct {
 
 // Client reads and writes one CCV Shop. It is safe for concurrent use.
 type Client struct {
-	cfg    Config
-	http   *resty.Client
-	origin *url.URL // scheme://host of the shop
-	pace   *pacer
-	now    func() time.Time
+	cfg  Config
+	http *httpkit.Client
+	now  func() time.Time
 
 	cacheMu    sync.Mutex
 	vatIncl    *bool // the shop's prices_include_vat, once known
@@ -298,9 +299,13 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	hc := resty.New().SetTimeout(cfg.Timeout).SetRetryCount(0).SetLogger(silentLogger{}).SetDisableWarn(true).
-		SetHeader("Accept", cfg.MediaType)
-	return &Client{cfg: cfg, http: hc, origin: u, pace: pacerFor(cfg, u.Scheme+"://"+u.Host), now: now}, nil
+	c := &Client{cfg: cfg, now: now}
+	origin := u.Scheme + "://" + u.Host // the shop; resolve keeps every call on it
+	c.http = httpkit.New(httpkit.Config{System: System, BaseURL: origin, Timeout: cfg.Timeout,
+		Accept: cfg.MediaType, ContentType: "application/json", Auth: httpkit.Signing(c.sign),
+		Pacer: pacerFor(cfg, origin), Observe: cfg.Observe, Scrub: c.scrub, ReadError: readError,
+		DefaultRetryAfter: cfg.DefaultRetryAfter, Now: now})
+	return c, nil
 }
 
 // get fetches one API URI (a path with query, or an absolute URL the API
@@ -318,7 +323,7 @@ func (c *Client) get(ctx context.Context, op, uri string, out any) error {
 // faults; the error's Op is the method and exact path, so the operator sees
 // which record failed.
 func (c *Client) send(ctx context.Context, op, method, uri string, body, out any) ([]byte, error) {
-	requestURI, full, err := c.resolve(uri)
+	requestURI, err := c.resolve(uri)
 	if err != nil {
 		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: method + " " + uri, Message: err.Error()}
 	}
@@ -331,68 +336,64 @@ func (c *Client) send(ctx context.Context, op, method, uri string, body, out any
 				Message: "the request cannot be encoded as JSON: " + err.Error()}
 		}
 	}
-	waitStart := time.Now()
-	if err := c.pace.wait(ctx, method, requestURI); err != nil {
-		return nil, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp,
-			Message: "waiting for the rate limiter: " + err.Error(), Err: err}
-	}
-	if waited := time.Since(waitStart); waited > time.Millisecond && c.cfg.Observe != nil {
-		c.cfg.Observe(System, connectors.OpLimiterWait, 0, waited, nil)
-	}
-	date := c.now().UTC().Format(DateFormat)
-	req := c.http.R().SetContext(ctx).
-		SetHeader("x-public", c.cfg.PublicKey).
-		SetHeader("x-date", date).
-		SetHeader("x-hash", Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, requestURI, string(payload), date))
-	if payload != nil {
-		req.SetHeader("Content-Type", "application/json").SetBody(payload)
-	}
-	start := time.Now()
-	resp, err := req.Execute(method, full)
-	status := 0
-	if resp != nil && resp.RawResponse != nil {
-		status = resp.StatusCode()
-	}
-	err = c.check(errOp, method, requestURI, status, resp, err)
-	if err == nil && out != nil {
-		answer := resp.Body()
-		switch {
-		case len(bytes.TrimSpace(answer)) == 0 && method != http.MethodGet:
-			// an empty write answer leaves out as it is; the caller looks the record up
-		case len(bytes.TrimSpace(answer)) == 0:
-			err = &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp, Status: status,
-				Message: "the answer is empty where JSON was expected"}
-		default:
-			if jerr := json.Unmarshal(answer, out); jerr != nil {
-				err = &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: errOp, Status: status,
-					Message: "the answer is not the expected JSON: " + jerr.Error()}
-			}
-		}
-	}
-	if c.cfg.Observe != nil {
-		c.cfg.Observe(System, op, status, time.Since(start), err)
-	}
+	resp, err := c.http.Do(ctx, httpkit.Request{Op: op, ErrOp: errOp, Method: method, URL: requestURI, Body: payload,
+		Class: limitClass(method), Bucket: Resource(requestURI),
+		Decode: func(r *httpkit.Response) error { return c.decode(errOp, method, r, out) }})
 	if err != nil {
 		return nil, err
 	}
-	return resp.Body(), nil
+	return resp.Body, nil
+}
+
+// sign adds the headers of §1.2 over exactly the request URI and body sent.
+func (c *Client) sign(req *http.Request, body []byte) error {
+	date := c.now().UTC().Format(DateFormat)
+	req.Header.Set("x-public", c.cfg.PublicKey)
+	req.Header.Set("x-date", date)
+	req.Header.Set("x-hash", Sign(c.cfg.PublicKey, c.cfg.SecretKey, req.Method, req.URL.RequestURI(), string(body), date))
+	return nil
 }
 
 // resolve turns a relative API path or a `next` link into the URI that is
-// signed and the URL that is called. A link's path and query are used as
-// given; the request always goes to the configured shop, so a link naming
-// another host (a proxy's or the shop's other domain) never receives the
-// key or a signature.
-func (c *Client) resolve(uri string) (requestURI, full string, err error) {
-	origin := c.origin.Scheme + "://" + c.origin.Host
+// called on the configured shop. A link's path and query are used as given;
+// the request always goes to the configured shop, so a link naming another
+// host (a proxy's or the shop's other domain) never receives the key or a
+// signature.
+func (c *Client) resolve(uri string) (string, error) {
 	if strings.HasPrefix(uri, "/") {
-		return uri, origin + uri, nil
+		return uri, nil
 	}
 	u, err := url.Parse(uri)
 	if err != nil || u.Host == "" || !strings.HasPrefix(u.Path, APIPath+"/") {
-		return "", "", fmt.Errorf("page token %q is not a link to the shop's API", uri)
+		return "", fmt.Errorf("page token %q is not a link to the shop's API", uri)
 	}
-	return u.RequestURI(), origin + u.RequestURI(), nil
+	return u.RequestURI(), nil
+}
+
+// decode verifies a successful answer's signature and reads it into out.
+func (c *Client) decode(op, method string, r *httpkit.Response, out any) error {
+	if !c.cfg.SkipResponseCheck {
+		date, hash := r.Header.Get("x-date"), r.Header.Get("x-hash")
+		want := Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, r.RequestURI, string(r.Body), date)
+		if hash == "" || date == "" || !ValidSignature(hash, want) {
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+				Message: "the answer's x-hash does not match its body and x-date; it was altered on the way or does not come from the shop"}
+		}
+	}
+	switch {
+	case out == nil:
+	case len(bytes.TrimSpace(r.Body)) == 0 && method != http.MethodGet:
+		// an empty write answer leaves out as it is; the caller looks the record up
+	case len(bytes.TrimSpace(r.Body)) == 0:
+		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+			Message: "the answer is empty where JSON was expected"}
+	default:
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+				Message: "the answer is not the expected JSON: " + err.Error()}
+		}
+	}
+	return nil
 }
 
 // errorBody is the shop's error JSON (§1.9).
@@ -402,72 +403,24 @@ type errorBody struct {
 	DeveloperMessage string `json:"developermessage"`
 }
 
-// check maps the HTTP outcome to nil or a typed error, and verifies the
-// response signature of a successful answer.
-func (c *Client) check(op, method, requestURI string, status int, resp *resty.Response, err error) error {
-	if err != nil {
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-			Message: "no answer: " + c.scrub(err.Error())}
-	}
-	if status >= 200 && status < 300 {
-		if !c.cfg.SkipResponseCheck {
-			date, hash := resp.Header().Get("x-date"), resp.Header().Get("x-hash")
-			want := Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, requestURI, string(resp.Body()), date)
-			if hash == "" || date == "" || !ValidSignature(hash, want) {
-				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-					Message: "the answer's x-hash does not match its body and x-date; it was altered on the way or does not come from the shop"}
-			}
-		}
-		return nil
-	}
+// readError reads a failed answer's code and developermessage (§1.9);
+// httpkit scrubs the message and maps the status.
+func readError(r *httpkit.Response) (connectors.ErrorKind, string, string) {
 	var body errorBody
-	_ = json.Unmarshal(resp.Body(), &body)
-	e := &connectors.Error{Kind: connectors.KindForStatus(status), System: System, Op: op, Status: status,
-		Code: c.scrub(body.Code), Message: c.scrub(body.DeveloperMessage)}
+	_ = json.Unmarshal(r.Body, &body)
 	switch {
-	case status == http.StatusTooManyRequests || body.Code == "500.10":
+	case r.Status == http.StatusTooManyRequests || body.Code == "500.10":
 		// 429.10 per resource, 429.11 total; 500.10 is an "unknown rate-limit error".
-		e.Kind = connectors.KindRateLimited
-		e.RetryAfter = retryAfter(resp.Header().Get("Retry-After"), c.now(), c.cfg.DefaultRetryAfter)
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.Message = strings.TrimPrefix(e.Message+"; check the public and secret key and that this machine's clock is right (5 minutes of skew at most)", "; ")
+		return connectors.KindRateLimited, body.Code, body.DeveloperMessage
+	case r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden:
+		return "", body.Code, strings.TrimPrefix(body.DeveloperMessage+"; check the public and secret key and that this machine's clock is right (5 minutes of skew at most)", "; ")
 	}
-	if e.Message == "" {
-		e.Message = http.StatusText(status)
-	}
-	return e
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time, fallback time.Duration) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return fallback
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if t.After(now) {
-			return t.Sub(now)
-		}
-		return 0
-	}
-	return fallback
+	return "", body.Code, body.DeveloperMessage
 }
 
 // scrub keeps the secret out of any text that leaves the client. A
 // signature is worthless without its date and request, and no error text
 // holds one; the secret is the only thing to hide.
 func (c *Client) scrub(s string) string {
-	if c.cfg.SecretKey == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.cfg.SecretKey, "[secret]")
+	return httpkit.Secrets(c.cfg.SecretKey)(s)
 }
-
-type silentLogger struct{}
-
-func (silentLogger) Errorf(string, ...any) {}
-func (silentLogger) Warnf(string, ...any)  {}
-func (silentLogger) Debugf(string, ...any) {}

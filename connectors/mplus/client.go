@@ -6,9 +6,11 @@
 // SKU) and reads and sets stock. Its simulator lives in package mplus/sim.
 //
 // Every call is an HTTP POST of one SOAP envelope to the installation's own
-// base URL with ?ident=…&secret=… in the query string. The secret never leaves
-// this package in an error or log line: errors show the URL with the secret
-// redacted, and server texts are scrubbed of it.
+// base URL with ?ident=…&secret=… in the query string, made through
+// httpkit (pacing, observation, answer size, transport errors). The secret
+// never leaves this package in an error or log line: errors show the URL
+// with the secret redacted, and server texts (faultstring, errorMessage) are
+// scrubbed of it and of personal data.
 //
 // Errors (research §2.8): a SOAP Fault Client.Authentication (or a 401/403
 // from a proxy) is KindAuth; other Client faults are KindValidation; Server
@@ -48,15 +50,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/go-resty/resty/v2"
-	"golang.org/x/time/rate"
-
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/connectors/httpkit"
 )
 
 // System is the connector's registry name and the System of its errors.
@@ -94,6 +93,9 @@ const (
 	// DefaultCurrency is the currency of MplusKASSA's amounts, which the API
 	// does not name [A: a Dutch POS; set Config.Currency otherwise].
 	DefaultCurrency = "EUR"
+	// maxAnswerBytes bounds one answer: SOAP is verbose, and getStock and
+	// getProducts return whole lists in one envelope.
+	maxAnswerBytes = 64 << 20
 )
 
 // Placeholders of Config.ParentSKU.
@@ -167,8 +169,10 @@ type Config struct {
 	// Currency is the ISO 4217 code of MplusKASSA's amounts; "" means
 	// DefaultCurrency. Products in another currency are refused.
 	Currency string
-	// RequestsPerMinute caps this client's calls; 0 or less is unlimited
-	// (MplusKASSA publishes no limit).
+	// RequestsPerMinute caps the calls of this ident at this installation,
+	// shared by every client of it in the process and divided among the
+	// worker processes; 0 or less is unlimited (MplusKASSA publishes no
+	// limit, research §2.10).
 	RequestsPerMinute int
 	// Observe is told about every HTTP call (op = SOAP operation name).
 	Observe connectors.CallObserver
@@ -177,10 +181,9 @@ type Config struct {
 // Client talks to one MplusKASSA installation. It is safe for concurrent use.
 type Client struct {
 	cfg      Config
-	http     *resty.Client
+	http     *httpkit.Client
 	endpoint string // with credentials: never print
 	redacted string // for messages
-	limiter  *rate.Limiter
 
 	vatMu sync.Mutex
 	vat   vatTable
@@ -320,14 +323,14 @@ func New(cfg Config) (*Client, error) {
 		byArticle: map[int64]cachedArticle{},
 		now:       time.Now,
 	}
-	c.http = resty.New().
-		SetTimeout(cfg.Timeout).
-		SetRetryCount(0).
-		SetLogger(silentLogger{}).
-		SetDisableWarn(true)
+	var pacer *httpkit.Pacer
 	if cfg.RequestsPerMinute > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(float64(cfg.RequestsPerMinute)/60), 1)
+		pacer = httpkit.SharedPacer(httpkit.CredentialKey(System, u.String(), cfg.Ident),
+			httpkit.Limits{Total: httpkit.PerMinute(cfg.RequestsPerMinute)})
 	}
+	c.http = httpkit.New(httpkit.Config{System: System, Timeout: cfg.Timeout, MaxResponseBytes: maxAnswerBytes,
+		ContentType: "text/xml; charset=utf-8", Pacer: pacer, Observe: cfg.Observe, Scrub: c.scrub, ReadError: c.readError,
+		Now: func() time.Time { return c.now() }})
 	return c, nil
 }
 
@@ -363,114 +366,76 @@ func (c *Client) Ping(ctx context.Context) (string, error) {
 
 // call performs one SOAP operation: op is the operation (body element and
 // SOAPAction), respName the WSDL's response element.
-func (c *Client) call(ctx context.Context, op, respName string, req, resp any) (err error) {
+func (c *Client) call(ctx context.Context, op, respName string, req, resp any) error {
 	body, err := encodeEnvelope(req)
 	if err != nil {
 		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Err: err}
 	}
-	if c.limiter != nil {
-		waitStart := time.Now()
-		if werr := c.limiter.Wait(ctx); werr != nil {
-			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
-				Message: "waiting for the request rate limit: " + werr.Error(), Err: werr}
-		}
-		if waited := time.Since(waitStart); waited > time.Millisecond && c.cfg.Observe != nil {
-			c.cfg.Observe(System, connectors.OpLimiterWait, 0, waited, nil)
-		}
-	}
-	start := time.Now()
-	status := 0
-	defer func() {
-		if c.cfg.Observe != nil {
-			c.cfg.Observe(System, op, status, time.Since(start), err)
-		}
-	}()
-	r, herr := c.http.R().
-		SetContext(ctx).
-		SetHeader("Content-Type", "text/xml; charset=utf-8").
-		SetHeader("SOAPAction", op).
-		SetBody(body).
-		Post(c.endpoint)
-	if r != nil && r.RawResponse != nil {
-		status = r.StatusCode()
-	}
-	if herr != nil {
-		return c.transportError(op, status, herr)
-	}
-	return c.handleResponse(op, respName, r.StatusCode(), r.Header(), r.Body(), resp)
+	_, err = c.http.Do(ctx, httpkit.Request{Op: op, Method: http.MethodPost, URL: c.endpoint, Body: body,
+		Header: http.Header{"SOAPAction": {op}},
+		Decode: func(r *httpkit.Response) error { return c.decodeAnswer(op, respName, r, resp) }})
+	return err
 }
 
-func (c *Client) handleResponse(op, respName string, status int, h http.Header, body []byte, resp any) error {
-	switch status {
-	case http.StatusOK, http.StatusInternalServerError:
-		fault, err := decodeEnvelope(body, respName, resp)
-		if fault != nil {
-			return c.faultError(op, status, fault)
-		}
-		if err != nil {
-			if status == http.StatusOK {
-				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-					Message: c.scrub(err.Error()), Err: errors.New(c.scrub(err.Error()))}
-			}
-			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-				Message: "HTTP 500 without a readable SOAP Fault"}
-		}
-		return nil
+// decodeAnswer reads a 200 answer: the response element, or a SOAP Fault.
+func (c *Client) decodeAnswer(op, respName string, r *httpkit.Response, resp any) error {
+	fault, err := decodeEnvelope(r.Body, respName, resp)
+	switch {
+	case fault != nil:
+		kind, code, text := faultKind(fault)
+		return c.outsideError(kind, op, r.Status, code, text)
+	case err != nil:
+		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+			Message: c.scrub(err.Error()), Err: errors.New(c.scrub(err.Error()))}
+	}
+	return nil
+}
+
+// readError reads a failed answer. A SOAP Fault (research §2.8: on HTTP 500)
+// is honoured whatever the status. Without one, 500 is an outage, 429 a rate
+// limit, 401/403 from a proxy in front of the service are credentials and
+// 404/405 mean the base URL does not point at the MplusQAPI endpoint (the
+// service answers every POST on its root, and a GET with 405); any other
+// status — 408, 502, 503, 504, codes from proxies — is an outage that may pass.
+func (c *Client) readError(r *httpkit.Response) (connectors.ErrorKind, string, string) {
+	if fault, _ := decodeEnvelope(r.Body, "", new(struct{})); fault != nil {
+		return faultKind(fault)
+	}
+	switch r.Status {
+	case http.StatusInternalServerError:
+		return connectors.KindUnavailable, "", "HTTP 500 without a readable SOAP Fault"
 	case http.StatusTooManyRequests:
-		return &connectors.Error{Kind: connectors.KindRateLimited, System: System, Op: op, Status: status,
-			RetryAfter: retryAfter(h.Get("Retry-After"), c.now()),
-			Message:    "too many requests"}
-	default:
-		// Research §2.8: statuses other than 200 and 500 are transport errors.
-		// A body that still holds a SOAP Fault is honoured.
-		if fault, _ := decodeEnvelope(body, respName, new(struct{})); fault != nil {
-			return c.faultError(op, status, fault)
-		}
-		return c.statusError(op, status)
-	}
-}
-
-// statusError classifies an HTTP status without a SOAP answer: 401/403 from
-// a proxy in front of the service are credentials; 404/405 mean the base URL
-// does not point at the MplusQAPI endpoint (the service answers every POST
-// on its root, and a GET with 405); anything else — 408, 502, 503, 504, other
-// codes from proxies — is an outage that may pass.
-func (c *Client) statusError(op string, status int) error {
-	e := &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-		Message: fmt.Sprintf("unexpected HTTP status %d from %s", status, c.redacted)}
-	switch status {
+		return connectors.KindRateLimited, "", "too many requests"
 	case http.StatusUnauthorized, http.StatusForbidden:
-		e.Kind = connectors.KindAuth
-		e.Message = fmt.Sprintf("HTTP %d from %s: the ident or secret is not accepted", status, c.redacted)
+		return connectors.KindAuth, "", fmt.Sprintf("HTTP %d from %s: the ident or secret is not accepted", r.Status, c.redacted)
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
-		e.Kind = connectors.KindConfig
-		e.Message = fmt.Sprintf("HTTP %d from %s: the base URL does not point at the MplusQAPI endpoint (https://api.mpluskassa.nl:<port>)", status, c.redacted)
+		return connectors.KindConfig, "", fmt.Sprintf("HTTP %d from %s: the base URL does not point at the MplusQAPI endpoint (https://api.mpluskassa.nl:<port>)", r.Status, c.redacted)
 	}
-	return e
+	return connectors.KindUnavailable, "", fmt.Sprintf("unexpected HTTP status %d from %s", r.Status, c.redacted)
 }
 
-// faultError maps a SOAP Fault (research §2.8): Client.Authentication is bad
+// faultKind maps a SOAP Fault (research §2.8): Client.Authentication is bad
 // credentials, any other Client.* a request the server rejected (not worth a
 // retry), Server.* an outage. The sub-codes are not documented [A], so a
 // Client fault whose code or text speaks of authentication or credentials is
 // taken as bad credentials too.
-func (c *Client) faultError(op string, status int, f *soapFault) error {
-	code := faultCode(f.Code)
-	msg := strings.TrimSpace(f.String)
-	kind := connectors.KindValidation
+func faultKind(f *soapFault) (kind connectors.ErrorKind, code, text string) {
+	code = faultCode(f.Code)
+	text = strings.TrimSpace(f.String)
+	kind = connectors.KindValidation
 	switch {
 	case code == "Server" || strings.HasPrefix(code, "Server."):
 		kind = connectors.KindUnavailable
-	case isAuthFault(code, msg):
+	case isAuthFault(code, text):
 		kind = connectors.KindAuth
 	}
-	if msg == "" {
-		msg = "SOAP Fault without a faultstring"
+	if text == "" {
+		text = "SOAP Fault without a faultstring"
 	}
 	if kind == connectors.KindAuth {
-		msg += "; check the ident and secret of this MplusKASSA installation"
+		text += "; check the ident and secret of this MplusKASSA installation"
 	}
-	return &connectors.Error{Kind: kind, System: System, Op: op, Status: status, Code: code, Message: c.scrub(msg)}
+	return kind, code, text
 }
 
 func isAuthFault(code, msg string) bool {
@@ -489,20 +454,6 @@ func isAuthFault(code, msg string) bool {
 	return false
 }
 
-// transportError covers timeouts, refused connections and responses cut off
-// before the status line: the outcome is unknown, so the caller retries
-// after checking whether a write went through.
-func (c *Client) transportError(op string, status int, err error) error {
-	var uerr *url.Error
-	cause := err
-	if errors.As(err, &uerr) {
-		cause = uerr.Err
-	}
-	msg := c.scrub(fmt.Sprintf("POST %s: %v", c.redacted, cause))
-	return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: status,
-		Message: msg, Err: &scrubbedError{msg: msg, cause: cause}}
-}
-
 // scrub removes the secret from text that might echo the request URL.
 func (c *Client) scrub(s string) string {
 	if c.cfg.Secret == "" {
@@ -513,35 +464,3 @@ func (c *Client) scrub(s string) string {
 	}
 	return s
 }
-
-// scrubbedError keeps errors.Is(err, context.DeadlineExceeded) working while
-// its text never holds the secret.
-type scrubbedError struct {
-	msg   string
-	cause error
-}
-
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.cause }
-
-// retryAfter reads a Retry-After header (seconds or an HTTP date).
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// silentLogger keeps resty quiet: its messages could hold the request URL.
-type silentLogger struct{}
-
-func (silentLogger) Errorf(string, ...any) {}
-func (silentLogger) Warnf(string, ...any)  {}
-func (silentLogger) Debugf(string, ...any) {}

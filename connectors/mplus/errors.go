@@ -2,6 +2,7 @@ package mplus
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/koppel/koppel/connectors"
@@ -11,9 +12,9 @@ import (
 // "not found", "already exists" and "failed" cases come back in a 200 body):
 // …-ALREADY-EXISTS / …-ALREADY-TAKEN → KindConflict, …-NOT-FOUND →
 // KindNotFound, anything else (…-FAILED…) → KindValidation with the server's
-// errorMessage. The message is scrubbed of the secret like every other text
-// that comes back from the server.
-func (c *Client) resultError(op, result, message string) error {
+// errorMessage. personal are values of the record the call was about (name,
+// address) that the message may quote.
+func (c *Client) resultError(op, result, message string, personal ...string) error {
 	kind := connectors.KindValidation
 	switch {
 	case strings.HasSuffix(result, "-ALREADY-EXISTS") || strings.HasSuffix(result, "-ALREADY-TAKEN"):
@@ -21,14 +22,21 @@ func (c *Client) resultError(op, result, message string) error {
 	case strings.HasSuffix(result, "-NOT-FOUND"):
 		kind = connectors.KindNotFound
 	}
-	message = strings.TrimSpace(message)
-	if message == "" {
+	if strings.TrimSpace(message) == "" {
 		message = "MplusKASSA answered " + result
 		if result == "" {
 			message = "MplusKASSA answered without a result"
 		}
 	}
-	return &connectors.Error{Kind: kind, System: System, Op: op, Status: 200, Code: result, Message: c.scrub(message)}
+	return c.outsideError(kind, op, http.StatusOK, result, message, personal...)
+}
+
+// outsideError builds an error around a text MplusKASSA sent (a faultstring
+// or errorMessage): Message has the secret and personal data replaced, Detail
+// keeps the full text for encrypted storage.
+func (c *Client) outsideError(kind connectors.ErrorKind, op string, status int, code, text string, personal ...string) error {
+	e := &connectors.Error{Kind: kind, System: System, Op: op, Status: status, Code: c.scrub(code)}
+	return e.WithOutsideText(c.scrub(text), personal...)
 }
 
 // invalid is a problem with our own data found before any call.
