@@ -2,6 +2,9 @@ package connectors
 
 import (
 	"fmt"
+	"github.com/koppel/koppel/model"
+	"reflect"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -38,34 +41,214 @@ type Settings struct {
 	TotalPerMinute  int
 	Timeout         time.Duration
 	Observe         CallObserver
-	// Options are the system's own settings from the integration file
-	// (Registration.Options lists the names it takes).
+	// Options are the system's own settings from the integration file, as
+	// text; the connector decodes them with DecodeOptions into its options
+	// struct (Registration.OptionSpec).
 	Options map[string]string
 }
 
-// Registration describes one system.
+// Order kinds the accounting targets to come write, beside KindOrder and
+// KindInvoice (connector.go). The values are what orderType takes in the
+// integration file.
+const (
+	KindQuote        OrderKind = "quote"
+	KindSalesInvoice OrderKind = "salesInvoice"
+	// KindFinancialMutation is a balanced journal entry.
+	KindFinancialMutation OrderKind = "financialMutation"
+)
+
+// OrderKinds lists every order kind Koppel knows, for messages.
+func OrderKinds() []OrderKind {
+	return []OrderKind{KindOrder, KindInvoice, KindQuote, KindSalesInvoice, KindFinancialMutation}
+}
+
+// RateLimitInfo is one rate limit a system publishes, as data for people and
+// for checks; the clients pace themselves from their own Config.
+type RateLimitInfo struct {
+	// Scope is what the limit counts: "GET requests per resource".
+	Scope string
+	// Requests per Per; 0 means the limit exists but its number is not published.
+	Requests int
+	Per      time.Duration
+	Note     string
+	// Reads: the limit counts reads (GETs, lookups); flows plan their
+	// share of the read quota from these.
+	Reads bool
+}
+
+// Registration describes one system. Register fills Capabilities and Options
+// from Client and OptionSpec, so that what a system can do and which options
+// it takes are never written twice.
 type Registration struct {
 	Name string
 	// Credentials are the credential names the system needs (publicKey, secretKey …).
-	Credentials  []string
-	Capabilities []Capability
-	// Options names the system-specific settings it takes, with what each does.
-	Options map[string]string
+	Credentials []string
+	// Client is a nil pointer of the type New returns, like (*Client)(nil);
+	// the capabilities are the interfaces it implements (capabilityInterfaces).
+	Client any
+	// DeclaredCapabilities are the capabilities no interface shows, like
+	// CapProductImages (declarableCapabilities lists them).
+	DeclaredCapabilities []Capability
+	// OrderKinds are the kinds an order target writes; required exactly when
+	// the client is an OrderTarget.
+	// StatusNames are an order source's own status names, each with the
+	// canonical status it maps to, so an integration file may name either.
+	StatusNames map[string]model.OrderStatus
+	OrderKinds  []OrderKind
+	// LinesNeedProducts: every order line must reference a product that
+	// exists in the target (MplusKASSA writes lines on articles).
+	LinesNeedProducts bool
+	// Limits are the rate limits the system publishes; empty when it
+	// publishes none (the client then paces only by the integration's rateLimit).
+	Limits []RateLimitInfo
+	// OptionSpec is a value of the connector's options struct; its tags name,
+	// type, default and describe every option (see DecodeOptions).
+	OptionSpec any
 	// ExtraFields lists, per flow (mapping.FlowOrders …), the custom field
 	// names the system writes from extra.* mapping rules; a flow missing here
 	// takes none.
 	ExtraFields map[string][]string
 	New         func(Settings) (any, error)
+
+	// Capabilities is filled by Register: the interfaces Client implements,
+	// then DeclaredCapabilities.
+	Capabilities []Capability
+	// Options is filled by Register from OptionSpec: each option's name with
+	// its description.
+	Options map[string]string
 }
 
 // Has reports whether the system offers a capability.
 func (r Registration) Has(c Capability) bool {
-	for _, x := range r.Capabilities {
-		if x == c {
-			return true
+	return slices.Contains(r.Capabilities, c)
+}
+
+// WritesKind reports whether the system, as an order target, writes orders
+// of kind k.
+func (r Registration) WritesKind(k OrderKind) bool {
+	return slices.Contains(r.OrderKinds, k)
+}
+
+// CheckOptions checks an integration file's options for the system the way
+// its connector will read them, each problem named options.<name>.
+func (r Registration) CheckOptions(raw map[string]string) []Problem {
+	if r.OptionSpec == nil {
+		return DecodeOptions(r.Name, &struct{}{}, raw)
+	}
+	t := reflect.TypeOf(r.OptionSpec)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return DecodeOptions(r.Name, reflect.New(t).Interface(), raw)
+}
+
+// OptionNames lists the option names the system takes, sorted.
+func (r Registration) OptionNames() []string {
+	return sortedKeys(r.Options)
+}
+
+// DescribeOptions lists the system's options in declaration order.
+func (r Registration) DescribeOptions() []OptionInfo {
+	return DescribeOptions(r.OptionSpec)
+}
+
+// capabilityInterfaces tells, one line per capability, which interface a
+// client implements to have it. A new source or target kind is one line here.
+var capabilityInterfaces = []struct {
+	capability    Capability
+	implementedBy func(client any) bool
+}{
+	{CapOrderSource, implements[OrderSource]},
+	{CapOrderTarget, implements[OrderTarget]},
+	{CapCustomerTarget, implements[CustomerTarget]},
+	{CapCustomerDetails, implements[CustomerDetailsTarget]},
+	{CapProductLookup, implements[ProductLookup]},
+	{CapProductSource, implements[ProductSource]},
+	{CapProductTarget, implements[ProductTarget]},
+	{CapStockSource, implements[StockSource]},
+	{CapStockTarget, implements[StockTarget]},
+	{CapCustomerSource, implements[CustomerSource]},
+}
+
+func implements[I any](client any) bool {
+	_, ok := client.(I)
+	return ok
+}
+
+// declarableCapabilities are the capabilities a registration declares by
+// hand, because no method shows them, each with the capability it refines.
+var declarableCapabilities = map[Capability]Capability{
+	CapProductImages: CapProductTarget,
+}
+
+// FlowRoles says, per flow, what a system must offer to be its source or its
+// target (the order flow's target also keeps customers and resolves SKUs).
+var FlowRoles = []struct {
+	Flow   string
+	Source []Capability
+	Target []Capability
+}{
+	{"orders", []Capability{CapOrderSource}, []Capability{CapOrderTarget, CapCustomerTarget, CapProductLookup}},
+	{"products", []Capability{CapProductSource}, []Capability{CapProductTarget}},
+	{"stock", []Capability{CapStockSource}, []Capability{CapStockTarget}},
+	{"customers", []Capability{CapCustomerSource}, []Capability{CapCustomerDetails}},
+}
+
+// HasAll reports whether the system offers every capability of caps.
+func (r Registration) HasAll(caps []Capability) bool {
+	for _, c := range caps {
+		if !r.Has(c) {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// complete fills the derived fields and checks the declaration; a mistake is
+// a programming error and panics at init, before any flow runs.
+func (r Registration) complete() Registration {
+	fail := func(format string, args ...any) {
+		panic(fmt.Sprintf("connectors: registration of %s: ", r.Name) + fmt.Sprintf(format, args...))
+	}
+	if r.Client == nil {
+		fail("Client must be a nil pointer of the client type, like (*Client)(nil)")
+	}
+	if r.Capabilities != nil || r.Options != nil {
+		fail("Capabilities and Options are derived from Client and OptionSpec; leave them empty")
+	}
+	for _, ci := range capabilityInterfaces {
+		if ci.implementedBy(r.Client) {
+			r.Capabilities = append(r.Capabilities, ci.capability)
+		}
+	}
+	for _, c := range r.DeclaredCapabilities {
+		base, ok := declarableCapabilities[c]
+		switch {
+		case !ok:
+			fail("%q cannot be declared; it comes from the interfaces the client implements", c)
+		case !r.Has(base):
+			fail("%q needs %q", c, base)
+		case r.Has(c):
+			fail("%q declared twice", c)
+		}
+		r.Capabilities = append(r.Capabilities, c)
+	}
+	if r.Has(CapOrderTarget) != (len(r.OrderKinds) > 0) {
+		fail("OrderKinds must be given exactly when the client is an order target")
+	}
+	if r.LinesNeedProducts && !r.Has(CapOrderTarget) {
+		fail("LinesNeedProducts is set but the client is no order target")
+	}
+	for _, k := range r.OrderKinds {
+		if !slices.Contains(OrderKinds(), k) {
+			fail("order kind %q is not one of %v", k, OrderKinds())
+		}
+	}
+	r.Options = map[string]string{}
+	for _, o := range DescribeOptions(r.OptionSpec) { // also parses the tags, so a bad one panics here
+		r.Options[o.Name] = o.Description
+	}
+	return r
 }
 
 var (
@@ -75,6 +258,7 @@ var (
 
 // Register adds a system; each connector package calls it from init.
 func Register(r Registration) {
+	r = r.complete()
 	regMu.Lock()
 	defer regMu.Unlock()
 	if _, dup := registry[r.Name]; dup {

@@ -75,6 +75,8 @@ func run(ctx context.Context, args []string) error {
 		return replayCmd(ctx, args[1:])
 	case "dev":
 		return devCmd(ctx, args[1:])
+	case "connectors":
+		return connectorsCmd(os.Stdout, args[1:])
 	case "full":
 		if len(args) < 2 {
 			return fmt.Errorf("full takes a flow: full products|stock|customers --integration NAME")

@@ -2,7 +2,6 @@ package ccvshop
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,28 +10,53 @@ import (
 	"github.com/koppel/koppel/model"
 )
 
-// Options are the integration-file options the connector takes, with what
-// each does.
-var Options = map[string]string{
-	"packageId":            "the shop's package id (from /packages/) every product created in the shop gets; required to create products",
-	"pricesIncludeVat":     "true or false: whether the shop's product prices include VAT; empty reads prices_include_vat from the webshop settings once",
-	"webshopId":            "the webshop whose settings are read (default: the first one /webshops/ lists)",
-	"currency":             "ISO 4217 currency of the shop's product prices (default EUR)",
-	"taxTariffs":           "VAT rate of each tax tariff, like \"normal=21,low a=9,zero=0\" (the default, Dutch rates)",
-	"combinationStockType": "the product stocktype value meaning stock is kept per attribute combination (default attribute_combination)",
-	"attributeType":        "the type of attributes created for variants (default option_menu_required)",
-	"cacheTTL":             "how long the category tree and the SKU index are reused, like 5m (default 5m; a miss rebuilds them at once)",
+// Options are the options the connector takes in the integration file. The
+// tags are the one place their names, defaults and descriptions live
+// (connectors.DecodeOptions); the defaults equal what New applies to a zero
+// Config, so a Go caller and an integration file get the same shop.
+type Options struct {
+	PackageID        int64  `yaml:"packageId" min:"1" desc:"the shop's package id (from /packages/) every product created in the shop gets; required to create products"`
+	PricesIncludeVAT string `yaml:"pricesIncludeVat" enum:"true,false" desc:"whether the shop's product prices include VAT; empty reads prices_include_vat from the webshop settings once"`
+	WebshopID        int64  `yaml:"webshopId" min:"1" desc:"the webshop whose settings are read; empty: the first one /webshops/ lists"`
+	Currency         string `yaml:"currency" default:"EUR" desc:"ISO 4217 currency of the shop's product prices"`
+	// TaxTariffs' default is DefaultTaxTariffs, the Dutch rates.
+	TaxTariffs           TaxTariffTable `yaml:"taxTariffs" default:"normal=21,low a=9,zero=0" type:"tariff=percent list" desc:"VAT rate of each tax tariff the shop names"`
+	CombinationStockType string         `yaml:"combinationStockType" default:"attribute_combination" desc:"the product stocktype value meaning stock is kept per attribute combination"`
+	AttributeType        string         `yaml:"attributeType" default:"option_menu_required" desc:"the type of attributes created for variants"`
+	// CacheTTL: any positive duration, as before options were typed.
+	CacheTTL time.Duration `yaml:"cacheTTL" default:"5m" min:"1ns" desc:"how long the category tree and the SKU index are reused (a miss rebuilds them at once)"`
+	// The order feed (feed.go).
+	LookBack       time.Duration `yaml:"lookBack" default:"24h" min:"0s" desc:"how far back every poll lists orders again, so one that shows up late (a clock behind, a lagging replica, a checkout completed later) is still seen; at most 47h"`
+	ListUnfinished bool          `yaml:"listUnfinished" default:"true" desc:"list unfinished checkouts (is_completed=false) as waiting orders, so one completed after its creation is synced"`
+}
+
+// TaxTariffTable is the taxTariffs option: tariff names (lower case) with
+// their VAT rate, written "normal=21,low a=9,zero=0".
+type TaxTariffTable map[string]model.VATRate
+
+// UnmarshalText reads the option's text with ParseTaxTariffs.
+func (t *TaxTariffTable) UnmarshalText(b []byte) error {
+	m, err := ParseTaxTariffs(string(b))
+	if err != nil {
+		return err
+	}
+	*t = m
+	return nil
 }
 
 func init() {
 	connectors.Register(connectors.Registration{
-		Name:        System,
-		Credentials: []string{"publicKey", "secretKey"},
-		Capabilities: []connectors.Capability{
-			connectors.CapOrderSource, connectors.CapProductSource, connectors.CapProductTarget,
-			connectors.CapStockSource, connectors.CapStockTarget, connectors.CapCustomerSource, connectors.CapProductImages,
+		Name:                 System,
+		Credentials:          []string{"publicKey", "secretKey"},
+		Client:               (*Client)(nil),
+		DeclaredCapabilities: []connectors.Capability{connectors.CapProductImages},
+		Limits: []connectors.RateLimitInfo{
+			{Scope: "GET requests per resource", Requests: DefaultReadsPerMinute, Per: time.Minute, Reads: true},
+			{Scope: "POST/PUT/PATCH/DELETE requests per resource", Requests: DefaultWritesPerMinute, Per: time.Minute},
+			{Scope: "all requests per API key", Per: time.Minute, Reads: true, Note: "the API enforces one (429.11); set rateLimit.totalPerMinute to stay under it"},
 		},
-		Options:     Options,
+		OptionSpec:  Options{},
+		StatusNames: StatusNames(),
 		ExtraFields: map[string][]string{mapping.FlowProducts: ProductExtraFields},
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
@@ -44,50 +68,40 @@ func init() {
 	})
 }
 
-// ConfigFromSettings builds a Config from an integration's settings; an
-// option that cannot be read is a KindConfig error naming it.
+// ConfigFromSettings builds a Config from an integration's settings; options
+// that cannot be read are one KindConfig error naming each (options.cacheTTL).
 func ConfigFromSettings(s connectors.Settings) (Config, error) {
-	cfg := Config{
+	var o Options
+	problems := connectors.DecodeOptions(System, &o, s.Options)
+	if o.LookBack > MaxLookBack {
+		// the order flow remembers handled orders for 48 h; a longer look-back would start them again
+		problems = append(problems, connectors.Problem{Path: "options.lookBack", Message: fmt.Sprintf("%s is longer than %s", o.LookBack, MaxLookBack)})
+	}
+	if len(problems) > 0 {
+		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: connectors.JoinProblems(problems)}
+	}
+	return Config{
 		BaseURL: s.BaseURL, PublicKey: s.Credentials["publicKey"], SecretKey: s.Credentials["secretKey"],
 		Timeout: s.Timeout, ReadsPerMinute: s.ReadsPerMinute, WritesPerMinute: s.WritesPerMinute,
 		TotalPerMinute: s.TotalPerMinute, Observe: s.Observe,
-		PricesIncludeVAT:     strings.ToLower(strings.TrimSpace(s.Options["pricesIncludeVat"])),
-		Currency:             strings.ToUpper(strings.TrimSpace(s.Options["currency"])),
-		CombinationStockType: strings.TrimSpace(s.Options["combinationStockType"]),
-		AttributeType:        strings.TrimSpace(s.Options["attributeType"]),
+		PackageID:            o.PackageID,
+		PricesIncludeVAT:     o.PricesIncludeVAT,
+		WebshopID:            o.WebshopID,
+		Currency:             strings.ToUpper(o.Currency),
+		TaxTariffs:           o.TaxTariffs,
+		CombinationStockType: o.CombinationStockType,
+		AttributeType:        o.AttributeType,
+		CacheTTL:             o.CacheTTL,
+		FeedConfig:           FeedConfig{LookBack: lookBack(o.LookBack), SkipUnfinished: !o.ListUnfinished},
+	}, nil
+}
+
+// lookBack turns the option's 0 (none) into FeedConfig's negative.
+func lookBack(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
 	}
-	var problems []string
-	id := func(name string) int64 {
-		v := strings.TrimSpace(s.Options[name])
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			problems = append(problems, fmt.Sprintf("options.%s %q is not an id (a positive number)", name, v))
-		}
-		return n
-	}
-	cfg.PackageID = id("packageId")
-	cfg.WebshopID = id("webshopId")
-	if v := strings.TrimSpace(s.Options["cacheTTL"]); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			problems = append(problems, fmt.Sprintf("options.cacheTTL %q is not a duration like 5m", v))
-		}
-		cfg.CacheTTL = d
-	}
-	if v := strings.TrimSpace(s.Options["taxTariffs"]); v != "" {
-		t, err := ParseTaxTariffs(v)
-		if err != nil {
-			problems = append(problems, "options.taxTariffs: "+err.Error())
-		}
-		cfg.TaxTariffs = t
-	}
-	if len(problems) > 0 {
-		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: strings.Join(problems, "; ")}
-	}
-	return cfg, nil
+	return d
 }
 
 // ParseTaxTariffs reads "normal=21,low a=9,zero=0": tariff names (lower

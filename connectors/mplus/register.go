@@ -1,30 +1,31 @@
 package mplus
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/mapping"
 )
 
-// Options are the integration-file options the connector takes, with what
-// each does.
-var Options = map[string]string{
-	"shippingPLU":                 "the article (PLU) shipping costs are written on as a line; empty: shipping is not written",
-	"shippingText":                "the text of the shipping line (default: the order's shipping method)",
-	"discountPLU":                 "the article (PLU) an order's discounts are written on, one line each; required for orders with discounts",
-	"costsPLU":                    "the article (PLU) an order's other costs (payment costs …) are written on, one line each; required for orders with costs",
-	"vatCountry":                  "ISO 3166-1 alpha-3 country whose VAT groups win when several have the same rate (default NLD)",
-	"vatPercentageScale":          "wire units per VAT percent: 1 (21 is 21 %) or 100 (2100 is 21 %); default: detected from the VAT table",
-	"stockBranch":                 "the branch number whose stock is read and set (default 1)",
-	"stockEmployee":               "the employee number stock changes are booked on (default 999999)",
-	"defaultTurnoverGroup":        "the turnover group of articles Koppel creates (default: none, MplusKASSA's own)",
-	"relationRevenueAccountField": "the relation custom field that holds a customer's revenue account (default revenueAccount)",
-	"relationVatCodeField":        "the relation custom field that holds a customer's VAT code (default vatCode)",
-	"parentSKU":                   "the SKU of a product with several articles, {productNumber} or {firstPLU} in a text (default P-{productNumber})",
-	"currency":                    "ISO 4217 currency of MplusKASSA's amounts (default EUR)",
+// Options are the options the connector takes in the integration file. The
+// tags are the one place their names, defaults and descriptions live
+// (connectors.DecodeOptions); the defaults equal what New applies to a zero
+// Config. A number left out is 0, which Config reads as "detect" or "none".
+type Options struct {
+	ShippingPLU          string `yaml:"shippingPLU" desc:"the article (PLU) shipping costs are written on as a line; empty: shipping is not written"`
+	ShippingText         string `yaml:"shippingText" desc:"the text of the shipping line; empty: the order's shipping method"`
+	DiscountPLU          string `yaml:"discountPLU" desc:"the article (PLU) an order's discounts are written on, one line each; required for orders with discounts"`
+	CostsPLU             string `yaml:"costsPLU" desc:"the article (PLU) an order's other costs (payment costs …) are written on, one line each; required for orders with costs"`
+	VATCountry           string `yaml:"vatCountry" default:"NLD" desc:"ISO 3166-1 alpha-3 country whose VAT groups win when several have the same rate"`
+	VATPercentageScale   int    `yaml:"vatPercentageScale" enum:"1,10,100,1000" desc:"wire units per VAT percent: 1 (21 is 21 %) or 100 (2100 is 21 %); empty: detected from the VAT table"`
+	StockBranch          int    `yaml:"stockBranch" default:"1" min:"1" desc:"the branch number whose stock is read and set"`
+	StockEmployee        int64  `yaml:"stockEmployee" default:"999999" min:"1" desc:"the employee number stock changes are booked on"`
+	DefaultTurnoverGroup int    `yaml:"defaultTurnoverGroup" min:"1" desc:"the turnover group of articles Koppel creates; empty: none, MplusKASSA's own"`
+	// The relation custom fields must exist in MplusKASSA.
+	RelationRevenueAccountField string `yaml:"relationRevenueAccountField" default:"revenueAccount" desc:"the relation custom field that holds a customer's revenue account"`
+	RelationVATCodeField        string `yaml:"relationVatCodeField" default:"vatCode" desc:"the relation custom field that holds a customer's VAT code"`
+	ParentSKU                   string `yaml:"parentSKU" default:"P-{productNumber}" desc:"the SKU of a product with several articles: a text with {productNumber} or {firstPLU}"`
+	Currency                    string `yaml:"currency" default:"EUR" desc:"ISO 4217 currency of MplusKASSA's amounts"`
 }
 
 // ExtraFields are the custom fields the connector writes from extra.* rules:
@@ -40,12 +41,13 @@ func init() {
 	connectors.Register(connectors.Registration{
 		Name:        System,
 		Credentials: []string{"ident", "secret"},
-		Capabilities: []connectors.Capability{
-			connectors.CapOrderTarget, connectors.CapCustomerTarget, connectors.CapProductLookup,
-			connectors.CapProductSource, connectors.CapProductTarget, connectors.CapStockSource, connectors.CapStockTarget,
-			connectors.CapCustomerDetails,
-		},
-		Options:     Options,
+		Client:      (*Client)(nil),
+		OrderKinds:  []connectors.OrderKind{connectors.KindOrder, connectors.KindInvoice},
+		// Order lines are written on articles (pluNumber); there is no free line.
+		LinesNeedProducts: true,
+		// MplusKASSA publishes no rate limit (research §2.10).
+		Limits:      nil,
+		OptionSpec:  Options{},
 		ExtraFields: ExtraFields,
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
@@ -59,10 +61,13 @@ func init() {
 
 // ConfigFromSettings builds a Config from an integration's settings. MplusKASSA
 // publishes no rate limit, so only an explicit TotalPerMinute (> 0) caps calls.
-// An option that is not a number where one is needed is a KindConfig error
-// naming it.
+// Options that cannot be read are one KindConfig error naming each
+// (options.stockBranch).
 func ConfigFromSettings(s connectors.Settings) (Config, error) {
-	o := func(name string) string { return strings.TrimSpace(s.Options[name]) }
+	var o Options
+	if problems := connectors.DecodeOptions(System, &o, s.Options); len(problems) > 0 {
+		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: connectors.JoinProblems(problems)}
+	}
 	cfg := Config{
 		BaseURL:                     s.BaseURL,
 		Ident:                       s.Credentials["ident"],
@@ -70,37 +75,22 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 		Timeout:                     s.Timeout,
 		ProductCacheTTL:             DefaultProductCacheTTL,
 		Observe:                     s.Observe,
-		ShippingPLU:                 o("shippingPLU"),
-		ShippingText:                o("shippingText"),
-		DiscountPLU:                 o("discountPLU"),
-		CostsPLU:                    o("costsPLU"),
-		VATCountry:                  o("vatCountry"),
-		RelationRevenueAccountField: o("relationRevenueAccountField"),
-		RelationVATCodeField:        o("relationVatCodeField"),
-		ParentSKU:                   o("parentSKU"),
-		Currency:                    strings.ToUpper(o("currency")),
+		ShippingPLU:                 o.ShippingPLU,
+		ShippingText:                o.ShippingText,
+		DiscountPLU:                 o.DiscountPLU,
+		CostsPLU:                    o.CostsPLU,
+		VATCountry:                  o.VATCountry,
+		VATPercentageScale:          o.VATPercentageScale,
+		StockBranch:                 o.StockBranch,
+		StockEmployee:               o.StockEmployee,
+		DefaultTurnoverGroup:        o.DefaultTurnoverGroup,
+		RelationRevenueAccountField: o.RelationRevenueAccountField,
+		RelationVATCodeField:        o.RelationVATCodeField,
+		ParentSKU:                   o.ParentSKU,
+		Currency:                    strings.ToUpper(o.Currency),
 	}
 	if s.TotalPerMinute > 0 {
 		cfg.RequestsPerMinute = s.TotalPerMinute
-	}
-	var problems []string
-	number := func(name string) int64 {
-		v := o(name)
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			problems = append(problems, fmt.Sprintf("options.%s %q is not a positive whole number", name, v))
-		}
-		return n
-	}
-	cfg.VATPercentageScale = int(number("vatPercentageScale"))
-	cfg.StockBranch = int(number("stockBranch"))
-	cfg.StockEmployee = number("stockEmployee")
-	cfg.DefaultTurnoverGroup = int(number("defaultTurnoverGroup"))
-	if len(problems) > 0 {
-		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: strings.Join(problems, "; ")}
 	}
 	return cfg, nil
 }
