@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"gopkg.in/yaml.v3"
 
 	"github.com/koppel/koppel/config"
 	kworker "github.com/koppel/koppel/worker"
@@ -22,36 +24,64 @@ import (
 	"github.com/koppel/koppel/workflows"
 )
 
-// Fixed loopback addresses of the local demo.
+// Fixed loopback addresses of the local demo; the simulators' ports come
+// from their registrations (simkit.Registration.DemoPort).
 const (
 	devTemporalPort = 7233
 	devUIPort       = 8233
 	devCodecAddr    = "127.0.0.1:8234"
-	devCCVAddr      = "127.0.0.1:18081"
-	devMplusAddr    = "127.0.0.1:18082"
 )
 
+// exampleFile is the integration file `make run` demonstrates.
+const exampleFile = "config/integrations.example.yaml"
+
+// defaultDataDir keeps each file's demo apart: its Temporal database holds
+// the schedules of that file's integrations only.
+func defaultDataDir(file string) string {
+	if filepath.Clean(file) == exampleFile {
+		return ".dev"
+	}
+	name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	return filepath.Join(".dev", strings.TrimPrefix(name, "integrations."))
+}
+
+// derivedFileName is the integration file the demo's worker runs, in the
+// data folder (see demo.go).
+const derivedFileName = "integrations.dev.yaml"
+
 // devCmd runs the whole local demo until interrupted: the Temporal dev server
-// (state in a SQLite file, so a restart resumes), both simulators with demo
-// data (state saved on exit), the worker, and the example file's schedules.
+// (state in a SQLite file, so a restart resumes), a simulator with demo data
+// for every system side of the file's integrations (state saved on exit),
+// the worker, and the file's schedules.
 func devCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	file := fs.String("f", "config/integrations.example.yaml", "integration file")
-	data := fs.String("data", ".dev", "folder for the dev server's database and the simulators' state")
-	shopEvery := fs.Duration("shop-every", 45*time.Second, "how often the simulated shop gets a new order (0: never)")
+	file := fs.String("f", exampleFile, "integration file")
+	data := fs.String("data", "", "folder for the dev server's database and the simulators' state (default .dev for the example file, .dev/<name> for another file)")
+	shopEvery := fs.Duration("shop-every", 45*time.Second, "how often each simulator does something by itself: a shop gets a new order, a till sells (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *data == "" {
+		*data = defaultDataDir(*file)
 	}
 	if err := os.MkdirAll(*data, 0o755); err != nil {
 		return err
 	}
-	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr, devCCVAddr, devMplusAddr} {
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr} {
 		if err := portFree(addr); err != nil {
 			return err
 		}
 	}
-	f, err := config.Load(*file)
+	raw, err := os.ReadFile(*file)
 	if err != nil {
+		return fmt.Errorf("integration file: %w", err)
+	}
+	userFile, err := config.Parse(*file, raw)
+	if err != nil {
+		return err
+	}
+	derivedPath := filepath.Join(*data, derivedFileName)
+	if err := sameIntegrations(derivedPath, userFile); err != nil {
 		return err
 	}
 
@@ -64,11 +94,15 @@ func devCmd(ctx context.Context, args []string) error {
 		_ = os.Setenv(k, v) // this process's own client seals schedule inputs too
 	}
 
-	sims, err := startSimulators(*data)
+	sims, err := startSims(userFile, *data, demoPorts, os.Stdout)
 	if err != nil {
 		return err
 	}
 	defer sims.stop()
+	f, err := writeDerivedFile(sims, *file, raw, derivedPath)
+	if err != nil {
+		return err
+	}
 
 	temporalCLI := os.Getenv("KOPPEL_TEMPORAL_CLI")
 	if temporalCLI == "" {
@@ -102,8 +136,8 @@ func devCmd(ctx context.Context, args []string) error {
 	defer codecSrv.stop()
 
 	wkCmd := exec.Command(workerBin)
-	wkCmd.Env = append(os.Environ(), demoCredentials()...)
-	wkCmd.Env = append(wkCmd.Env, "KOPPEL_INTEGRATIONS="+*file, "KOPPEL_LOG_FORMAT=console")
+	wkCmd.Env = append(os.Environ(), sims.credentialEnv()...)
+	wkCmd.Env = append(wkCmd.Env, "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console")
 	wk, err := startProcess("worker", wkCmd)
 	if err != nil {
 		return fmt.Errorf("%w; build it with make build", err)
@@ -119,14 +153,21 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("\nKoppel is running.\n  Web UI:      http://127.0.0.1:%d/namespaces/%s/workflows\n", devUIPort, s.proc.TemporalNamespace)
 	fmt.Printf("  Codec server: http://%s (payloads are encrypted; the UI decodes through it)\n", devCodecAddr)
-	fmt.Printf("  CCV Shop simulator:   http://%s/api/rest/v1/\n  MplusKASSA simulator: http://%s/\n", devCCVAddr, devMplusAddr)
+	for _, d := range sims.list {
+		instead := ""
+		if d.url() != d.fileURL {
+			instead = ", in place of " + d.fileURL
+		}
+		fmt.Printf("  %s simulator: %s (%s%s)\n", d.reg.System, d.url(), strings.Join(d.users, ", "), instead)
+	}
+	fmt.Printf("  The worker runs %s: %s with baseURLs and credentials pointing at the simulators.\n", derivedPath, *file)
 	for _, ch := range changes {
 		fmt.Printf("  schedule %s: %s, every %s\n", ch.ID, ch.Action, ch.Every)
 	}
 	fmt.Println("  Orders appear as <integration>/order/<id>; the one with an unknown SKU fails with its reason.")
 	fmt.Println("Ctrl-C stops everything; the next make run resumes where this one stopped.")
 
-	go sims.simulateShop(ctx, *shopEvery)
+	go sims.simulate(ctx, *shopEvery)
 	select {
 	case <-ctx.Done():
 		fmt.Println("\nstopping …")
@@ -222,7 +263,58 @@ func (p *process) stop() {
 	}
 }
 
-var errNotSeeded = errors.New("no saved state")
+// writeDerivedFile writes the file the demo's worker runs and loads it as
+// the worker will.
+func writeDerivedFile(sims *devSims, source string, raw []byte, path string) (*config.File, error) {
+	derived, err := sims.deriveFile(source, raw)
+	if err != nil {
+		return nil, err
+	}
+	f, err := config.Parse(path, derived)
+	if err != nil {
+		return nil, fmt.Errorf("the derived integration file: %w", err)
+	}
+	if err := sims.checkDerived(f); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, derived, 0o644); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// sameIntegrations refuses a data folder whose Temporal database holds the
+// schedules of integrations the file no longer defines: their runs would
+// fail on every tick, for a worker that does not know them.
+func sameIntegrations(previousDerived string, f *config.File) error {
+	b, err := os.ReadFile(previousDerived)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var before struct {
+		Integrations []struct {
+			Name string `yaml:"name"`
+		} `yaml:"integrations"`
+	}
+	if err := yaml.Unmarshal(b, &before); err != nil {
+		return nil // not ours to judge; it is rewritten below
+	}
+	var gone []string
+	for _, in := range before.Integrations {
+		if _, ok := f.Integration(in.Name); !ok {
+			gone = append(gone, in.Name)
+		}
+	}
+	if len(gone) > 0 {
+		dir := filepath.Dir(previousDerived)
+		return fmt.Errorf("the data folder %s holds the demo of integrations this file does not define (%s), whose schedules would fail; "+
+			"pass --data DIR to keep each file's demo apart, or delete %s to start afresh", dir, strings.Join(gone, ", "), dir)
+	}
+	return nil
+}
 
 // devSecrets returns the demo's encryption key and codec token, made once and
 // kept in the data folder (0600) so histories of earlier runs still decode.

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,6 +26,7 @@ import (
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
 	_ "github.com/koppel/koppel/connectors/builtin"
+	_ "github.com/koppel/koppel/connectors/builtin/sims"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
@@ -32,17 +36,19 @@ import (
 )
 
 // stack is the whole path on one machine: a real Temporal dev server (the CLI
-// built from tools.mod), both simulators on loopback, and our worker.
+// built from tools.mod), the simulators of one integration's source and
+// target on loopback, built through the simulator registry, and our worker.
 type stack struct {
-	t         testing.TB
-	server    *testsuite.DevServer
-	client    client.Client
-	ccv       *ccvsim.Sim
-	mplus     *mplussim.Sim
-	file      *config.File
-	taskQueue string
-	calls     *callCounter
-	worker    sdkworker.Worker
+	t              testing.TB
+	server         *testsuite.DevServer
+	client         client.Client
+	source, target simkit.Instance
+	ccv            *ccvsim.Sim   // the source, when it is a CCV Shop
+	mplus          *mplussim.Sim // the target, when it is MplusKASSA
+	file           *config.File
+	taskQueue      string
+	calls          *callCounter
+	worker         sdkworker.Worker
 }
 
 // temporalCLI finds the dev server binary: $KOPPEL_TEMPORAL_CLI (set by the
@@ -66,6 +72,14 @@ const (
 	mplusIdent, mplusToken = "e2e-ident", "e2e-mplus-secret-71c2"
 )
 
+// e2eCredentials are the credentials the stack's simulators accept, by
+// system; a system missing here accepts its demo credentials. They differ
+// from the demo's so a test that finds a secret in a log knows it is ours.
+var e2eCredentials = map[string]map[string]string{
+	"ccvshop": {"publicKey": ccvPublic, "secretKey": ccvSecret},
+	"mplus":   {"ident": mplusIdent, "secret": mplusToken},
+}
+
 type stackOptions struct {
 	dbFile      string // empty: in memory
 	unthrottled bool
@@ -86,6 +100,9 @@ type stackOptions struct {
 	countries string
 	// noOrders leaves the orders flow out.
 	noOrders bool
+	// source and target are the systems stacked (any with a registered
+	// simulator); empty means ccvshop and mplus.
+	source, target string
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -126,18 +143,22 @@ func newStack(t testing.TB, o stackOptions) *stack {
 		require.NoError(t, err)
 		t.Cleanup(s.client.Close)
 	}
-	shopOpts := ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret}
-	if o.unthrottled {
-		shopOpts.ReadsPerMinute, shopOpts.WritesPerMinute = -1, -1
+	if o.source == "" {
+		o.source = "ccvshop"
 	}
-	s.ccv = ccvsim.New(shopOpts)
-	s.mplus = mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
-	ccvSrv, err := simkit.Start("127.0.0.1:0", s.ccv)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = ccvSrv.Close() })
-	mplusSrv, err := simkit.Start("127.0.0.1:0", s.mplus)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = mplusSrv.Close() })
+	if o.target == "" {
+		o.target = "mplus"
+	}
+	env := map[string]string{"E2E_WEBHOOK": o.webhook}
+	var sourceURL, targetURL, sourceCreds, targetCreds string
+	s.source, sourceURL, sourceCreds = startStackSim(t, o.source, "E2E_SOURCE_", o.unthrottled, env)
+	s.target, targetURL, targetCreds = startStackSim(t, o.target, "E2E_TARGET_", o.unthrottled, env)
+	s.ccv, _ = s.source.(*ccvsim.Sim)
+	s.mplus, _ = s.target.(*mplussim.Sim)
+	if o.workerMplusSecret != "" {
+		require.NotNil(t, s.mplus, "workerMplusSecret needs an mplus target")
+		env["E2E_TARGET_SECRET"] = o.workerMplusSecret
+	}
 
 	targetOptions := ""
 	if o.targetOptions != "" {
@@ -168,17 +189,12 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	yaml := fmt.Sprintf(`
 integrations:
   - name: shop
-    source: {system: ccvshop, %sbaseURL: %q, credentials: {publicKey: E2E_CCV_PUBLIC, secretKey: E2E_CCV_SECRET}}
-    target: {system: mplus, baseURL: %q, credentials: {ident: E2E_MPLUS_IDENT, secret: E2E_MPLUS_SECRET}%s}
+    source: {system: %s, %sbaseURL: %q, credentials: %s}
+    target: {system: %s, baseURL: %q, credentials: %s%s}
 %s    flows:
-%s%s`, limits, ccvSrv.URL, mplusSrv.URL, targetOptions, countries, flows, alerts)
+%s%s`, o.source, limits, sourceURL, sourceCreds, o.target, targetURL, targetCreds, targetOptions, countries, flows, alerts)
 	s.file, err = config.Parse("e2e.yaml", []byte(yaml))
 	require.NoError(t, err)
-	env := map[string]string{"E2E_CCV_PUBLIC": ccvPublic, "E2E_CCV_SECRET": ccvSecret, "E2E_MPLUS_IDENT": mplusIdent, "E2E_MPLUS_SECRET": mplusToken}
-	env["E2E_WEBHOOK"] = o.webhook
-	if o.workerMplusSecret != "" {
-		env["E2E_MPLUS_SECRET"] = o.workerMplusSecret
-	}
 	observe := s.calls.observe
 	if o.metrics != nil {
 		observe = o.metrics.ObserveCalls(observe)
@@ -191,6 +207,29 @@ integrations:
 	require.NoError(t, s.worker.Start())
 	t.Cleanup(s.worker.Stop)
 	return s
+}
+
+// startStackSim serves a new simulator of system on a free loopback port.
+// It returns the instance, its URL and the YAML flow map of the side's
+// credentials, whose variables (prefix + credential name) it adds to env.
+func startStackSim(t testing.TB, system, prefix string, unlimited bool, env map[string]string) (simkit.Instance, string, string) {
+	reg, ok := simkit.Lookup(system)
+	require.True(t, ok, "no simulator registered for %s", system)
+	creds, ok := e2eCredentials[system]
+	if !ok {
+		creds = reg.DemoCredentials
+	}
+	inst := reg.Build(simkit.Config{Credentials: creds, Unlimited: unlimited})
+	srv, err := simkit.Start("127.0.0.1:0", inst)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	var vars []string
+	for _, name := range slices.Sorted(maps.Keys(creds)) {
+		v := prefix + strings.ToUpper(name)
+		env[v] = creds[name]
+		vars = append(vars, name+": "+v)
+	}
+	return inst, srv.URL, "{" + strings.Join(vars, ", ") + "}"
 }
 
 // backfill runs the sync over a window and returns its stats.
