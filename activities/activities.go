@@ -80,8 +80,14 @@ type Activities struct {
 	Integrations map[string]*Integration
 	// UIAddress and Namespace make links to workflows in the Web UI.
 	UIAddress, Namespace string
-	// Temporal reads visibility for the daily digest; nil leaves it out.
+	// Temporal reads visibility for the daily digest and reaches customer
+	// keepers; nil leaves the digest out and upserts customers directly.
 	Temporal client.Client
+	// IDKey keys the hashes in workflow ids that stand for personal data
+	// (customer keepers); the worker derives it from the encryption keys.
+	IDKey []byte
+	// TaskQueue is where keepers run when not called from an activity.
+	TaskQueue string
 }
 
 func (a *Activities) integration(name string) (*Integration, error) {

@@ -137,8 +137,11 @@ func recordProblem(err error) bool {
 		}
 	}
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Type() == ErrTypeInvalidRecord
+	if errors.As(err, &appErr) { // an error already translated (a keeper's answer)
+		switch appErr.Type() {
+		case ErrTypeInvalidRecord, ErrTypeValidation, ErrTypeNotFound, ErrTypeConflict:
+			return true
+		}
 	}
 	return false
 }

@@ -39,13 +39,23 @@ func enrichMapped(ctx context.Context, rt *Integration, o model.Order) (connecto
 			return connectors.OrderDraft{}, err
 		}
 	}
+	if err := checkSourceTotal(o); err != nil {
+		return connectors.OrderDraft{}, err
+	}
 	mapped, extra, _, err := rt.OrderMapper.ApplyOrder(o, raw, rawLines)
 	if err != nil {
-		return connectors.OrderDraft{}, invalidRecord("order %s: the mapping failed: %v; fix the rule in flows.orders.mapping, then replay the order", o.ID, err)
+		// A rule's error may quote the record's values: only the scrubbed
+		// text leaves the worker unencrypted.
+		return connectors.OrderDraft{}, invalidRecordWithDetail(err.Error(),
+			"order %s: the mapping failed: %s; fix the rule in flows.orders.mapping, then replay the order",
+			o.ID, connectors.ScrubPersonal(err.Error(), personalValues(o.Customer)...))
 	}
 	d, err := Enrich(mapped, rt.Config)
+	if err != nil {
+		return d, err
+	}
 	d.Extra = textFields(extra)
-	return d, err
+	return d, checkBooking(ctx, rt.Target, d)
 }
 
 // Enrich turns a source order into a draft for the target under the

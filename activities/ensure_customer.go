@@ -30,14 +30,18 @@ type EnsureCustomerResult struct {
 }
 
 // EnsureCustomer finds the customer in the target (by e-mail, or by the
-// source customer id), updates it when the source has newer data, or creates
-// it: a company with its contact person, or a person.
+// source customer id scoped to the integration), updates it when the source
+// has newer data, or creates it — a company with its contact person, or a
+// person. A customer that is not found is created through its keeper, so
+// two orders of one new customer make one relation.
 func (a *Activities) EnsureCustomer(ctx context.Context, in EnsureCustomerInput) (EnsureCustomerResult, error) {
 	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return EnsureCustomerResult{}, err
 	}
-	match, err := CustomerMatchFor(rt.Config.Flows.Orders.CustomerMatch, in.Customer)
+	f := rt.Config.Flows.Orders
+	c := scopedCustomer(in.Customer, rt.Config.CustomerIDPrefix())
+	match, err := CustomerMatchFor(f.CustomerMatch, c)
 	if err != nil {
 		return EnsureCustomerResult{}, err
 	}
@@ -45,20 +49,22 @@ func (a *Activities) EnsureCustomer(ctx context.Context, in EnsureCustomerInput)
 	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}
-	if existing == nil {
-		id, err := rt.Target.CreateCustomer(ctx, in.Customer)
-		if err != nil {
-			return EnsureCustomerResult{}, toTemporal(err)
-		}
-		return EnsureCustomerResult{CustomerID: id, Action: CustomerCreated}, nil
+	if existing != nil {
+		return updateIfNeeded(ctx, rt.Target, existing, c)
 	}
-	if !CustomerNeedsUpdate(existing.Customer, in.Customer) {
-		return EnsureCustomerResult{CustomerID: existing.ID, Action: CustomerUnchanged}, nil
+	return a.upsertViaKeeper(ctx, rt, UpsertCustomerInput{Integration: in.Integration, Match: match, Customer: c})
+}
+
+// scopedCustomer is the customer as the target keeps it: its source id
+// prefixed with the integration's customer prefix (the target's external
+// id, so two shops' customers 42 stay apart) and its e-mail in lower case,
+// so a target that matches e-mail case-sensitively still finds it.
+func scopedCustomer(c model.Customer, prefix string) model.Customer {
+	if strings.TrimSpace(c.ID) != "" {
+		c.ID = prefix + strings.TrimSpace(c.ID)
 	}
-	if err := rt.Target.UpdateCustomer(ctx, existing.ID, in.Customer); err != nil {
-		return EnsureCustomerResult{}, toTemporal(err)
-	}
-	return EnsureCustomerResult{CustomerID: existing.ID, Action: CustomerUpdated}, nil
+	c.Email = strings.ToLower(strings.TrimSpace(c.Email))
+	return c
 }
 
 // CustomerMatchFor picks the lookup key; a guest order has no source customer

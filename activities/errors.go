@@ -52,22 +52,28 @@ func toTemporal(err error) error {
 		return temporal.NewApplicationError(err.Error(), ErrTypeUnavailable)
 	}
 	msg := ce.Error()
+	// The outside system's full text (it may quote the customer) travels
+	// only as details, which the payload codec encrypts.
+	var details []any
+	if ce.Detail != "" {
+		details = append(details, ce.Detail)
+	}
 	switch ce.Kind {
 	case connectors.KindValidation:
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeValidation, nil)
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeValidation, nil, details...)
 	case connectors.KindNotFound:
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeNotFound, nil)
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeNotFound, nil, details...)
 	case connectors.KindAuth:
-		return temporal.NewNonRetryableApplicationError(msg+"; check the credentials in the environment", ErrTypeAuth, nil)
+		return temporal.NewNonRetryableApplicationError(msg+"; check the credentials in the environment", ErrTypeAuth, nil, details...)
 	case connectors.KindConflict:
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConflict, nil)
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConflict, nil, details...)
 	case connectors.KindConfig:
-		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConfig, nil)
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConfig, nil, details...)
 	case connectors.KindRateLimited:
 		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeRateLimited,
-			temporal.ApplicationErrorOptions{NextRetryDelay: ce.RetryAfter})
+			temporal.ApplicationErrorOptions{NextRetryDelay: ce.RetryAfter, Details: details})
 	default:
-		return temporal.NewApplicationError(msg, ErrTypeUnavailable)
+		return temporal.NewApplicationError(msg, ErrTypeUnavailable, details...)
 	}
 }
 
@@ -77,4 +83,11 @@ func configError(err error) error {
 
 func invalidRecord(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidRecord, nil)
+}
+
+// invalidRecordWithDetail is invalidRecord whose message is scrubbed of
+// personal data and whose full text travels as the error's details, which
+// the payload codec encrypts: logs and alerts get the message only.
+func invalidRecordWithDetail(detail, format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeInvalidRecord, nil, detail)
 }

@@ -19,6 +19,18 @@ func (f fakeSource) ListOrders(context.Context, connectors.OrderQuery) (connecto
 	return connectors.OrderPage{}, nil
 }
 
+func (f fakeSource) OrderFeed(context.Context, connectors.OrderFeedQuery) (connectors.OrderFeedPage, error) {
+	return connectors.OrderFeedPage{}, nil
+}
+
+func (f fakeSource) GetOrderSummary(_ context.Context, id string) (connectors.OrderSummary, error) {
+	o, ok := f[id]
+	if !ok {
+		return connectors.OrderSummary{}, &connectors.Error{Kind: connectors.KindNotFound, System: "fake", Op: "get order"}
+	}
+	return connectors.OrderSummary{ID: id, Number: o.Number, Status: o.Status, Paid: o.Paid}, nil
+}
+
 func (f fakeSource) GetOrder(_ context.Context, id string) (model.Order, error) {
 	return f[id], nil
 }
@@ -29,9 +41,9 @@ func TestPreviewOrderReadsAndNeverWrites(t *testing.T) {
 		return model.OrderLine{SKU: sku, Quantity: model.Pieces(1), UnitPrice: model.NewMoney(850, "EUR"), VAT: 2100}
 	}
 	src := fakeSource{
-		"1": {ID: "1", Currency: "EUR", Customer: person("new@example.nl"), Lines: []model.OrderLine{line("MUG-1")}},
-		"2": {ID: "2", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1"), line("GONE-9")}},
-		"3": {ID: "3", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1")}},
+		"1": {ID: "1", Currency: "EUR", Customer: person("new@example.nl"), Lines: []model.OrderLine{line("MUG-1")}, PricesIncludeVAT: true, Total: model.NewMoney(850, "EUR")},
+		"2": {ID: "2", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1"), line("GONE-9")}, PricesIncludeVAT: true, Total: model.NewMoney(1700, "EUR")},
+		"3": {ID: "3", Currency: "EUR", Customer: person("jan@example.nl"), Lines: []model.OrderLine{line("MUG-1")}, PricesIncludeVAT: true, Total: model.NewMoney(850, "EUR")},
 	}
 	tests := []struct {
 		id, action, customerID string
@@ -76,7 +88,8 @@ func TestEnrichAppliesTheMapping(t *testing.T) {
 	acts := actsWith(newFakeTarget(), flow)
 	acts.Integrations["demo"].OrderMapper = m
 	o := model.Order{ID: "9", Currency: "EUR", Customer: person("inkoop@smit.example"),
-		Lines: []model.OrderLine{{SKU: "MUG-1", Name: "Mok", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(1999, "EUR"), VAT: 2100}}}
+		Lines:            []model.OrderLine{{SKU: "MUG-1", Name: "Mok", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(1999, "EUR"), VAT: 2100}},
+		PricesIncludeVAT: true, Total: model.NewMoney(1999, "EUR")}
 
 	d, err := acts.EnrichOrder(context.Background(), EnrichOrderInput{Integration: "demo", Order: o})
 	require.NoError(t, err)

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
+	_ "github.com/koppel/koppel/connectors/builtin" // the systems RecheckBudget reads the limits of
 	"github.com/koppel/koppel/model"
 )
 
@@ -153,12 +156,46 @@ func TestEnrichBooksPerCountryAndMapsMethods(t *testing.T) {
 }
 
 func TestEligible(t *testing.T) {
-	paidNew := connectors.OrderSummary{Paid: true, Status: model.StatusNew}
-	unpaid := connectors.OrderSummary{Paid: false, Status: model.StatusNew}
+	paidNew := connectors.OrderSummary{Paid: true, Status: model.StatusPending}
+	unpaid := connectors.OrderSummary{Paid: false, Status: model.StatusPending}
 	off := false
 	require.True(t, Eligible(paidNew, &config.OrderFlow{}))
 	require.False(t, Eligible(unpaid, &config.OrderFlow{}))
 	require.True(t, Eligible(unpaid, &config.OrderFlow{PaidOnly: &off}))
-	require.False(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"sent"}}))
-	require.True(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"sent", "new"}}))
+	require.False(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"shipped"}}))
+	require.True(t, Eligible(paidNew, &config.OrderFlow{Statuses: []string{"shipped", "pending"}}))
+}
+
+// Finding 5: statuses means "reached". An order that moved on from a listed
+// status (between polls, or while the worker was down) is still eligible;
+// cancelled, refunded and unfinished orders never are.
+func TestEligibleMeansReached(t *testing.T) {
+	flow := &config.OrderFlow{Statuses: []string{"processing"}}
+	for st, want := range map[model.OrderStatus]bool{
+		model.StatusCheckout: false, model.StatusPending: false, model.StatusProcessing: true,
+		model.StatusShipped: true, model.StatusCompleted: true, model.StatusCancelled: false, model.StatusRefunded: false,
+	} {
+		assert.Equal(t, want, Eligible(connectors.OrderSummary{Paid: true, Status: st}, flow), st)
+	}
+	assert.False(t, Eligible(connectors.OrderSummary{Paid: true, Status: model.StatusCheckout}, &config.OrderFlow{}),
+		"an unfinished checkout is never synced, even with no statuses set")
+}
+
+// Waiting orders may use recheckQuotaPercent of the source's read quota:
+// CCV Shop publishes 150 reads a minute, a third is 49; a run every minute
+// rechecks half a minute's worth.
+func TestRecheckBudgetIsAShareOfTheReadQuota(t *testing.T) {
+	flow := &config.OrderFlow{RecheckQuotaPercent: 33, Interval: config.Duration(time.Minute)}
+	in := config.Integration{Source: config.System{System: "ccvshop"}, Flows: config.Flows{Orders: flow}}
+	perMinute, perRun := RecheckBudget(in)
+	assert.Equal(t, 49, perMinute)
+	assert.Equal(t, 24, perRun)
+
+	in.Source.RateLimit.ReadsPerMinute = 60 // the integration's own limit wins
+	perMinute, _ = RecheckBudget(in)
+	assert.Equal(t, 19, perMinute)
+
+	flow.Interval = config.Duration(time.Hour) // never more than 90 s worth in one run
+	_, perRun = RecheckBudget(in)
+	assert.Equal(t, 28, perRun)
 }

@@ -32,11 +32,17 @@ func (a *Activities) SyncCustomerPage(ctx context.Context, in PageInput) (PageRe
 		keys[i] = c.Customer.ID
 	}
 	return eachRecord(ctx, keys, res, func(i int) (RecordResult, error) {
-		return syncCustomer(ctx, rt.Config, f, page.Customers[i])
+		return syncCustomer(ctx, rt.Config, f, page.Customers[i], func(req UpsertCustomerInput) (EnsureCustomerResult, error) {
+			return a.upsertViaKeeper(ctx, rt, req)
+		})
 	})
 }
 
-func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, sc connectors.SourceCustomer) (RecordResult, error) {
+// syncCustomer writes one source customer. One that is not in the target
+// is created through viaKeeper, the customer's keeper, so an order of the
+// same new customer at the same moment does not create it a second time.
+func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, sc connectors.SourceCustomer,
+	viaKeeper func(UpsertCustomerInput) (EnsureCustomerResult, error)) (RecordResult, error) {
 	rec := RecordResult{Key: sc.Customer.ID}
 	ok, err := f.Filter.MatchCustomer(sc.Customer, sc.Raw)
 	if err != nil {
@@ -56,31 +62,30 @@ func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, s
 	if strings.TrimSpace(c.Email) == "" {
 		return rec, badRecord("customer %s has no e-mail address; customers are matched by e-mail, so it cannot be synced", sc.Customer.ID)
 	}
+	c = scopedCustomer(c, in.CustomerIDPrefix())
 	want := CustomerDetailsFor(in, c, textFields(extra))
-	existing, err := f.To.FindCustomer(ctx, connectors.CustomerMatch{Field: "email", Value: strings.ToLower(strings.TrimSpace(c.Email))})
+	match := connectors.CustomerMatch{Field: "email", Value: c.Email}
+	existing, err := f.To.FindCustomer(ctx, match)
 	if err != nil {
 		return rec, err
 	}
-	if existing == nil {
-		id, err := f.To.CreateCustomerWithDetails(ctx, c, want)
-		if err != nil {
-			return rec, err
-		}
-		rec.Outcome, rec.Detail = OutcomeCreated, fmt.Sprintf("created as %s in %s", id, f.ToName)
-		return rec, nil
+	var res EnsureCustomerResult
+	if existing != nil {
+		res, err = updateWithDetails(ctx, f.To, existing, c, want)
+	} else {
+		res, err = viaKeeper(UpsertCustomerInput{Integration: in.Name, Match: match, Customer: c, Details: &want})
 	}
-	have, err := f.To.CustomerDetails(ctx, existing.ID)
 	if err != nil {
 		return rec, err
 	}
-	if !CustomerNeedsUpdate(existing.Customer, c) && !DetailsNeedUpdate(have, want) {
+	switch res.Action {
+	case CustomerCreated:
+		rec.Outcome, rec.Detail = OutcomeCreated, fmt.Sprintf("created as %s in %s", res.CustomerID, f.ToName)
+	case CustomerUpdated:
+		rec.Outcome, rec.Detail = OutcomeUpdated, fmt.Sprintf("%s in %s", res.CustomerID, f.ToName)
+	default:
 		rec.Outcome = OutcomeUnchanged
-		return rec, nil
 	}
-	if err := f.To.UpdateCustomerWithDetails(ctx, existing.ID, c, want); err != nil {
-		return rec, err
-	}
-	rec.Outcome, rec.Detail = OutcomeUpdated, fmt.Sprintf("%s in %s", existing.ID, f.ToName)
 	return rec, nil
 }
 

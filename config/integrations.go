@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -95,14 +96,26 @@ type OrderFlow struct {
 	// CustomerMatch is how an existing target customer is found: email or externalId.
 	CustomerMatch string `yaml:"customerMatch"`
 	// ExternalIDPrefix goes before the source order id to form the target's
-	// natural key (extOrderId); it keeps ids of two sources apart.
+	// natural key (extOrderId). The default is the integration's name and a
+	// dash, so two integrations writing to one target never share a key;
+	// integrations from before that default keep "<source system>-" by
+	// setting it. Two integrations writing to the same target account must
+	// not use the same prefix.
 	ExternalIDPrefix *string `yaml:"externalIdPrefix"`
+	// CustomerIDPrefix goes before the source customer id where a customer
+	// is matched (customerMatch: externalId) and created by it; default
+	// like ExternalIDPrefix. Set it to "" to keep the unscoped ids of
+	// relations made before.
+	CustomerIDPrefix *string `yaml:"customerIdPrefix"`
+	// RecheckQuotaPercent is the share of the source's read quota that
+	// rechecking waiting orders may use (default 33).
+	RecheckQuotaPercent int `yaml:"recheckQuotaPercent"`
 	// PageSize is how many orders one listing call asks for.
 	PageSize int `yaml:"pageSize"`
 	// MaxOrdersPerRun bounds one scheduled run; the rest follows on the next tick.
 	MaxOrdersPerRun int `yaml:"maxOrdersPerRun"`
-	// SettleDelay keeps the newest orders for the next run, so an order that is
-	// being written while we list is not skipped.
+	// SettleDelay is no longer used: sources list again what they listed
+	// lately (their look-back). Accepted so older files still load.
 	SettleDelay Duration `yaml:"settleDelay"`
 	// PendingMaxAge is how long an order that is not yet eligible (unpaid) is
 	// watched for a change before it is given up.
@@ -134,6 +147,9 @@ const (
 	DefaultMaxPerRun      = 500
 	DefaultSettleDelay    = 10 * time.Second
 	DefaultPendingMaxAge  = 7 * 24 * time.Hour
+	// DefaultRecheckQuotaPercent: waiting orders may use a third of the
+	// source's read quota; new orders keep the rest.
+	DefaultRecheckQuotaPercent = 33
 )
 
 // IsEnabled reports whether the flow runs (configured flows run unless disabled).
@@ -142,7 +158,7 @@ func (f *OrderFlow) IsEnabled() bool { return f != nil && (f.Enabled == nil || *
 // OnlyPaid reports the paidOnly setting (default true).
 func (f *OrderFlow) OnlyPaid() bool { return f.PaidOnly == nil || *f.PaidOnly }
 
-func (f *OrderFlow) applyDefaults(source string) {
+func (f *OrderFlow) applyDefaults(integration string) {
 	if f.Interval == 0 {
 		f.Interval = Duration(DefaultInterval)
 	}
@@ -156,8 +172,15 @@ func (f *OrderFlow) applyDefaults(source string) {
 		f.CustomerMatch = "email"
 	}
 	if f.ExternalIDPrefix == nil {
-		p := source + "-"
+		p := integration + "-"
 		f.ExternalIDPrefix = &p
+	}
+	if f.CustomerIDPrefix == nil {
+		p := integration + "-"
+		f.CustomerIDPrefix = &p
+	}
+	if f.RecheckQuotaPercent == 0 {
+		f.RecheckQuotaPercent = DefaultRecheckQuotaPercent
 	}
 	if f.PageSize == 0 {
 		f.PageSize = DefaultPageSize
@@ -174,6 +197,16 @@ func (f *OrderFlow) applyDefaults(source string) {
 	if f.CountryFrom == "" {
 		f.CountryFrom = "shipping"
 	}
+}
+
+// CustomerIDPrefix is what goes before a source customer id to make the
+// target's external id: the orders flow's customerIdPrefix, else the
+// integration's name and a dash.
+func (in Integration) CustomerIDPrefix() string {
+	if f := in.Flows.Orders; f != nil && f.CustomerIDPrefix != nil {
+		return *f.CustomerIDPrefix
+	}
+	return in.Name + "-"
 }
 
 // Load reads and validates an integration file.
@@ -197,7 +230,8 @@ func Parse(name string, b []byte) (*File, error) {
 	for i := range f.Integrations {
 		fl := &f.Integrations[i].Flows
 		if fl.Orders != nil {
-			fl.Orders.applyDefaults(f.Integrations[i].Source.System)
+			fl.Orders.applyDefaults(f.Integrations[i].Name)
+			fl.Orders.Statuses = canonicalStatuses(f.Integrations[i].Source.System, fl.Orders.Statuses)
 		}
 		for _, pf := range []*ProductFlow{fl.Products, fl.ProductsToSource} {
 			if pf != nil {
@@ -298,10 +332,40 @@ func (f *File) Validate(name string) error {
 			in.Alerts.validate(p, path+".alerts")
 		}
 	}
+	scopedKeysDoNotCollide(p, f.Integrations)
 	if len(p.List) > 0 {
 		return p
 	}
 	return nil
+}
+
+// scopedKeysDoNotCollide reports two integrations that write orders (or
+// match customers by external id) into the same target account with the
+// same key prefix: their orders 123 would be one order to the target.
+func scopedKeysDoNotCollide(p *Problems, list []Integration) {
+	type key struct{ account, kind, prefix string }
+	first := map[key]string{}
+	for i, in := range list {
+		f := in.Flows.Orders
+		if f == nil || f.ExternalIDPrefix == nil {
+			continue
+		}
+		path := fmt.Sprintf("integrations[%d].flows.orders", i)
+		account := in.Target.System + " " + strings.TrimRight(strings.ToLower(strings.TrimSpace(in.Target.BaseURL)), "/")
+		check := func(kind, field, prefix string) {
+			k := key{account, kind, prefix}
+			if other, dup := first[k]; dup {
+				p.add(path+"."+field, "%q is also the %s of %s, which writes to the same %s (%s); give each integration its own prefix, or the target takes one shop's order or customer for the other's",
+					prefix, field, other, in.Target.System, in.Target.BaseURL)
+				return
+			}
+			first[k] = path + "." + field
+		}
+		check("order", "externalIdPrefix", *f.ExternalIDPrefix)
+		if f.CustomerMatch == "externalId" && f.CustomerIDPrefix != nil {
+			check("customer", "customerIdPrefix", *f.CustomerIDPrefix)
+		}
+	}
 }
 
 func (s System) validate(p *Problems, path string) {
@@ -324,10 +388,8 @@ func (s System) validate(p *Problems, path string) {
 			p.add(path+".credentials."+c, "must name an environment variable (like %s), never hold the secret itself", envHint(s.System, c))
 		}
 	}
-	for _, o := range sortedKeys(s.Options) {
-		if _, ok := reg.Options[o]; !ok {
-			p.add(path+".options."+o, "%s takes no option %q (it takes %s)", s.System, o, strings.Join(sortedKeysOrNone(reg.Options), ", "))
-		}
+	for _, pr := range reg.CheckOptions(s.Options) {
+		p.add(path+"."+pr.Path, "%s", pr.Message)
 	}
 	for c := range s.Credentials {
 		if !contains(reg.Credentials, c) {
@@ -353,10 +415,12 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 	if o.Jitter < 0 || o.Jitter.D() > o.Interval.D() {
 		p.add(path+".jitter", "%s must be between 0 and the interval", o.Jitter.D())
 	}
-	switch connectors.OrderKind(o.OrderType) {
-	case connectors.KindOrder, connectors.KindInvoice:
-	default:
-		p.add(path+".orderType", "%q is not one of order, invoice", o.OrderType)
+	if reg, ok := connectors.Lookup(in.Target.System); ok && reg.Has(connectors.CapOrderTarget) {
+		if !reg.WritesKind(connectors.OrderKind(o.OrderType)) {
+			p.add(path+".orderType", "%q is not a kind %s writes (it writes %s)", o.OrderType, in.Target.System, kindNames(reg.OrderKinds))
+		}
+	} else if !slices.Contains(connectors.OrderKinds(), connectors.OrderKind(o.OrderType)) {
+		p.add(path+".orderType", "%q is not one of %s", o.OrderType, kindNames(connectors.OrderKinds()))
 	}
 	switch o.CustomerMatch {
 	case "email", "externalId":
@@ -365,7 +429,7 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 	}
 	for i, s := range o.Statuses {
 		if !knownStatus(s) {
-			p.add(fmt.Sprintf("%s.statuses[%d]", path, i), "%q is not one of %s", s, statusNames())
+			p.add(fmt.Sprintf("%s.statuses[%d]", path, i), "%q is not one of %s%s", s, statusNames(), sourceStatusNames(in.Source.System))
 		}
 	}
 	if o.PageSize < 1 || o.PageSize > 250 {
@@ -379,6 +443,9 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 	}
 	if o.PendingMaxAge < 0 {
 		p.add(path+".pendingMaxAge", "must not be negative")
+	}
+	if o.RecheckQuotaPercent < 1 || o.RecheckQuotaPercent > 100 {
+		p.add(path+".recheckQuotaPercent", "%d is not between 1 and 100", o.RecheckQuotaPercent)
 	}
 	switch o.CountryFrom {
 	case "shipping", "billing":
@@ -488,4 +555,36 @@ func sortedKeysOrNone[V any](m map[string]V) []string {
 		return []string{"none"}
 	}
 	return sortedKeys(m)
+}
+
+// canonicalStatuses turns the source's own status names (CCV Shop's
+// in_process …) into the canonical statuses they map to; a name neither
+// knows stays, for validation to report.
+func canonicalStatuses(source string, list []string) []string {
+	reg, _ := connectors.Lookup(source)
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s
+		if c, ok := reg.StatusNames[s]; ok && !knownStatus(s) {
+			out[i] = string(c)
+		}
+	}
+	return out
+}
+
+// sourceStatusNames lists a source's own status names for a message.
+func sourceStatusNames(source string) string {
+	reg, ok := connectors.Lookup(source)
+	if !ok || len(reg.StatusNames) == 0 {
+		return ""
+	}
+	return ", or one of " + source + "'s own: " + strings.Join(sortedKeys(reg.StatusNames), ", ")
+}
+
+func kindNames(kinds []connectors.OrderKind) string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = string(k)
+	}
+	return strings.Join(out, ", ")
 }

@@ -21,7 +21,9 @@ func TestExampleFileIsValidAndDefaultsApply(t *testing.T) {
 	require.True(t, o.OnlyPaid())
 	require.Equal(t, "999999", o.EmployeeNumber)
 	require.Equal(t, "order", o.OrderType)
-	require.Equal(t, "ccvshop-", *o.ExternalIDPrefix)
+	require.Equal(t, "demo-shop-", *o.ExternalIDPrefix, "order keys are scoped to the integration")
+	require.Equal(t, "demo-shop-", *o.CustomerIDPrefix)
+	require.Equal(t, config.DefaultRecheckQuotaPercent, o.RecheckQuotaPercent)
 	require.Equal(t, config.DefaultPageSize, o.PageSize)
 	require.Equal(t, "CCVSHOP_SECRET_KEY", in.Source.Credentials["secretKey"])
 }
@@ -54,7 +56,7 @@ func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 	require.Error(t, err)
 	msg := err.Error()
 	for _, want := range []string{
-		`integrations[0].flows.orders.orderType: "bill" is not one of order, invoice`,
+		`integrations[0].flows.orders.orderType: "bill" is not one of order, invoice, quote, salesInvoice, financialMutation`,
 		`integrations[0].flows.orders.customerMatch: "phone" is not one of email, externalId`,
 		`integrations[0].flows.orders.statuses[0]: "paid" is not one of`,
 		`integrations[0].flows.orders.interval: 500ms is shorter than 1s`,
@@ -64,7 +66,7 @@ func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 	} {
 		require.Contains(t, msg, want)
 	}
-	require.NotContains(t, msg, "statuses[1]", "new is a valid status")
+	require.NotContains(t, msg, "statuses[1]", "new is one of CCV Shop's own statuses")
 	require.NotContains(t, msg, "sk_live_abc123", "a secret written by mistake must not be echoed")
 }
 
@@ -120,4 +122,48 @@ func TestSystemOptionsAreChecked(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes costsPLU, currency, defaultTurnoverGroup, discountPLU, parentSKU, relationRevenueAccountField, relationVatCodeField, shippingPLU, shippingText, stockBranch, stockEmployee, vatCountry, vatPercentageScale)`)
 	assert.NotContains(t, err.Error(), "shippingPLU:")
+}
+
+// Finding 4: two shops into one till. Keys are scoped to the integration by
+// default; two integrations writing to the same target account with the same
+// prefix fail validation, naming both.
+func TestTwoIntegrationsIntoOneTargetNeedTheirOwnKeys(t *testing.T) {
+	two := func(extra string) string {
+		return `
+integrations:
+  - name: shop-a
+    source: {system: ccvshop, baseURL: "https://a.example.nl", credentials: {publicKey: A_PUB, secretKey: A_SEC}}
+    target: {system: mplus, baseURL: "https://api.mpluskassa.nl:34567", credentials: {ident: MP_IDENT, secret: MP_SECRET}}
+    flows:
+      orders: {` + extra + `}
+  - name: shop-b
+    source: {system: ccvshop, baseURL: "https://b.example.nl", credentials: {publicKey: B_PUB, secretKey: B_SEC}}
+    target: {system: mplus, baseURL: "https://api.mpluskassa.nl:34567/", credentials: {ident: MP_IDENT, secret: MP_SECRET}}
+    flows:
+      orders: {` + extra + `}
+`
+	}
+	f, err := config.Parse("two.yaml", []byte(two("")))
+	require.NoError(t, err)
+	require.Equal(t, "shop-a-", *f.Integrations[0].Flows.Orders.ExternalIDPrefix)
+	require.Equal(t, "shop-b-", *f.Integrations[1].Flows.Orders.ExternalIDPrefix)
+
+	_, err = config.Parse("two.yaml", []byte(two(`externalIdPrefix: "ccvshop-"`)))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `integrations[1].flows.orders.externalIdPrefix: "ccvshop-" is also the externalIdPrefix of integrations[0].flows.orders.externalIdPrefix`)
+
+	_, err = config.Parse("two.yaml", []byte(two(`customerMatch: externalId, customerIdPrefix: ""`)))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `integrations[1].flows.orders.customerIdPrefix: "" is also the customerIdPrefix of integrations[0]`)
+
+	_, err = config.Parse("two.yaml", []byte(two(`customerIdPrefix: ""`)))
+	require.NoError(t, err, "matched by e-mail, the customer ids do not decide which relation an order gets")
+}
+
+// Statuses may be canonical or the source's own names; the latter become
+// canonical ("reached" works on the canonical order).
+func TestStatusesTakeTheSourcesOwnNames(t *testing.T) {
+	f, err := config.Parse("s.yaml", []byte(strings.Replace(valid, "orders: {}", "orders: {statuses: [in_process, shipped]}", 1)))
+	require.NoError(t, err)
+	require.Equal(t, []string{"processing", "shipped"}, f.Integrations[0].Flows.Orders.Statuses)
 }

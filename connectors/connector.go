@@ -22,8 +22,8 @@ type CallObserver func(system, op string, status int, took time.Duration, err er
 // OpLimiterWait is the op under which clients report rate-limiter waits.
 const OpLimiterWait = "rate-limiter wait"
 
-// OrderQuery selects orders from a source. The window is on creation time:
-// From inclusive, To exclusive; a zero bound is open.
+// OrderQuery selects orders from a source by creation time, for a backfill
+// over an explicit window: From inclusive, To exclusive; a zero bound is open.
 type OrderQuery struct {
 	CreatedFrom time.Time
 	CreatedTo   time.Time
@@ -46,6 +46,10 @@ type OrderSummary struct {
 	CreatedAt time.Time         `json:"createdAt"`
 	Status    model.OrderStatus `json:"status"`
 	Paid      bool              `json:"paid"`
+	// Unreadable says why the connector could not read this record (naming
+	// the field); the rest may be empty. The flow reports it as a failed
+	// order and goes on with the others.
+	Unreadable string `json:"unreadable,omitempty"`
 }
 
 // OrderPage is one page of a listing.
@@ -55,9 +59,43 @@ type OrderPage struct {
 	NextPageToken string
 }
 
-// OrderSource is a system orders come from.
+// OrderFeedQuery asks a source's change feed for its next page.
+type OrderFeedQuery struct {
+	// Cursor is what the previous page returned; empty starts the feed at Since.
+	Cursor string
+	// Since is where a new feed starts (orders created or changed at or
+	// after it); zero means the beginning.
+	Since time.Time
+	// PageSize is a hint; the connector clamps it to what the API allows.
+	PageSize int
+}
+
+// OrderFeedPage is one page of a change feed: orders that are new or changed,
+// and orders the source lists again (a look-back), which the caller
+// recognises by id.
+type OrderFeedPage struct {
+	Orders []OrderSummary
+	// Cursor continues the feed after this page. It is opaque: the caller
+	// stores it only once the page's orders are handled.
+	Cursor string
+	// More is true when the feed has more pages now; false when it is caught
+	// up (the next poll continues from Cursor).
+	More bool
+}
+
+// OrderSource is a system orders come from. Discovery is the connector's: it
+// hands out a change feed with an opaque cursor ("modified since" where the
+// API has it, creation time with a look-back where it has not), and the
+// flow never reasons about creation windows.
 type OrderSource interface {
+	// OrderFeed returns the next page of new or changed orders.
+	OrderFeed(ctx context.Context, q OrderFeedQuery) (OrderFeedPage, error)
+	// ListOrders lists orders created in an explicit window (backfills).
 	ListOrders(ctx context.Context, q OrderQuery) (OrderPage, error)
+	// GetOrderSummary tells one order's status and payment, as cheaply as
+	// the API allows, for rechecking orders that wait; an order the source
+	// cannot read comes back with Unreadable set and no error.
+	GetOrderSummary(ctx context.Context, id string) (OrderSummary, error)
 	// GetOrder returns the whole order with lines and customer.
 	GetOrder(ctx context.Context, id string) (model.Order, error)
 }
@@ -76,6 +114,21 @@ const (
 	KindOrder   OrderKind = "order"
 	KindInvoice OrderKind = "invoice"
 )
+
+// CurrencyTarget is a target that books in one currency; an order in
+// another fails before anything is written.
+type CurrencyTarget interface {
+	Currency() string
+}
+
+// TotalBooker is a target that tells what a draft would add up to once
+// written, incl. VAT and after its own rounding and the lines it adds or
+// leaves out (shipping, costs). The order flow compares it with the
+// source's total before writing; a target without it is compared on the
+// draft's own lines, shipping and adjustments.
+type TotalBooker interface {
+	BookedTotal(ctx context.Context, d OrderDraft) (model.Money, error)
+}
 
 // TargetOrder is a reference to an order (or invoice) written in a target.
 type TargetOrder struct {

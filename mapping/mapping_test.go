@@ -19,7 +19,7 @@ func fullOrder() model.Order {
 		ID:               "10042",
 		Number:           "2024-10042",
 		CreatedAt:        time.Date(2024, 5, 31, 14, 5, 9, 0, time.FixedZone("CEST", 2*3600)),
-		Status:           model.StatusInProcess,
+		Status:           model.StatusProcessing,
 		Paid:             true,
 		Currency:         "EUR",
 		PricesIncludeVAT: true,

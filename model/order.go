@@ -5,32 +5,60 @@ import (
 	"time"
 )
 
-// OrderStatus is the canonical order status; each source maps its own codes.
+// OrderStatus is the canonical order status, a small system-neutral set that
+// every source maps its own statuses onto (connectors/<system> holds its
+// table). Payment is separate: Order.Paid.
 type OrderStatus string
 
 const (
-	StatusNew              OrderStatus = "new"
-	StatusInProcess        OrderStatus = "in_process"
-	StatusWaitManufacturer OrderStatus = "wait_for_manufacturer"
-	StatusWaitPayment      OrderStatus = "wait_for_payment"
-	StatusSent             OrderStatus = "sent"
-	StatusDelivered        OrderStatus = "delivered"
-	StatusCompleted        OrderStatus = "completed"
-	StatusCancelled        OrderStatus = "cancelled"
-	StatusWaitSupplier     OrderStatus = "wait_for_supplier"
-	StatusPackaging        OrderStatus = "packaging"
-	StatusReadyForPickup   OrderStatus = "ready_for_pickup"
-	StatusAssembling       OrderStatus = "assembling"
-	StatusBackorder        OrderStatus = "backorder"
-	StatusReserved         OrderStatus = "reserved"
+	// StatusCheckout: the basket or checkout is not finished; never synced.
+	StatusCheckout OrderStatus = "checkout"
+	// StatusPending: placed, not yet handled (new, awaiting payment).
+	StatusPending OrderStatus = "pending"
+	// StatusProcessing: being handled (picked, packed, waiting for stock).
+	StatusProcessing OrderStatus = "processing"
+	// StatusShipped: handed to the carrier or ready to be collected.
+	StatusShipped OrderStatus = "shipped"
+	// StatusCompleted: delivered or closed.
+	StatusCompleted OrderStatus = "completed"
+	// StatusCancelled and StatusRefunded leave the normal flow.
+	StatusCancelled OrderStatus = "cancelled"
+	StatusRefunded  OrderStatus = "refunded"
 )
 
-// OrderStatuses lists every canonical status, for config validation.
+// OrderStatuses lists every canonical status, the normal flow first in its
+// order, for config validation and documentation.
 var OrderStatuses = []OrderStatus{
-	StatusNew, StatusInProcess, StatusWaitManufacturer, StatusWaitPayment, StatusSent,
-	StatusDelivered, StatusCompleted, StatusCancelled, StatusWaitSupplier, StatusPackaging,
-	StatusReadyForPickup, StatusAssembling, StatusBackorder, StatusReserved,
+	StatusCheckout, StatusPending, StatusProcessing, StatusShipped, StatusCompleted, StatusCancelled, StatusRefunded,
 }
+
+// Step is the status's place in the normal flow (checkout 0, pending 1 …
+// completed 4), or -1 for a status off it (cancelled, refunded, unknown).
+// "An order reached status X" means its Step is at least X's.
+func (s OrderStatus) Step() int {
+	switch s {
+	case StatusCheckout:
+		return 0
+	case StatusPending:
+		return 1
+	case StatusProcessing:
+		return 2
+	case StatusShipped:
+		return 3
+	case StatusCompleted:
+		return 4
+	}
+	return -1
+}
+
+// Reached reports whether an order in status s has reached status want in
+// the normal flow; a cancelled or refunded order reaches nothing.
+func (s OrderStatus) Reached(want OrderStatus) bool {
+	return s.Step() >= 0 && want.Step() >= 0 && s.Step() >= want.Step()
+}
+
+// Closed reports whether the order left the normal flow for good.
+func (s OrderStatus) Closed() bool { return s == StatusCancelled || s == StatusRefunded }
 
 // Order is a sales order as every connector speaks it.
 type Order struct {

@@ -357,7 +357,11 @@ func (a *noopActivities) ListOrders(_ context.Context, in activities.ListOrdersI
 }
 
 func (a *noopActivities) RecheckOrders(_ context.Context, in activities.RecheckOrdersInput) (activities.RecheckOrdersResult, error) {
-	return activities.RecheckOrdersResult{Eligible: in.Orders}, nil
+	return activities.RecheckOrdersResult{OrderSort: activities.OrderSort{Eligible: in.Orders}, Checked: len(in.Orders)}, nil
+}
+
+func (a *noopActivities) FeedOrders(_ context.Context, in activities.FeedOrdersInput) (activities.FeedOrdersResult, error) {
+	return activities.FeedOrdersResult{Cursor: in.Cursor}, nil
 }
 
 func (a *noopActivities) FetchOrder(_ context.Context, in activities.FetchOrderInput) (model.Order, error) {

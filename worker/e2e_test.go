@@ -66,16 +66,16 @@ func company(name, first, last, email string) model.Customer {
 }
 
 func order(c model.Customer, created time.Time, paid bool, lines ...model.OrderLine) model.Order {
-	o := model.Order{CreatedAt: created, Status: model.StatusNew, Paid: paid, Currency: "EUR", PricesIncludeVAT: true,
-		Customer: c, Lines: lines, ShippingCost: model.NewMoney(495, "EUR"), ShippingVAT: model.VATPercent(21)}
-	o.Total = o.ShippingCost
+	o := model.Order{CreatedAt: created, Status: model.StatusPending, Paid: paid, Currency: "EUR", PricesIncludeVAT: true,
+		Customer: c, Lines: lines, ShippingVAT: model.VATPercent(21)}
+	o.Total = model.NewMoney(0, "EUR")
 	for _, l := range lines {
 		o.Total = o.Total.Add(l.LineTotal())
 	}
 	return o
 }
 
-// linesTotal is what the lines of an order add up to (shipping is not yet a line).
+// linesTotal is what the lines of an order add up to.
 func linesTotal(o model.Order) int64 {
 	var t int64
 	for _, l := range o.Lines {
@@ -175,11 +175,11 @@ func TestOrdersEndToEnd(t *testing.T) {
 
 	till := s.tillOrders()
 	require.Len(t, till, 4, "exactly the four paid, complete orders are in the till")
-	_, written := till["ccvshop-"+ids["unknown SKU"]]
+	_, written := till["shop-"+ids["unknown SKU"]]
 	assert.False(t, written, "nothing is written for an order with an unknown SKU")
 
-	assertTillOrder(t, till["ccvshop-"+ids["known person"]], orders["known person"], articles, knownNo)
-	assertTillOrder(t, till["ccvshop-"+ids["with discount"]], orders["with discount"], articles, knownNo)
+	assertTillOrder(t, till["shop-"+ids["known person"]], orders["known person"], articles, knownNo)
+	assertTillOrder(t, till["shop-"+ids["with discount"]], orders["with discount"], articles, knownNo)
 	updated, n := s.relationByEmail(known.Email)
 	assert.Equal(t, 1, n)
 	assert.Equal(t, "Ergenshuizen", updated.City, "a known relation is updated from the order")
@@ -187,13 +187,13 @@ func TestOrdersEndToEnd(t *testing.T) {
 	jan, n := s.relationByEmail("jan@example.nl")
 	require.Equal(t, 1, n, "a new person becomes one relation, even with two orders")
 	assert.Empty(t, jan.CompanyName)
-	assertTillOrder(t, till["ccvshop-"+ids["new person"]], orders["new person"], articles, jan.Number)
+	assertTillOrder(t, till["shop-"+ids["new person"]], orders["new person"], articles, jan.Number)
 
 	smit, n := s.relationByEmail("inkoop@smit.example")
 	require.Equal(t, 1, n)
 	assert.Equal(t, "Bakkerij Smit", smit.CompanyName)
 	assert.Equal(t, "Petra Smit", smit.ContactPerson, "a company relation has the person as contact")
-	assertTillOrder(t, till["ccvshop-"+ids["new company"]], orders["new company"], articles, smit.Number)
+	assertTillOrder(t, till["shop-"+ids["new company"]], orders["new company"], articles, smit.Number)
 
 	s.recordHistory("order_created_company", workflows.OrderWorkflowID("shop", ids["new company"]), "")
 	s.recordHistory("order_unknown_products", workflows.OrderWorkflowID("shop", ids["unknown SKU"]), "")
@@ -255,18 +255,18 @@ func TestScheduledRunsFollowTheCursor(t *testing.T) {
 	sched := s.client.ScheduleClient().GetHandle(ctx, workflows.ScheduleID("shop", workflows.FlowOrders))
 	t.Cleanup(func() { _ = sched.Delete(context.Background()) })
 
-	s.waitTill(t, []string{"ccvshop-" + paidID})
+	s.waitTill(t, []string{"shop-" + paidID})
 
 	require.NoError(t, s.ccv.SetPaid(unpaidID, true))
 	laterID := s.ccv.AddOrder(order(person("Anna", "de Boer", "anna@example.nl"), time.Time{}, true, coffee.line(2)))
 	time.Sleep(1500 * time.Millisecond) // past the settle delay, so this run lists it
 	s.triggerAfterLastRun(t, sched)
-	s.waitTill(t, []string{"ccvshop-" + paidID, "ccvshop-" + unpaidID, "ccvshop-" + laterID})
+	s.waitTill(t, []string{"shop-" + paidID, "shop-" + unpaidID, "shop-" + laterID})
 
 	d, err := sched.Describe(ctx)
 	require.NoError(t, err)
 	last := d.Info.RecentActions[len(d.Info.RecentActions)-1].StartWorkflowResult
-	s.recordHistory("order_sync_poll", last.WorkflowID, last.FirstExecutionRunID)
+	s.recordHistory("order_sync_feed", last.WorkflowID, last.FirstExecutionRunID)
 
 	s.triggerAfterLastRun(t, sched)
 	s.waitForRuns(t, sched, 3)
@@ -516,13 +516,14 @@ func TestShippingCostsArriveAsALine(t *testing.T) {
 	articles := s.seedCatalogue(coffee, mug, product{sku: "VERZ", name: "Verzendkosten"})
 	created := time.Now().Add(-time.Hour).Truncate(time.Second)
 	o := order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(2), mug.line(1))
-	o.ShippingMethod = "PostNL"
+	o.ShippingMethod, o.ShippingCost = "PostNL", model.NewMoney(495, "EUR")
+	o.Total = o.Total.Add(o.ShippingCost)
 	id := s.ccv.AddOrder(o)
 	s.backfill(created.Add(-time.Minute), time.Now())
 	_, err := s.orderResult(id)
 	require.NoError(t, err)
 
-	got := s.tillOrders()["ccvshop-"+id]
+	got := s.tillOrders()["shop-"+id]
 	require.Len(t, got.Lines, 3)
 	ship := got.Lines[2]
 	assert.Equal(t, articles["VERZ"], ship.ArticleNumber)

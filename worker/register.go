@@ -3,6 +3,7 @@ package worker
 import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/workflows"
@@ -19,6 +20,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.StockSyncWorkflow)
 	r.RegisterWorkflow(workflows.StockRunWorkflow)
 	r.RegisterWorkflow(workflows.CustomerSyncWorkflow)
+	r.RegisterWorkflowWithOptions(workflows.CustomerKeeperWorkflow, workflow.RegisterOptions{Name: activities.CustomerKeeperWorkflowName})
 	r.RegisterActivity(acts)
 }
 

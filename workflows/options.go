@@ -77,3 +77,15 @@ func withCatalogPage(ctx workflow.Context) workflow.Context {
 		RetryPolicy:            retryPolicy(2 * time.Minute),
 	})
 }
+
+// withRecheck is for rechecking waiting orders: the activity paces itself,
+// heartbeats after every order and returns what it did before its timeout,
+// so a retry resumes and a failure only means the orders wait a run longer.
+func withRecheck(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		HeartbeatTimeout:       time.Minute,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:            retryPolicy(30 * time.Second),
+	})
+}

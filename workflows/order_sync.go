@@ -11,9 +11,19 @@ import (
 	"github.com/koppel/koppel/activities"
 )
 
-// MaxPending bounds how many not-yet-eligible orders a cursor carries, so the
-// cursor stays a small payload; beyond it the oldest are given up (and counted).
-const MaxPending = 1000
+// Bounds of what a polling run's cursor carries, so it stays a small payload.
+const (
+	// MaxPending bounds the waiting (not yet eligible) orders; beyond it the
+	// oldest are given up (and counted as dropped).
+	MaxPending = 2000
+	// SeenFor is how long the ids of handled orders are remembered, so an
+	// order the source lists again (its look-back) is not started again. It
+	// must exceed every source's look-back (CCV Shop: 24 h by default).
+	SeenFor = 48 * time.Hour
+	// MaxSeen bounds the remembered ids; beyond it the oldest are forgotten,
+	// and an order listed again then costs one rejected start, nothing more.
+	MaxSeen = 10000
+)
 
 // Window is a range of order creation times, [From, To), with the page to
 // continue from when a run stopped inside it.
@@ -34,14 +44,27 @@ type OrderSyncInput struct {
 
 // OrderCursor is the result of a polling run and the start of the next one.
 type OrderCursor struct {
-	// CreatedBefore: every order created before it has been listed.
+	// Feed is the source's change-feed cursor; only the connector reads it.
+	Feed string `json:"feed,omitempty"`
+	// CreatedBefore and Open are the cursor of runs from before the change
+	// feed (every order created before CreatedBefore was listed; Open a
+	// window left unfinished). A feed run that finds them starts there.
 	CreatedBefore time.Time `json:"createdBefore"`
-	// Open is a window a run had to leave unfinished (it hit MaxOrdersPerRun).
-	Open *Window `json:"open,omitempty"`
-	// Pending are orders seen but not yet eligible (unpaid, other status); each
-	// run looks at them again until they qualify or grow too old.
+	Open          *Window   `json:"open,omitempty"`
+	// Pending are orders seen but not yet eligible (unpaid, other status,
+	// an unfinished checkout); runs look at them again in turns until they
+	// qualify, are closed, or grow too old.
 	Pending []activities.OrderRef `json:"pending,omitempty"`
-	LastRun RunStats              `json:"lastRun"`
+	// Seen are the orders handled lately (started, already known, closed),
+	// oldest first.
+	Seen    []SeenOrder `json:"seen,omitempty"`
+	LastRun RunStats    `json:"lastRun"`
+}
+
+// SeenOrder is an order handled at At (workflow time).
+type SeenOrder struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
 }
 
 // RunStats counts what one run did, for the operator.
@@ -52,9 +75,17 @@ type RunStats struct {
 	AlreadyKnown int    `json:"alreadyKnown"` // an OrderWorkflow with that id exists (done or running)
 	Waiting      int    `json:"waiting"`      // not eligible yet, kept in Pending
 	Dropped      int    `json:"dropped"`      // cancelled, deleted, or waited too long
+	// Relisted are orders the feed listed again that were handled before.
+	Relisted int `json:"relisted,omitempty"`
+	// Unreadable are orders the connector could not read: each started so it
+	// fails naming the order and the field, and alerts.
+	Unreadable int `json:"unreadable,omitempty"`
+	// Rechecked waiting orders, and why the rechecks stopped early, if they did.
+	Rechecked      int    `json:"rechecked,omitempty"`
+	RecheckStopped string `json:"recheckStopped,omitempty"`
 }
 
-// OrderSyncWorkflow lists new orders of an integration's source and starts one
+// OrderSyncWorkflow reads an integration source's change feed and starts one
 // OrderWorkflow per eligible order. A Schedule starts it; the cursor travels
 // from run to run as the completion result, so no database is needed.
 func OrderSyncWorkflow(ctx workflow.Context, in OrderSyncInput) (OrderCursor, error) {
@@ -67,7 +98,16 @@ func OrderSyncWorkflow(ctx workflow.Context, in OrderSyncInput) (OrderCursor, er
 	if in.Backfill != nil {
 		return run.backfill(ctx)
 	}
-	return run.poll(ctx)
+	var cur OrderCursor
+	if workflow.HasLastCompletionResult(ctx) {
+		if err := workflow.GetLastCompletionResult(ctx, &cur); err != nil {
+			return OrderCursor{}, fmt.Errorf("reading the previous run's cursor: %w", err)
+		}
+	}
+	if workflow.GetVersion(ctx, "order-feed", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return run.pollWindows(ctx, cur)
+	}
+	return run.poll(ctx, cur)
 }
 
 type orderSync struct {
@@ -77,51 +117,120 @@ type orderSync struct {
 	stats    RunStats
 }
 
-// poll continues from the previous run's cursor.
-func (s *orderSync) poll(ctx workflow.Context) (OrderCursor, error) {
-	var cur OrderCursor
-	if workflow.HasLastCompletionResult(ctx) {
-		if err := workflow.GetLastCompletionResult(ctx, &cur); err != nil {
-			return OrderCursor{}, fmt.Errorf("reading the previous run's cursor: %w", err)
-		}
-	}
+// poll reads the change feed from the previous run's cursor and starts the
+// new eligible orders first, then looks at waiting orders in turns, within
+// their share of the source's read quota. Rechecks never fail a run.
+func (s *orderSync) poll(ctx workflow.Context, cur OrderCursor) (OrderCursor, error) {
 	now := workflow.Now(ctx)
-	if err := s.recheckPending(ctx, &cur, now); err != nil {
-		return OrderCursor{}, err
+	seen := newSeenSet(cur.Seen, now.Add(-SeenFor))
+	waiting := newWaitingList(cur.Pending)
+	since := s.settings.StartFrom
+	if cur.Feed == "" && !cur.CreatedBefore.IsZero() {
+		since = cur.CreatedBefore // a cursor from before the feed
+	}
+	if cur.Feed == "" && cur.Open != nil {
+		since = cur.Open.From
+	}
+	cur.CreatedBefore, cur.Open = time.Time{}, nil
+
+	for {
+		var page activities.FeedOrdersResult
+		if err := workflow.ExecuteActivity(withPage(ctx), a.FeedOrders, activities.FeedOrdersInput{
+			Integration: s.in.Integration, Cursor: cur.Feed, Since: since, PageSize: s.settings.PageSize,
+		}).Get(ctx, &page); err != nil {
+			return OrderCursor{}, err
+		}
+		s.stats.Listed += len(page.Eligible) + len(page.NotYet) + len(page.Closed)
+		s.stats.Unreadable += page.Unreadable
+		var start []activities.OrderRef
+		for _, r := range page.Eligible {
+			if seen.has(r.ID) {
+				s.stats.Relisted++
+				continue
+			}
+			waiting.remove(r.ID)
+			start = append(start, r)
+		}
+		if err := s.startOrders(ctx, start, func(r activities.OrderRef) { seen.add(r.ID, now) }); err != nil {
+			return OrderCursor{}, err
+		}
+		for _, r := range page.NotYet {
+			if seen.has(r.ID) {
+				s.stats.Relisted++
+				continue
+			}
+			waiting.add(r)
+		}
+		for _, r := range page.Closed {
+			if waiting.remove(r.ID) {
+				s.stats.Dropped++
+			}
+			seen.add(r.ID, now)
+		}
+		cur.Feed = page.Cursor
+		if !page.More || s.budget <= 0 || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			break
+		}
 	}
 
-	w := cur.Open
-	if w == nil {
-		from := cur.CreatedBefore
-		if from.IsZero() {
-			from = s.settings.StartFrom
-		}
-		to := now.Add(-s.settings.SettleDelay)
-		if !to.After(from) {
-			cur.LastRun = s.stats
-			return cur, nil
-		}
-		w = &Window{From: from, To: to}
-	}
-	s.stats.Window = *w
-	done, err := s.walk(ctx, w, func(notYet []activities.OrderRef) {
-		cur.Pending = appendPending(cur.Pending, notYet)
-	})
-	if err != nil {
-		return OrderCursor{}, err
-	}
-	if done {
-		cur.CreatedBefore, cur.Open = w.To, nil
-	} else {
-		cur.Open = w
-	}
+	cur.Pending = s.recheck(ctx, waiting.list(), now, seen)
 	if over := len(cur.Pending) - MaxPending; over > 0 {
 		cur.Pending = cur.Pending[over:]
 		s.stats.Dropped += over
 	}
+	cur.Seen = seen.list(MaxSeen)
 	s.stats.Waiting = len(cur.Pending)
 	cur.LastRun = s.stats
 	return cur, nil
+}
+
+// recheck looks at the first RecheckPerRun waiting orders again, paced to
+// their share of the source's read quota, and returns the new waiting list:
+// the ones it did not get to first, then the rest, then the ones still
+// waiting (so every order gets its turn). A recheck that fails is logged and
+// its orders keep waiting; the run goes on.
+func (s *orderSync) recheck(ctx workflow.Context, pending []activities.OrderRef, now time.Time, seen *seenSet) []activities.OrderRef {
+	var fresh []activities.OrderRef
+	for _, p := range pending {
+		if s.settings.PendingMaxAge > 0 && now.Sub(p.CreatedAt) > s.settings.PendingMaxAge {
+			s.stats.Dropped++
+			continue
+		}
+		fresh = append(fresh, p)
+	}
+	n := len(fresh)
+	if s.settings.RecheckPerRun > 0 {
+		n = min(n, s.settings.RecheckPerRun)
+	}
+	if n == 0 {
+		return fresh
+	}
+	batch, rest := fresh[:n], fresh[n:]
+	var res activities.RecheckOrdersResult
+	if err := workflow.ExecuteActivity(withRecheck(ctx), a.RecheckOrders, activities.RecheckOrdersInput{
+		Integration: s.in.Integration, Orders: batch, PerMinute: s.settings.RecheckPerMinute,
+	}).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Warn("waiting orders could not be rechecked; they wait for the next run",
+			"Integration", s.in.Integration, "Flow", FlowOrders, "Error", err)
+		s.stats.RecheckStopped = "failed"
+		return fresh
+	}
+	checked := min(max(res.Checked, 0), len(batch))
+	s.stats.Rechecked += checked
+	s.stats.RecheckStopped = res.Stopped
+	s.stats.Unreadable += res.Unreadable
+	for _, r := range append(res.Dropped, res.Closed...) {
+		s.stats.Dropped++
+		seen.add(r.ID, now)
+	}
+	next := append(append([]activities.OrderRef{}, batch[checked:]...), rest...)
+	next = append(next, res.NotYet...)
+	if err := s.startOrders(ctx, res.Eligible, func(r activities.OrderRef) { seen.add(r.ID, now) }); err != nil {
+		workflow.GetLogger(ctx).Warn("orders found eligible could not be started; they wait for the next run",
+			"Integration", s.in.Integration, "Flow", FlowOrders, "Error", err)
+		next = append(next, res.Eligible...)
+	}
+	return next
 }
 
 // backfill walks an explicit window, continuing as new when one run's history
@@ -156,8 +265,9 @@ func (s *orderSync) walk(ctx workflow.Context, w *Window, keep func([]activities
 		}).Get(ctx, &page); err != nil {
 			return false, err
 		}
-		s.stats.Listed += len(page.Eligible) + len(page.NotYet)
-		if err := s.startOrders(ctx, page.Eligible); err != nil {
+		s.stats.Listed += len(page.Eligible) + len(page.NotYet) + len(page.Closed)
+		s.stats.Unreadable += page.Unreadable
+		if err := s.startOrders(ctx, page.Eligible, nil); err != nil {
 			return false, err
 		}
 		if keep != nil {
@@ -173,37 +283,10 @@ func (s *orderSync) walk(ctx workflow.Context, w *Window, keep func([]activities
 	}
 }
 
-// recheckPending looks at waiting orders again; those now eligible start.
-func (s *orderSync) recheckPending(ctx workflow.Context, cur *OrderCursor, now time.Time) error {
-	if len(cur.Pending) == 0 {
-		return nil
-	}
-	var fresh []activities.OrderRef
-	for _, p := range cur.Pending {
-		if s.settings.PendingMaxAge > 0 && now.Sub(p.CreatedAt) > s.settings.PendingMaxAge {
-			s.stats.Dropped++
-			continue
-		}
-		fresh = append(fresh, p)
-	}
-	cur.Pending = nil
-	if len(fresh) == 0 {
-		return nil
-	}
-	var res activities.RecheckOrdersResult
-	if err := workflow.ExecuteActivity(withPage(ctx), a.RecheckOrders, activities.RecheckOrdersInput{
-		Integration: s.in.Integration, Orders: fresh}).Get(ctx, &res); err != nil {
-		return err
-	}
-	s.stats.Dropped += len(res.Dropped)
-	cur.Pending = res.NotYet
-	return s.startOrders(ctx, res.Eligible)
-}
-
 // startOrders starts one OrderWorkflow per order, all at once, and waits only
 // until each has started. An id that exists already (synced, or running) is
 // counted and skipped; a failed one is started again.
-func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef) error {
+func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef, handled func(activities.OrderRef)) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(refs))
 	for i, r := range refs {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
@@ -221,7 +304,7 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, OrderWorkflow,
 			OrderInput{Integration: s.in.Integration, OrderID: r.ID, OrderNumber: r.Number})
 	}
-	for _, f := range futures {
+	for i, f := range futures {
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)
 		switch {
 		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
@@ -232,24 +315,70 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 			s.stats.Started++
 			s.budget--
 		}
+		if handled != nil {
+			handled(refs[i])
+		}
 	}
 	return nil
 }
 
-// appendPending adds orders to the waiting list, once each.
-func appendPending(list, add []activities.OrderRef) []activities.OrderRef {
-	if len(add) == 0 {
-		return list
-	}
-	seen := make(map[string]bool, len(list))
-	for _, p := range list {
-		seen[p.ID] = true
-	}
-	for _, p := range add {
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			list = append(list, p)
+// seenSet is the set of orders handled lately, in the order they were handled.
+type seenSet struct {
+	ids   map[string]bool
+	order []SeenOrder
+}
+
+// newSeenSet keeps the entries handled at or after since.
+func newSeenSet(list []SeenOrder, since time.Time) *seenSet {
+	s := &seenSet{ids: map[string]bool{}}
+	for _, e := range list {
+		if !e.At.Before(since) && !s.ids[e.ID] {
+			s.ids[e.ID] = true
+			s.order = append(s.order, e)
 		}
 	}
-	return list
+	return s
 }
+
+func (s *seenSet) has(id string) bool { return s.ids[id] }
+
+func (s *seenSet) add(id string, at time.Time) {
+	if !s.ids[id] {
+		s.ids[id] = true
+		s.order = append(s.order, SeenOrder{ID: id, At: at})
+	}
+}
+
+// list returns the newest max entries, oldest first.
+func (s *seenSet) list(max int) []SeenOrder {
+	if len(s.order) > max {
+		return s.order[len(s.order)-max:]
+	}
+	return s.order
+}
+
+// waitingList is the list of waiting orders, once each, in turn order.
+type waitingList struct {
+	refs []activities.OrderRef
+}
+
+func newWaitingList(refs []activities.OrderRef) *waitingList {
+	return &waitingList{refs: appendPending(nil, refs)}
+}
+
+func (w *waitingList) add(r activities.OrderRef) {
+	w.refs = appendPending(w.refs, []activities.OrderRef{r})
+}
+
+// remove takes an order off the list and reports whether it was on it.
+func (w *waitingList) remove(id string) bool {
+	for i, r := range w.refs {
+		if r.ID == id {
+			w.refs = append(w.refs[:i], w.refs[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (w *waitingList) list() []activities.OrderRef { return w.refs }

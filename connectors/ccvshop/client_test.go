@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,7 +124,7 @@ func eur(c int64) model.Money { return model.NewMoney(c, "EUR") }
 func sampleOrder(created time.Time) model.Order {
 	addr := model.Address{Name: "Jan Visser", Street: "Kerkweg", HouseNumber: "3", HouseNumberSuffix: "A", PostalCode: "2345 BC", City: "Nergensdam", CountryCode: "NL", Phone: "020-5550101"}
 	return model.Order{
-		CreatedAt: created, Status: model.StatusInProcess, Paid: true, Currency: "EUR", PricesIncludeVAT: true,
+		CreatedAt: created, Status: model.StatusProcessing, Paid: true, Currency: "EUR", PricesIncludeVAT: true,
 		Customer: model.Customer{Kind: model.CustomerPerson, Email: "jan@example.nl", Person: model.Person{FirstName: "Jan", LastName: "Visser"},
 			Phone: "020-5550101", Billing: addr, Shipping: addr},
 		Lines: []model.OrderLine{
@@ -234,27 +235,31 @@ func TestCustomerBlocks(t *testing.T) {
 // Every CCV status code maps to its canonical status, and paid is separate.
 func TestStatusAndPaidMapping(t *testing.T) {
 	f := newFixture(t, sim.Options{}, ccvshop.Config{})
-	for i, st := range model.OrderStatuses {
-		t.Run(string(st), func(t *testing.T) {
-			o := sampleOrder(time.Now().Add(-time.Hour))
-			o.Status, o.Paid = st, i%2 == 0
-			id := f.sim.AddOrder(o)
+	want := map[int]model.OrderStatus{1: model.StatusPending, 2: model.StatusProcessing, 3: model.StatusProcessing,
+		4: model.StatusPending, 5: model.StatusShipped, 6: model.StatusCompleted, 7: model.StatusCompleted,
+		8: model.StatusCancelled, 9: model.StatusProcessing, 10: model.StatusProcessing, 11: model.StatusShipped,
+		12: model.StatusProcessing, 13: model.StatusProcessing, 14: model.StatusProcessing}
+	for code := 1; code <= 14; code++ {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			id := f.sim.AddOrder(sampleOrder(time.Now().Add(-time.Hour)))
+			require.NoError(t, f.sim.SetStatusCode(id, code))
+			require.NoError(t, f.sim.SetPaid(id, code%2 == 0))
 			s, err := f.client.GetOrderSummary(context.Background(), id)
 			require.NoError(t, err)
-			assert.Equal(t, st, s.Status)
-			assert.Equal(t, i%2 == 0, s.Paid)
-
-			require.NoError(t, f.sim.SetPaid(id, i%2 != 0))
-			require.NoError(t, f.sim.SetStatus(id, model.StatusCancelled))
-			s, err = f.client.GetOrderSummary(context.Background(), id)
-			require.NoError(t, err)
-			assert.Equal(t, model.StatusCancelled, s.Status)
-			assert.Equal(t, i%2 != 0, s.Paid)
+			assert.Equal(t, want[code], s.Status)
+			assert.Equal(t, code%2 == 0, s.Paid)
+			assert.Empty(t, s.Unreadable)
 		})
 	}
+	// An unfinished checkout is its own status, whatever its code.
+	id := f.sim.AddCheckout(sampleOrder(time.Now().Add(-time.Hour)))
+	s, err := f.client.GetOrderSummary(context.Background(), id)
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusCheckout, s.Status)
 }
 
-// An answer with a status code outside 1..14 is a validation error naming it.
+// An answer with a status code outside 1..14 is reported as unreadable by a
+// summary, and is a validation error naming it when the order is fetched.
 func TestUnknownStatusCode(t *testing.T) {
 	body := `{"id":12,"create_date":"2026-01-02T03:04:05Z","status":15,"paid":true,"currency":"EUR","total_price":1.00,"customer":{}}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -266,12 +271,13 @@ func TestUnknownStatusCode(t *testing.T) {
 	defer srv.Close()
 	c, err := ccvshop.New(ccvshop.Config{BaseURL: srv.URL, PublicKey: pub, SecretKey: secret, ReadsPerMinute: -1})
 	require.NoError(t, err)
-	_, err = c.GetOrderSummary(context.Background(), "12")
-	require.Error(t, err)
-	assert.True(t, connectors.IsKind(err, connectors.KindValidation), err.Error())
-	assert.Contains(t, err.Error(), "status 15")
+	s, err := c.GetOrderSummary(context.Background(), "12")
+	require.NoError(t, err, "an unreadable order is reported, not an error that stops a recheck")
+	assert.Equal(t, "12", s.ID)
+	assert.Contains(t, s.Unreadable, "status: 15")
 	_, err = c.GetOrder(context.Background(), "12")
 	assert.True(t, connectors.IsKind(err, connectors.KindValidation), err.Error())
+	assert.Contains(t, err.Error(), "order 12 cannot be read: status: 15")
 }
 
 func collect(t *testing.T, c *ccvshop.Client, q connectors.OrderQuery) (orders []connectors.OrderSummary, pages int, tokens []string) {
@@ -309,7 +315,7 @@ func TestListOrdersPagesAndCutsTheWindowExactly(t *testing.T) {
 	assert.Equal(t, to.Add(-time.Minute), got[len(got)-1].CreatedAt, "to is exclusive")
 	assert.False(t, got[0].Paid, "order 10 is unpaid")
 	assert.True(t, got[1].Paid)
-	assert.Equal(t, model.StatusInProcess, got[0].Status)
+	assert.Equal(t, model.StatusProcessing, got[0].Status)
 	assert.Equal(t, "2026-11", got[0].Number)
 	assert.Equal(t, "1011", got[0].ID)
 	for i := 1; i < len(got); i++ {
@@ -347,19 +353,19 @@ func TestListOrdersWindowAtDayBoundaries(t *testing.T) {
 func TestListOrdersFiltersPaidAndStatus(t *testing.T) {
 	f := newFixture(t, sim.Options{}, ccvshop.Config{})
 	base := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	for i, st := range []model.OrderStatus{model.StatusNew, model.StatusNew, model.StatusSent, model.StatusNew} {
+	for i, st := range []model.OrderStatus{model.StatusPending, model.StatusPending, model.StatusShipped, model.StatusPending} {
 		o := sampleOrder(base.Add(time.Duration(i) * time.Minute))
 		o.Status, o.Paid = st, i != 1
 		f.sim.AddOrder(o)
 	}
 	page, err := f.client.ListOrders(context.Background(), connectors.OrderQuery{
-		CreatedFrom: base, CreatedTo: base.Add(time.Hour), OnlyPaid: true, Status: model.StatusNew})
+		CreatedFrom: base, CreatedTo: base.Add(time.Hour), OnlyPaid: true, Status: model.StatusPending})
 	require.NoError(t, err)
 	var ids []string
 	for _, o := range page.Orders {
 		ids = append(ids, o.ID)
 		assert.True(t, o.Paid)
-		assert.Equal(t, model.StatusNew, o.Status)
+		assert.Equal(t, model.StatusPending, o.Status)
 	}
 	assert.Equal(t, []string{"1001", "1004"}, ids)
 	assert.Empty(t, page.NextPageToken)
@@ -391,10 +397,10 @@ func TestGetOrderSummaryIsOneCall(t *testing.T) {
 	o.Paid = false
 	id := f.sim.AddOrder(o)
 	require.NoError(t, f.sim.SetPaid(id, true))
-	require.NoError(t, f.sim.SetStatus(id, model.StatusSent))
+	require.NoError(t, f.sim.SetStatus(id, model.StatusShipped))
 	s, err := f.client.GetOrderSummary(context.Background(), id)
 	require.NoError(t, err)
-	assert.Equal(t, connectors.OrderSummary{ID: id, Number: o.CreatedAt.UTC().Format("2006") + "-1", CreatedAt: o.CreatedAt.UTC().Truncate(time.Second), Status: model.StatusSent, Paid: true}, s)
+	assert.Equal(t, connectors.OrderSummary{ID: id, Number: o.CreatedAt.UTC().Format("2006") + "-1", CreatedAt: o.CreatedAt.UTC().Truncate(time.Second), Status: model.StatusShipped, Paid: true}, s)
 	assert.Equal(t, []string{ccvshop.OpGetOrder + " 200"}, f.ops(), "one call, without the rows")
 }
 

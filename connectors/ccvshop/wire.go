@@ -29,7 +29,7 @@ type wireOrder struct {
 	CreateDate             string       `json:"create_date"`
 	DeliverMethod          string       `json:"deliver_method"`
 	Status                 *int         `json:"status"`
-	IsCompleted            bool         `json:"is_completed"`
+	IsCompleted            *bool        `json:"is_completed"` // false: an unfinished checkout
 	Paid                   bool         `json:"paid"`
 	Paymethod              string       `json:"paymethod"`
 	PaymethodLabel         string       `json:"paymethod_label"`
@@ -137,7 +137,7 @@ func parseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("create_date %q is not a date and time", s)
+	return time.Time{}, fmt.Errorf("create_date: %q is not a date and time", s)
 }
 
 func (o wireOrder) number() string {
@@ -151,16 +151,63 @@ func (o wireOrder) number() string {
 	}
 }
 
-// status maps the API's status code (1..14) to the canonical status.
+// Statuses is the shop's order status table (research §1.7), code 1..14,
+// each with the name the integration file may use and the canonical status
+// it maps to. Shops can rename the labels, never the codes.
+var Statuses = []struct {
+	Code      int
+	Name      string
+	Canonical model.OrderStatus
+}{
+	{1, "new", model.StatusPending},
+	{2, "in_process", model.StatusProcessing},
+	{3, "wait_for_manufacturer", model.StatusProcessing},
+	{4, "wait_for_payment", model.StatusPending},
+	{5, "sent", model.StatusShipped},
+	{6, "delivered", model.StatusCompleted},
+	{7, "completed", model.StatusCompleted},
+	{8, "cancelled", model.StatusCancelled},
+	{9, "wait_for_supplier", model.StatusProcessing},
+	{10, "packaging", model.StatusProcessing},
+	{11, "ready_for_pickup", model.StatusShipped},
+	{12, "assembling", model.StatusProcessing},
+	{13, "backorder", model.StatusProcessing},
+	{14, "reserved", model.StatusProcessing},
+}
+
+// StatusNames maps the shop's status names to canonical statuses, so an
+// integration file may name either.
+func StatusNames() map[string]model.OrderStatus {
+	out := make(map[string]model.OrderStatus, len(Statuses))
+	for _, st := range Statuses {
+		out[st.Name] = st.Canonical
+	}
+	return out
+}
+
+// StatusCode is the shop's code for a canonical status, for filtering a
+// listing on the shop's side (the first code that maps to it), or 0.
+func StatusCode(st model.OrderStatus) int {
+	for _, s := range Statuses {
+		if s.Canonical == st {
+			return s.Code
+		}
+	}
+	return 0
+}
+
+// status maps the API's status code (1..14) to the canonical status; an
+// order with no status yet is pending.
 func (o wireOrder) status() (model.OrderStatus, error) {
 	if o.Status == nil {
-		return "", nil
+		return model.StatusPending, nil
 	}
-	n := *o.Status
-	if n < 1 || n > len(model.OrderStatuses) {
-		return "", fmt.Errorf("status %d is not a CCV Shop order status (1-%d)", n, len(model.OrderStatuses))
+	for _, st := range Statuses {
+		if st.Code == *o.Status {
+			return st.Canonical, nil
+		}
 	}
-	return model.OrderStatuses[n-1], nil
+	return "", fmt.Errorf("status: %d is not a CCV Shop order status (1-%d)", *o.Status, len(Statuses))
 }
 
 func (a wireAddress) toModel() model.Address {

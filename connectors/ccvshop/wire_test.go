@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/koppel/koppel/connectors/httpkit"
 	"github.com/koppel/koppel/model"
 )
 
@@ -48,7 +49,7 @@ func TestToModelFromWire(t *testing.T) {
 	assert.Equal(t, "12", got.ID)
 	assert.Equal(t, "12", got.Number, "no order number yet: the id")
 	assert.Equal(t, time.Date(2026, 1, 2, 2, 4, 5, 0, time.UTC), got.CreatedAt)
-	assert.Equal(t, model.OrderStatus(""), got.Status, "a null status")
+	assert.Equal(t, model.StatusPending, got.Status, "a null status: not handled yet")
 	assert.Equal(t, "EUR", got.Currency)
 	assert.False(t, got.PricesIncludeVAT)
 	assert.Equal(t, model.NewMoney(574, "EUR"), got.ShippingCost, "6.95 incl. 21 % is 5.74 ex VAT, like the rows")
@@ -77,13 +78,13 @@ func TestToModelNamesEveryProblem(t *testing.T) {
 	o := wireOrder{ID: 5, CreateDate: "yesterday", Status: new(int)}
 	_, err := toModel(o, nil)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `create_date "yesterday"`)
+	assert.Contains(t, err.Error(), `create_date: "yesterday"`)
 
 	*o.Status = 15
 	o.CreateDate = "2026-01-02 03:04:05"
 	_, err = summary(o)
-	assert.ErrorContains(t, err, "status 15 is not a CCV Shop order status (1-14)")
-	for n, want := range map[int]model.OrderStatus{1: model.StatusNew, 5: model.StatusSent, 8: model.StatusCancelled, 14: model.StatusReserved} {
+	assert.ErrorContains(t, err, "status: 15 is not a CCV Shop order status (1-14)")
+	for n, want := range map[int]model.OrderStatus{1: model.StatusPending, 5: model.StatusShipped, 8: model.StatusCancelled, 2: model.StatusProcessing, 6: model.StatusCompleted, 11: model.StatusShipped, 14: model.StatusProcessing} {
 		*o.Status = n
 		s, err := summary(o)
 		require.NoError(t, err)
@@ -123,35 +124,19 @@ func TestResource(t *testing.T) {
 	}
 }
 
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	assert.Equal(t, 7*time.Second, retryAfter("7", now, time.Minute))
-	assert.Equal(t, 30*time.Second, retryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now, time.Minute))
-	assert.Equal(t, time.Duration(0), retryAfter(now.Add(-time.Hour).Format(http.TimeFormat), now, time.Minute))
-	assert.Equal(t, time.Minute, retryAfter("", now, time.Minute))
-	assert.Equal(t, time.Minute, retryAfter("soon", now, time.Minute))
-}
-
+// One pacer per key and shop, named by CCV's classes; the stricter limit
+// wins (httpkit's tests cover the pacing itself).
 func TestPacerSharedPerKeyAndShop(t *testing.T) {
 	a := pacerFor(Config{PublicKey: "pk_share", ReadsPerMinute: -1}, "https://one.example")
 	b := pacerFor(Config{PublicKey: "pk_share", ReadsPerMinute: 30, WritesPerMinute: -1}, "https://one.example")
 	other := pacerFor(Config{PublicKey: "pk_share"}, "https://two.example")
 	assert.Same(t, a, b)
 	assert.NotSame(t, a, other)
-	assert.Equal(t, 30, a.reads, "the stricter limit wins")
-	assert.Equal(t, DefaultWritesPerMinute, a.writes)
-	assert.Equal(t, -1, a.total)
-	assert.Equal(t, DefaultReadsPerMinute, other.reads)
-
-	res, total := a.limiters("GET", "/api/rest/v1/orders/")
-	require.NotNil(t, res)
-	assert.Nil(t, total)
-	assert.InDelta(t, 20.0/60, float64(res.Limit()), 1e-9, "30 a minute: 10 at once, 20 spread")
-	assert.Equal(t, limiterBurst, res.Burst())
-	res2, _ := a.limiters("GET", "/api/rest/v1/orders/12/")
-	assert.Same(t, res, res2, "one budget per resource")
-	rows, _ := a.limiters("GET", "/api/rest/v1/orders/12/orderrows/")
-	assert.NotSame(t, res, rows)
+	assert.Equal(t, httpkit.Limits{Classes: map[string]httpkit.Rate{
+		classRead: httpkit.PerMinute(30), classWrite: httpkit.PerMinute(DefaultWritesPerMinute)}}, a.Limits(), "the stricter limit wins")
+	assert.Equal(t, httpkit.PerMinute(DefaultReadsPerMinute), other.Limits().Classes[classRead])
+	assert.Equal(t, classRead, limitClass(http.MethodGet))
+	assert.Equal(t, classWrite, limitClass(http.MethodPatch))
 }
 
 // Adjustments of an ex-VAT order whose shipping (and so its costs) include

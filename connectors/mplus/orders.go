@@ -94,7 +94,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			return connectors.TargetOrder{}, err
 		}
 		if resp.Result != createOrderOK {
-			return connectors.TargetOrder{}, c.resultError("createOrder", resp.Result, resp.ErrorMessage)
+			return connectors.TargetOrder{}, c.resultError("createOrder", resp.Result, resp.ErrorMessage, customerTexts(d.Order.Customer)...)
 		}
 		return connectors.TargetOrder{ID: resp.Info.OrderID, Number: resp.Info.OrderString, Kind: connectors.KindOrder}, nil
 	case connectors.KindInvoice:
@@ -120,7 +120,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			return connectors.TargetOrder{}, err
 		}
 		if resp.Result != saveInvoiceOK {
-			return connectors.TargetOrder{}, c.resultError("saveInvoice", resp.Result, resp.ErrorMessage)
+			return connectors.TargetOrder{}, c.resultError("saveInvoice", resp.Result, resp.ErrorMessage, customerTexts(d.Order.Customer)...)
 		}
 		number := yearNumber(resp.Info.InvoiceNumber)
 		if number == "" {
@@ -471,3 +471,39 @@ func dedupe(s []string) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Currency is the currency MplusKASSA books in (Config.Currency); an order
+// in another fails before anything is written.
+func (c *Client) Currency() string { return c.cfg.Currency }
+
+// BookedTotal is what the till's document adds up to once CreateOrder
+// writes d: the order's lines, shipping costs only when shippingPLU books
+// them, and every adjustment, each line priced as MplusKASSA takes it
+// (net unit price × quantity, VAT added per line to prices without it
+// [A: MplusKASSA's own rounding of exclusive prices is not documented]).
+func (c *Client) BookedTotal(_ context.Context, d connectors.OrderDraft) (model.Money, error) {
+	o := d.Order
+	lines := append([]model.OrderLine{}, o.Lines...)
+	if c.cfg.ShippingPLU != "" && o.ShippingCost.Amount != 0 {
+		lines = append(lines, model.OrderLine{Quantity: model.Pieces(1), UnitPrice: o.ShippingCost, VAT: o.ShippingVAT})
+	}
+	for _, a := range o.Adjustments {
+		lines = append(lines, model.OrderLine{Quantity: model.Pieces(1), UnitPrice: a.Amount, VAT: a.VAT})
+	}
+	return model.LinesTotal(lines, o.PricesIncludeVAT, o.Currency), nil
+}
+
+var (
+	_ connectors.CurrencyTarget = (*Client)(nil)
+	_ connectors.TotalBooker    = (*Client)(nil)
+)
+
+// customerTexts lists an order customer's texts that name or locate a
+// person, for scrubbing an error message that may quote them.
+func customerTexts(c model.Customer) []string {
+	out := []string{c.Email, c.Phone, c.Mobile, c.CompanyName, c.Person.FirstName, c.Person.LastName, c.Person.FullName(), c.VATNumber, c.CoCNumber}
+	for _, a := range []model.Address{c.Billing, c.Shipping} {
+		out = append(out, a.Name, a.Company, a.Street, a.StreetLine(), a.PostalCode, a.City, a.Phone)
+	}
+	return out
+}

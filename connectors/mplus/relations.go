@@ -62,7 +62,7 @@ func (c *Client) createRelation(ctx context.Context, rel wireRelation) (string, 
 		return "", err
 	}
 	if resp.Result != createRelationOK {
-		return "", c.resultError("createRelation", resp.Result, resp.ErrorMessage)
+		return "", c.resultError("createRelation", resp.Result, resp.ErrorMessage, rel.personal()...)
 	}
 	if resp.RelationNumber == 0 {
 		return "", c.resultError("createRelation", resp.Result, "the answer holds no relationNumber")
@@ -93,7 +93,7 @@ func (c *Client) updateRelation(ctx context.Context, id string, rel wireRelation
 		return err
 	}
 	if resp.Result != updateRelationOK {
-		return c.resultError("updateRelation", resp.Result, resp.ErrorMessage)
+		return c.resultError("updateRelation", resp.Result, resp.ErrorMessage, rel.personal()...)
 	}
 	return nil
 }
@@ -265,4 +265,17 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// personal lists the relation's texts that name or locate a person, for
+// scrubbing an error message that may quote them.
+func (r wireRelation) personal() []string {
+	out := []string{r.Name, r.Address, r.Zipcode, r.City, r.DeliveryAddress, r.DeliveryZipcode, r.DeliveryCity,
+		r.Telephone, r.Mobile, r.Email, r.VatNumber, r.CommerceNumber}
+	for _, p := range []*string{r.Contact, r.CompanyName} {
+		if p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out
 }

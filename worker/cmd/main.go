@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -53,7 +54,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	acts.UIAddress, acts.Namespace = p.UIAddress, p.TemporalNamespace
+	acts.UIAddress, acts.Namespace, acts.TaskQueue = p.UIAddress, p.TemporalNamespace, p.TaskQueue
+	acts.IDKey = kworker.IDKey(p)
 	c, err := kworker.DialWithMetrics(p, z, metrics.Handler)
 	if err != nil {
 		return err
@@ -73,6 +75,9 @@ func run() error {
 	}
 
 	w := kworker.New(c, p.TaskQueue, acts)
+	fleetCtx, stopFleet := context.WithCancel(context.Background())
+	defer stopFleet()
+	go kworker.WatchFleet(fleetCtx, c, p.TaskQueue, z) // rate limits are shared by every worker on the queue
 	z.Info("worker starting", zap.String("taskQueue", p.TaskQueue), zap.String("namespace", p.TemporalNamespace),
 		zap.Int("integrations", len(file.Integrations)))
 	return w.Run(worker.InterruptCh())

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -18,8 +17,25 @@ import (
 
 func money(m model.Money) json.Number { return json.Number(model.FormatMinor(m.Amount, 2)) }
 
-func statusCode(st model.OrderStatus) int {
-	return slices.Index(model.OrderStatuses, st) + 1
+// statusLabels are the shop's order statuses by code (research §1.7).
+var statusLabels = []string{"", "New", "In process", "Wait for manufacturer", "Wait for payment", "Sent", "Delivered",
+	"Completed", "Cancelled", "Wait for supplier", "Is being packaged", "Ready to be collected", "Is being assembled",
+	"Backorder", "Reserved"}
+
+// codeFor is the shop's status code a seeded order with a canonical status
+// gets: the code a shop owner would set for it.
+func codeFor(st model.OrderStatus) int {
+	switch st {
+	case model.StatusShipped:
+		return 5
+	case model.StatusCompleted:
+		return 7
+	case model.StatusCancelled, model.StatusRefunded:
+		return 8
+	case model.StatusProcessing:
+		return 2
+	}
+	return 1
 }
 
 func href(r *http.Request, path string) string {
@@ -37,16 +53,19 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 			number = n
 		}
 	}
-	var rowsTotal, discounts, tax int64
+	var rowsTotal, rowDiscounts, tax int64
 	for _, l := range o.Lines {
 		rowsTotal += l.LineTotal().Amount
-		discounts += l.UnitDiscount.Mul(l.Quantity).Amount
+		rowDiscounts += l.UnitDiscount.Mul(l.Quantity).Amount
 		tax += lineTax(l.LineTotal().Amount, l.VAT, o.PricesIncludeVAT)
 	}
 	tax += lineTax(o.ShippingCost.Amount, o.ShippingVAT, o.PricesIncludeVAT)
 	var status any
-	if c := statusCode(o.Status); c > 0 {
-		status = c
+	if so.Code > 0 {
+		status = so.Code
+	}
+	if so.Unfinished { // an unfinished checkout has no order number yet (§1.6.1)
+		prefix, number = nil, nil
 	}
 	user := map[string]any{"id": nil, "href": nil, "discount_percentage": 0}
 	if id, err := strconv.ParseInt(o.Customer.ID, 10, 64); err == nil {
@@ -58,66 +77,83 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 	}
 	extra := adjustmentsJSON(o.Adjustments)
 	return map[string]any{
-		"id":                       so.ID,
-		"href":                     href(r, fmt.Sprintf("/orders/%d/", so.ID)),
-		"ordernumber_prefix":       prefix,
-		"ordernumber":              number,
-		"ordernumber_full":         o.Number,
-		"invoicenumber":            nil,
-		"transaction_id":           nil,
-		"create_date":              o.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
-		"deliver_method":           o.ShippingMethod,
-		"deliver_date":             nil,
-		"orderedinlng":             "nl",
-		"status":                   status,
-		"is_completed":             true,
-		"paid":                     o.Paid,
-		"paymethod_id":             1,
-		"paymethod":                o.PaymentMethod,
-		"paymethod_label":          o.PaymentMethod,
-		"taxes_included":           o.PricesIncludeVAT,
-		"order_row_taxes_included": o.PricesIncludeVAT,
-		"shipping_taxes_included":  o.PricesIncludeVAT,
-		"shipping_tax_percentage":  json.Number(model.FormatMinor(int64(o.ShippingVAT), 2)),
-		"is_intra_community_order": false,
-		"is_platform_sale":         false,
-		"total_orderrow_price":     json.Number(model.FormatMinor(rowsTotal, 2)),
-		"total_shipping":           money(o.ShippingCost),
-		"total_discounts":          json.Number(model.FormatMinor(discounts, 2)),
-		"total_price":              money(o.Total),
-		"total_tax":                json.Number(model.FormatMinor(tax, 2)),
-		"currency":                 cur,
-		"extra_costs":              extra.costs,
-		"extra_costs_description":  extra.description,
-		"paymethod_costs":          extra.paymethod,
-		"credit_point_discount":    extra.creditPoints,
-		"track_and_trace_code":     "",
-		"user":                     user,
-		"customer":                 customerJSON(o.Customer),
-		"orderrows":                map[string]any{"href": href(r, fmt.Sprintf("/orders/%d/orderrows/", so.ID))},
+		"id":                         so.ID,
+		"href":                       href(r, fmt.Sprintf("/orders/%d/", so.ID)),
+		"ordernumber_prefix":         prefix,
+		"ordernumber":                number,
+		"ordernumber_full":           orderNumberFull(so),
+		"invoicenumber":              nil,
+		"transaction_id":             nil,
+		"create_date":                o.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"deliver_method":             o.ShippingMethod,
+		"deliver_date":               nil,
+		"orderedinlng":               "nl",
+		"status":                     status,
+		"is_completed":               !so.Unfinished,
+		"paid":                       o.Paid,
+		"paymethod_id":               1,
+		"paymethod":                  o.PaymentMethod,
+		"paymethod_label":            o.PaymentMethod,
+		"taxes_included":             o.PricesIncludeVAT,
+		"order_row_taxes_included":   o.PricesIncludeVAT,
+		"shipping_taxes_included":    o.PricesIncludeVAT,
+		"shipping_tax_percentage":    json.Number(model.FormatMinor(int64(o.ShippingVAT), 2)),
+		"is_intra_community_order":   false,
+		"is_platform_sale":           false,
+		"total_orderrow_price":       json.Number(model.FormatMinor(rowsTotal, 2)),
+		"total_shipping":             money(o.ShippingCost),
+		"total_discounts":            json.Number(model.FormatMinor(rowDiscounts+extra.orderDiscount, 2)),
+		"total_price":                money(o.Total),
+		"total_tax":                  json.Number(model.FormatMinor(tax, 2)),
+		"currency":                   cur,
+		"extra_costs":                extra.costs,
+		"extra_costs_description":    extra.description,
+		"paymethod_costs":            extra.paymethod,
+		"credit_point_discount":      extra.creditPoints,
+		"extra_payment_option":       extra.paymentOption,
+		"extra_payment_option_price": extra.paymentOptionPrice,
+		"extra_price":                extra.extraPrice,
+		"track_and_trace_code":       "",
+		"user":                       user,
+		"customer":                   customerJSON(o.Customer),
+		"orderrows":                  map[string]any{"href": href(r, fmt.Sprintf("/orders/%d/orderrows/", so.ID))},
 	}
 }
 
 type orderExtras struct {
-	costs, paymethod, creditPoints json.Number
-	description                    string
+	costs, paymethod, creditPoints, paymentOptionPrice, extraPrice json.Number
+	description, paymentOption                                     string // paymentOption: the option's name, none in seeded orders
+	orderDiscount                                                  int64  // positive: taken off
+}
+
+func orderNumberFull(so storedOrder) any {
+	if so.Unfinished {
+		return nil
+	}
+	return so.Order.Number
 }
 
 // adjustmentsJSON renders an order's adjustments as the shop's fields, the
-// way the client reads them back: one described
-// ccvshop.PaymentCostsDescription is paymethod_costs, one described
-// ccvshop.CreditPointsDescription is credit_point_discount (a positive
-// amount taken off), any other is extra_costs (several are summed and
-// their descriptions joined).
+// way the client reads them back, by their description: the
+// ccvshop.*Description texts go to paymethod_costs, credit_point_discount
+// (a positive amount taken off), extra_payment_option_price, extra_price
+// and, for a discount, the part of total_discounts the rows do not explain;
+// any other is extra_costs (several are summed and their descriptions joined).
 func adjustmentsJSON(adj []model.Adjustment) orderExtras {
-	var costs, paymethod, credit int64
+	var costs, paymethod, credit, option, extraPrice, discount int64
 	var descriptions []string
 	for _, a := range adj {
-		switch a.Description {
-		case ccvshop.PaymentCostsDescription:
+		switch {
+		case a.Description == ccvshop.PaymentCostsDescription:
 			paymethod += a.Amount.Amount
-		case ccvshop.CreditPointsDescription:
+		case a.Description == ccvshop.CreditPointsDescription:
 			credit -= a.Amount.Amount
+		case a.Description == ccvshop.ExtraPriceDescription:
+			extraPrice += a.Amount.Amount
+		case a.Description == ccvshop.OrderDiscountDescription && a.Kind == model.AdjustmentDiscount:
+			discount -= a.Amount.Amount
+		case a.Description == ccvshop.ExtraPaymentOptionDescription:
+			option += a.Amount.Amount
 		default:
 			costs += a.Amount.Amount
 			if a.Description != ccvshop.ExtraCostsDescription && a.Description != "" {
@@ -125,7 +161,9 @@ func adjustmentsJSON(adj []model.Adjustment) orderExtras {
 			}
 		}
 	}
-	return orderExtras{costs: cents2(costs), paymethod: cents2(paymethod), creditPoints: cents2(credit), description: strings.Join(descriptions, ", ")}
+	return orderExtras{costs: cents2(costs), paymethod: cents2(paymethod), creditPoints: cents2(credit),
+		paymentOptionPrice: cents2(option), extraPrice: cents2(extraPrice),
+		orderDiscount: discount, description: strings.Join(descriptions, ", ")}
 }
 
 // lineTax is the VAT in an amount, rounded half up to the cent.

@@ -604,8 +604,8 @@ func (s *Sim) getSettings(r *http.Request, ids []string, _ []byte) reply {
 		return notFound("webshop", ids[0])
 	}
 	var statuses []any
-	for i, st := range model.OrderStatuses {
-		statuses = append(statuses, map[string]any{"id": i + 1, "label": string(st)})
+	for code, label := range statusLabels[1:] {
+		statuses = append(statuses, map[string]any{"id": code + 1, "label": label})
 	}
 	return ok(map[string]any{
 		"href": href(r, "/webshops/1/settings/"), "webshop_enabled": true, "currency": s.o.Currency,

@@ -67,6 +67,13 @@ type Options struct {
 	// EmptyPostBodies answers every successful POST with 201 and no body, as
 	// the shop sometimes does (§1.9).
 	EmptyPostBodies bool
+	// DateZone is the time zone the shop reads date-only bounds of
+	// min_create_date/max_create_date in; nil means UTC. (Whether the
+	// real shop reads them in its own zone is not documented, §1.5 [A].)
+	DateZone *time.Location
+	// DateUpperExclusive reads a date-only max_create_date as the start of
+	// that day (orders before it), the strictest reading a shop may have.
+	DateUpperExclusive bool
 }
 
 // Sim is the simulated shop; it is an http.Handler and safe for concurrent use.
@@ -98,6 +105,12 @@ type storedOrder struct {
 	Number int64       `json:"number"`
 	RowIDs []int64     `json:"rowIds"`
 	Order  model.Order `json:"order"`
+	// Code is the shop's status code (1..14, §1.7); any other number is
+	// what a broken shop would send.
+	Code int `json:"code"`
+	// Unfinished: a basket or checkout not completed; hidden from the
+	// default listing and without an order number.
+	Unfinished bool `json:"unfinished,omitempty"`
 }
 
 // New builds a simulator with no orders.
@@ -159,7 +172,7 @@ func (s *Sim) AddOrder(o model.Order) string {
 	if id >= st.NextID {
 		st.NextID = id + 1
 	}
-	so := storedOrder{ID: id, Order: o}
+	so := storedOrder{ID: id, Order: o, Code: codeFor(o.Status)}
 	if so.Order.CreatedAt.IsZero() {
 		so.Order.CreatedAt = s.o.Now()
 	}
@@ -179,20 +192,46 @@ func (s *Sim) AddOrder(o model.Order) string {
 	return so.Order.ID
 }
 
+// AddCheckout seeds an unfinished checkout (is_completed false, no order
+// number yet) and returns its id; CompleteCheckout finishes it.
+func (s *Sim) AddCheckout(o model.Order) string {
+	id := s.AddOrder(o)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, _ := strconv.ParseInt(id, 10, 64)
+	s.state.Orders[s.byID[n]].Unfinished = true
+	return id
+}
+
+// CompleteCheckout completes a checkout, as a customer finishing payment would.
+func (s *Sim) CompleteCheckout(id string) error {
+	return s.updateStored(id, func(so *storedOrder) { so.Unfinished = false })
+}
+
+// SetStatusCode sets the shop's own status code, any number (a code outside
+// 1..14 is what an unreadable order looks like).
+func (s *Sim) SetStatusCode(id string, code int) error {
+	return s.updateStored(id, func(so *storedOrder) { so.Code = code })
+}
+
 // SetPaid marks an order paid or unpaid, as a payment provider would.
 func (s *Sim) SetPaid(id string, paid bool) error {
 	return s.update(id, func(o *model.Order) { o.Paid = paid })
 }
 
-// SetStatus changes an order's status.
+// SetStatus changes an order's status to the shop's code for a canonical one.
 func (s *Sim) SetStatus(id string, st model.OrderStatus) error {
 	if !slices.Contains(model.OrderStatuses, st) {
 		return fmt.Errorf("unknown status %q", st)
 	}
-	return s.update(id, func(o *model.Order) { o.Status = st })
+	return s.updateStored(id, func(so *storedOrder) { so.Order.Status, so.Code = st, codeFor(st) })
 }
 
 func (s *Sim) update(id string, f func(*model.Order)) error {
+	return s.updateStored(id, func(so *storedOrder) { f(&so.Order) })
+}
+
+func (s *Sim) updateStored(id string, f func(*storedOrder)) error {
 	n, _ := strconv.ParseInt(id, 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -200,7 +239,7 @@ func (s *Sim) update(id string, f func(*model.Order)) error {
 	if !ok {
 		return fmt.Errorf("no order %s", id)
 	}
-	f(&s.state.Orders[i].Order)
+	f(&s.state.Orders[i])
 	return nil
 }
 
@@ -244,6 +283,9 @@ func (s *Sim) Restore(b []byte) error {
 			return fmt.Errorf("not a consistent CCV Shop simulator snapshot: order %d is duplicated or its rows do not match", o.ID)
 		}
 		byID[o.ID] = i
+		if o.Code == 0 { // a snapshot from before codes were kept
+			st.Orders[i].Code = codeFor(o.Order.Status)
+		}
 		st.NextID = max(st.NextID, o.ID+1)
 		for _, r := range o.RowIDs {
 			st.NextRowID = max(st.NextRowID, r+1)
@@ -497,8 +539,8 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 	if !good {
 		return badPaging
 	}
-	minDate, err1 := parseBound(q.Get("min_create_date"), false)
-	maxDate, err2 := parseBound(q.Get("max_create_date"), true)
+	minDate, err1 := parseBound(q.Get("min_create_date"), false, s.o.DateZone)
+	maxDate, err2 := parseBound(q.Get("max_create_date"), !s.o.DateUpperExclusive, s.o.DateZone)
 	if err1 != nil || err2 != nil {
 		return fail(http.StatusBadRequest, "400.10", "min_create_date and max_create_date must be dates like 2026-01-31 or ISO 8601 times")
 	}
@@ -511,9 +553,11 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 		status = n
 	}
 	paid, hasPaid := parseBool(q.Get("is_paid"))
-	// is_completed defaults to true; every seeded order is completed, so
-	// asking for unfinished ones finds none.
+	// is_completed defaults to true: unfinished checkouts are hidden unless asked for.
 	completed, hasCompleted := parseBool(q.Get("is_completed"))
+	if !hasCompleted {
+		completed = true
+	}
 	orderBy, desc := strings.CutSuffix(q.Get("orderby"), "_desc")
 	switch orderBy {
 	case "", "id", "create_date", "createdate":
@@ -526,9 +570,9 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 		switch {
 		case !minDate.IsZero() && c.Before(minDate),
 			!maxDate.IsZero() && c.After(maxDate),
-			hasStatus && statusCode(o.Order.Status) != status,
+			hasStatus && o.Code != status,
 			hasPaid && o.Order.Paid != paid,
-			hasCompleted && !completed:
+			o.Unfinished == completed:
 			continue
 		}
 		match = append(match, o)
@@ -585,12 +629,17 @@ func (s *Sim) listRows(r *http.Request, ids []string, _ []byte) reply {
 	return ok(collection(r, start, size, len(o.Order.Lines), items))
 }
 
-// parseBound reads a date filter: a date alone covers its whole day.
-func parseBound(v string, upper bool) (time.Time, error) {
+// parseBound reads a date filter: a date alone covers its whole day (upper:
+// up to its last instant; else from its start), in the zone the shop reads
+// dates in (nil: UTC).
+func parseBound(v string, upper bool, zone *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse("2006-01-02", v); err == nil {
+	if zone == nil {
+		zone = time.UTC
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, zone); err == nil {
 		if upper {
 			return t.Add(24*time.Hour - time.Nanosecond), nil
 		}

@@ -200,7 +200,7 @@ func TestAuthenticationFailures(t *testing.T) {
 // Every answer carries x-date and x-hash over its own body (§1.2).
 func TestResponsesAreSigned(t *testing.T) {
 	s := newShop(t, sim.Options{})
-	id := s.AddOrder(order(s.clock.Now(), true, model.StatusNew))
+	id := s.AddOrder(order(s.clock.Now(), true, model.StatusPending))
 	for _, uri := range []string{"/api/rest/v1/orders/" + id + "/", "/api/rest/v1/orders/" + id, "/api/rest/v1/orders/999/"} {
 		a := s.signed(t, "GET", uri, "")
 		date := a.header.Get("x-date")
@@ -213,7 +213,7 @@ func TestResponsesAreSigned(t *testing.T) {
 // money as JSON numbers with two decimals, status as a number.
 func TestWireShape(t *testing.T) {
 	s := newShop(t, sim.Options{})
-	o := order(time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC), true, model.StatusSent)
+	o := order(time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC), true, model.StatusShipped)
 	o.Customer.Kind, o.Customer.CompanyName, o.Customer.VATNumber = model.CustomerCompany, "Bakkerij Smit", "NL001234567B01"
 	o.Customer.Billing.Company = "Bakkerij Smit"
 	id := s.AddOrder(o)
@@ -245,7 +245,7 @@ func TestWireShape(t *testing.T) {
 func TestPagingLinks(t *testing.T) {
 	s := newShop(t, sim.Options{MaxPageSize: 4})
 	for i := range 7 {
-		s.AddOrder(order(s.clock.Now().Add(time.Duration(i)*time.Minute), true, model.StatusNew))
+		s.AddOrder(order(s.clock.Now().Add(time.Duration(i)*time.Minute), true, model.StatusPending))
 	}
 	type page struct {
 		Start, Size          int
@@ -295,11 +295,11 @@ func TestPagingLinks(t *testing.T) {
 func TestListFilters(t *testing.T) {
 	s := newShop(t, sim.Options{})
 	day := time.Date(2026, 5, 9, 0, 0, 0, 0, time.UTC)
-	s.AddOrder(order(day.Add(-time.Second), true, model.StatusNew))             // 1001: 8 May 23:59:59
-	s.AddOrder(order(day, false, model.StatusNew))                              // 1002: 9 May 00:00
-	s.AddOrder(order(day.Add(12*time.Hour), true, model.StatusSent))            // 1003: 9 May 12:00
-	s.AddOrder(order(day.Add(24*time.Hour-time.Second), true, model.StatusNew)) // 1004: 9 May 23:59:59
-	s.AddOrder(order(day.Add(24*time.Hour), true, model.StatusNew))             // 1005: 10 May 00:00
+	s.AddOrder(order(day.Add(-time.Second), true, model.StatusPending))             // 1001: 8 May 23:59:59
+	s.AddOrder(order(day, false, model.StatusPending))                              // 1002: 9 May 00:00
+	s.AddOrder(order(day.Add(12*time.Hour), true, model.StatusShipped))             // 1003: 9 May 12:00
+	s.AddOrder(order(day.Add(24*time.Hour-time.Second), true, model.StatusPending)) // 1004: 9 May 23:59:59
+	s.AddOrder(order(day.Add(24*time.Hour), true, model.StatusPending))             // 1005: 10 May 00:00
 	tests := []struct {
 		query  string
 		ids    []float64
@@ -337,7 +337,7 @@ func TestListFilters(t *testing.T) {
 
 func TestNotFoundAndMethods(t *testing.T) {
 	s := newShop(t, sim.Options{})
-	id := s.AddOrder(order(s.clock.Now(), true, model.StatusNew))
+	id := s.AddOrder(order(s.clock.Now(), true, model.StatusPending))
 	tests := []struct {
 		method, uri string
 		status      int
@@ -363,7 +363,7 @@ func TestNotFoundAndMethods(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	s := newShop(t, sim.Options{ReadsPerMinute: 2, TotalPerMinute: 3})
-	id := s.AddOrder(order(s.clock.Now(), true, model.StatusNew))
+	id := s.AddOrder(order(s.clock.Now(), true, model.StatusPending))
 	one := "/api/rest/v1/orders/" + id + "/"
 	for range 2 {
 		assert.Equal(t, 200, s.signed(t, "GET", one, "").status)
@@ -390,7 +390,7 @@ func TestRateLimits(t *testing.T) {
 
 func TestFaultsUseTheClientsOpNames(t *testing.T) {
 	s := newShop(t, sim.Options{})
-	id := s.AddOrder(order(s.clock.Now(), true, model.StatusNew))
+	id := s.AddOrder(order(s.clock.Now(), true, model.StatusPending))
 	s.Faults().Add(simkit.Rule{Op: ccvshop.OpGetOrder, Kind: simkit.FaultStatus, Status: 503, Times: 1})
 	s.Faults().Add(simkit.Rule{Op: ccvshop.OpListOrderRows, Kind: simkit.FaultRateLimit, RetryAfter: 7 * time.Second, Times: 1})
 
@@ -407,8 +407,8 @@ func TestFaultsUseTheClientsOpNames(t *testing.T) {
 func TestSeedingAndState(t *testing.T) {
 	s := newShop(t, sim.Options{})
 	now := s.clock.Now()
-	a := s.AddOrder(order(time.Time{}, false, model.StatusNew))
-	kept := order(now, true, model.StatusNew)
+	a := s.AddOrder(order(time.Time{}, false, model.StatusPending))
+	kept := order(now, true, model.StatusPending)
 	kept.ID, kept.Number = "5000", "WEB-77"
 	b := s.AddOrder(kept)
 	c := s.AddOrder(kept) // the id is taken now
@@ -435,7 +435,7 @@ func TestSeedingAndState(t *testing.T) {
 	r := sim.New(sim.Options{PublicKey: pub, SecretKey: secret})
 	require.NoError(t, r.Restore(snap))
 	assert.Equal(t, 3, r.Len())
-	assert.Equal(t, "5002", r.AddOrder(order(now, true, model.StatusNew)), "ids go on after a restore")
+	assert.Equal(t, "5002", r.AddOrder(order(now, true, model.StatusPending)), "ids go on after a restore")
 	assert.Error(t, r.Restore([]byte(`{"orders":[{"id":1,"rowIds":[],"order":{}},{"id":1,"rowIds":[],"order":{}}]}`)))
 	assert.Error(t, r.Restore([]byte(`not json`)))
 	assert.Equal(t, 4, r.Len(), "a failed restore changes nothing")
@@ -450,7 +450,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range 10 {
-				id := s.AddOrder(order(s.clock.Now(), false, model.StatusNew))
+				id := s.AddOrder(order(s.clock.Now(), false, model.StatusPending))
 				_ = s.SetPaid(id, true)
 				for _, uri := range []string{fmt.Sprintf("/api/rest/v1/orders/?start=%d&size=5", i*j), "/api/rest/v1/orders/" + id + "/orderrows/"} {
 					status, err := s.try(uri)

@@ -88,6 +88,11 @@ func (s *Sim) createRelation(r *request) (any, error) {
 		return createRelationOut{Result: createRelationFailed, ChangeTimestamp: dateTime(now),
 			ErrorMessage: "name is required: give the relation a name or a companyName"}, nil
 	}
+	if e := strings.TrimSpace(rel.Email); e != "" && strings.Count(e, "@") != 1 {
+		// The till's messages quote the record they refuse, personal data and all.
+		return createRelationOut{Result: createRelationFailed, ChangeTimestamp: dateTime(now),
+			ErrorMessage: fmt.Sprintf("relation %q (%s, %s %s): e-mail address %q is not valid", rel.Name, rel.Address, rel.Zipcode, rel.City, e)}, nil
+	}
 	if number == 0 {
 		number = st.NextRelation
 	}
