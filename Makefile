@@ -27,15 +27,18 @@ test: $(TEMPORAL) vet
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Orders per second through the real dev server and worker against the
-# simulators, next to the same workflow shape with no-op steps. N=1000 by default.
+# simulators, next to the same workflow shape with no-op steps; products per
+# second; three workers sharing CCV Shop's published quota (429s and the
+# share used); a new paid order beside 1,000 waiting ones. N=1000 by default.
 N ?= 1000
 bench: $(TEMPORAL)
-	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) $(GO) test -run '^$$' -bench 'BenchmarkOrderSync|BenchmarkProductSync' -benchtime 1x -timeout 60m ./worker/
+	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) KOPPEL_BENCH_BACKLOG=$(N) $(GO) test -run '^$$' \
+		-bench 'BenchmarkOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders' -benchtime 1x -timeout 90m ./worker/
 
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)
 	@echo 'histories from before a versioned change stay: they prove old runs still replay'
-	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers' ./worker/
+	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers|OneRelation' ./worker/
 
 clean:
 	rm -rf bin .dev

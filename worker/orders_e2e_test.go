@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/connectors/simkit"
 )
 
@@ -38,6 +40,11 @@ func TestTwoOrdersOfOneNewCustomerMakeOneRelation(t *testing.T) {
 	assert.Equal(t, r1.Customer.CustomerID, r2.Customer.CustomerID, "both orders are booked on it")
 	assert.Equal(t, "jan.visser@example.nl", rel.Email, "kept in lower case, so a case-sensitive lookup finds it")
 	assert.ElementsMatch(t, []string{"created", "unchanged"}, []string{string(r1.Customer.Action), string(r2.Customer.Action)})
+
+	keeper := activities.CustomerKeeperWorkflowID(nil, activities.TargetAccount(s.file.Integrations[0]),
+		connectors.CustomerMatch{Field: "email", Value: "jan.visser@example.nl"})
+	assert.NotContains(t, keeper, "jan", "no e-mail in a workflow id")
+	s.recordHistory("customer_keeper", keeper, "")
 }
 
 // Finding 7: an order the connector cannot read fails on its own, naming

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -32,6 +33,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflow(workflows.StockSyncWorkflow)
 			r.RegisterWorkflow(workflows.StockRunWorkflow)
 			r.RegisterWorkflow(workflows.CustomerSyncWorkflow)
+			r.RegisterWorkflowWithOptions(workflows.CustomerKeeperWorkflow, workflow.RegisterOptions{Name: activities.CustomerKeeperWorkflowName})
 			file, err := os.Open(f)
 			require.NoError(t, err)
 			defer file.Close()
