@@ -295,7 +295,7 @@ func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
-		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key,
+		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_METRICS_ADDRESS=",
 		"B_CCV_PUBLIC="+ccvPublic, "B_CCV_SECRET="+ccvSecret, "B_MPLUS_IDENT="+mplusIdent, "B_MPLUS_SECRET="+mplusToken)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	require.NoError(b, cmd.Start())

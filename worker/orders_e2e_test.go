@@ -1,15 +1,24 @@
 package worker_test
 
 import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 
 	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
+	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	"github.com/koppel/koppel/connectors/simkit"
+	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/workflows"
 )
 
 // Finding 6: two orders of one new customer started at once make one
@@ -69,4 +78,75 @@ func TestUnreadableOrderFailsAloneNamingTheField(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, s.tillOrders(), "shop-"+good)
 	assert.NotContains(t, s.tillOrders(), "shop-"+bad)
+}
+
+// Finding 4: two shops whose order and customer ids overlap, into one till.
+// Each integration's keys are scoped to it, so both shops' order 1001 and
+// both customers 42 arrive, each on its own relation.
+func TestTwoShopsWithTheSameIdsIntoOneTill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{})
+	s.seedCatalogue(coffee, mug)
+	env := map[string]string{}
+	shopA, urlA, credsA := startStackSim(t, "ccvshop", "E2E_A_", true, env)
+	shopB, urlB, credsB := startStackSim(t, "ccvshop", "E2E_B_", true, env)
+	till := s.file.Integrations[0].Target
+	var tillCreds []string
+	for name := range till.Credentials {
+		tillCreds = append(tillCreds, name+": TILL_"+strings.ToUpper(name))
+		env["TILL_"+strings.ToUpper(name)] = e2eCredentials["mplus"][name]
+	}
+	sort.Strings(tillCreds)
+	f, err := config.Parse("two.yaml", []byte(fmt.Sprintf(`
+integrations:
+  - name: shop-a
+    source: {system: ccvshop, baseURL: %q, credentials: %s}
+    target: {system: mplus, baseURL: %q, credentials: {%s}}
+    flows:
+      orders: {interval: 1h, customerMatch: externalId}
+  - name: shop-b
+    source: {system: ccvshop, baseURL: %q, credentials: %s}
+    target: {system: mplus, baseURL: %q, credentials: {%s}}
+    flows:
+      orders: {interval: 1h, customerMatch: externalId}
+`, urlA, credsA, till.BaseURL, strings.Join(tillCreds, ", "), urlB, credsB, till.BaseURL, strings.Join(tillCreds, ", "))))
+	require.NoError(t, err)
+	acts, err := activities.Build(f, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
+	require.NoError(t, err)
+	acts.Temporal = s.client
+	w := kworker.New(s.client, "two-shops", acts)
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	anna, bert := person("Anna", "de Boer", "anna@example.nl"), person("Bert", "Smit", "bert@example.nl")
+	anna.ID, bert.ID = "42", "42" // each shop's customer 42
+	ids := map[string]string{
+		"shop-a": shopA.(*ccvsim.Sim).AddOrder(order(anna, created, true, coffee.line(1))),
+		"shop-b": shopB.(*ccvsim.Sim).AddOrder(order(bert, created, true, mug.line(2))),
+	}
+	require.Equal(t, ids["shop-a"], ids["shop-b"], "both shops' first order has the same id")
+	ctx := context.Background()
+	for name, id := range ids {
+		run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: name + "-backfill", TaskQueue: "two-shops"},
+			workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: name, Backfill: &workflows.Window{From: created.Add(-time.Minute), To: time.Now()}})
+		require.NoError(t, err)
+		require.NoError(t, run.Get(ctx, nil))
+		var r workflows.OrderResult
+		require.NoError(t, s.client.GetWorkflow(ctx, workflows.OrderWorkflowID(name, id), "").Get(ctx, &r))
+		assert.Equal(t, workflows.OrderCreated, r.Outcome, "%s: %s", name, r.Message)
+	}
+
+	orders := s.tillOrders()
+	require.Contains(t, orders, "shop-a-"+ids["shop-a"])
+	require.Contains(t, orders, "shop-b-"+ids["shop-b"])
+	relations := map[string]int64{}
+	for _, r := range s.mplus.Relations() {
+		relations[r.ExtRelationID] = r.Number
+	}
+	assert.Equal(t, relations["shop-a-42"], orders["shop-a-"+ids["shop-a"]].RelationNumber, "shop A's order on shop A's customer")
+	assert.Equal(t, relations["shop-b-42"], orders["shop-b-"+ids["shop-b"]].RelationNumber, "shop B's order on shop B's customer")
+	assert.NotEqual(t, relations["shop-a-42"], relations["shop-b-42"])
 }
