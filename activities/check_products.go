@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -16,7 +17,8 @@ type CheckProductsInput struct {
 
 // CheckProducts makes sure every SKU exists in the target and returns the
 // target's product id per SKU. A missing SKU fails the order for good, naming
-// every missing SKU, before anything is written.
+// every missing SKU, before anything is written — unless requireProducts is
+// off (a target that books lines on a revenue account): then it only warns.
 func (a *Activities) CheckProducts(ctx context.Context, in CheckProductsInput) (map[string]string, error) {
 	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
@@ -26,7 +28,14 @@ func (a *Activities) CheckProducts(ctx context.Context, in CheckProductsInput) (
 	if err != nil {
 		return nil, toTemporal(err)
 	}
-	if missing := MissingSKUs(in.SKUs, ids); len(missing) > 0 {
+	missing := MissingSKUs(in.SKUs, ids)
+	if len(missing) > 0 && !rt.Config.Flows.Orders.ProductsRequired() {
+		// An accounting target books such lines on a revenue account.
+		activity.GetLogger(ctx).Warn("SKUs not in the target; their lines are booked without a product",
+			"Integration", in.Integration, "Target", rt.Config.Target.System, "SKUs", strings.Join(missing, ", "))
+		return ids, nil
+	}
+	if len(missing) > 0 {
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%d of the order's SKUs do not exist in %s: %s; create them there (or fix the SKU in the source), then replay the order",
 				len(missing), rt.Config.Target.System, strings.Join(missing, ", ")),

@@ -59,8 +59,8 @@ func enrichMapped(ctx context.Context, rt *Integration, o model.Order) (connecto
 }
 
 // Enrich turns a source order into a draft for the target under the
-// integration's order flow settings: natural key, document kind, employee,
-// branch, default debtor, the booking settings of the order's country and
+// integration's order flow settings: natural key, document kind, default
+// debtor, the booking settings of the order's country and
 // the target's payment and shipping methods.
 func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error) {
 	f := in.Flows.Orders
@@ -75,8 +75,6 @@ func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error)
 		Order:           o,
 		ExternalID:      ExternalID(f, o.ID),
 		Kind:            connectors.OrderKind(f.OrderType),
-		Employee:        f.EmployeeNumber,
-		Branch:          f.Branch,
 		CustomerID:      f.DefaultDebtor,
 		Accounting:      in.Country(country).Accounting(),
 		PaymentMethod:   translate(f.PaymentMethods, o.PaymentMethod),

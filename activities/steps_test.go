@@ -98,12 +98,12 @@ func TestCommitAfterLostAnswerFindsTheOrderInsteadOfDoubling(t *testing.T) {
 
 func TestEnrichSetsTargetFieldsAndRejectsBadOrders(t *testing.T) {
 	prefix := "ccv-"
-	flow := &config.OrderFlow{OrderType: "invoice", EmployeeNumber: "999999", Branch: "2", DefaultDebtor: "100", ExternalIDPrefix: &prefix}
+	flow := &config.OrderFlow{OrderType: "invoice", DefaultDebtor: "100", ExternalIDPrefix: &prefix}
 	o := model.Order{ID: "55", Currency: "EUR", Customer: person("jan@example.nl"),
 		Lines: []model.OrderLine{{SKU: "MUG-1", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(100, "EUR")}}}
 	d, err := Enrich(o, config.Integration{Flows: config.Flows{Orders: flow}})
 	require.NoError(t, err)
-	require.Equal(t, connectors.OrderDraft{Order: o, ExternalID: "ccv-55", Kind: connectors.KindInvoice, Employee: "999999", Branch: "2", CustomerID: "100"}, d)
+	require.Equal(t, connectors.OrderDraft{Order: o, ExternalID: "ccv-55", Kind: connectors.KindInvoice, CustomerID: "100"}, d)
 
 	o.Lines, o.Currency = nil, "EURO"
 	_, err = Enrich(o, config.Integration{Flows: config.Flows{Orders: flow}})

@@ -86,10 +86,12 @@ type OrderFlow struct {
 	Statuses []string `yaml:"statuses"`
 	// OrderType is what the target writes: order or invoice.
 	OrderType string `yaml:"orderType"`
-	// EmployeeNumber is the target employee orders are booked on (MplusKASSA needs one).
+	// EmployeeNumber and Branch were the MplusKASSA employee and branch of
+	// orders; they are target options now (target.options.employeeNumber,
+	// branch). Files that still set them here keep working: the value moves
+	// to the target's options when the target takes that option.
 	EmployeeNumber string `yaml:"employeeNumber"`
-	// Branch is the target branch, store or administration id.
-	Branch string `yaml:"branch"`
+	Branch         string `yaml:"branch"`
 	// DefaultDebtor books every order on this existing target customer instead
 	// of finding or creating one per order.
 	DefaultDebtor string `yaml:"defaultDebtor"`
@@ -107,6 +109,10 @@ type OrderFlow struct {
 	// like ExternalIDPrefix. Set it to "" to keep the unscoped ids of
 	// relations made before.
 	CustomerIDPrefix *string `yaml:"customerIdPrefix"`
+	// RequireProducts (default true): every line's SKU must exist in the
+	// target; false lets a target that can book a line without an article
+	// (on a revenue account) write the order, and the check only warns.
+	RequireProducts *bool `yaml:"requireProducts"`
 	// RecheckQuotaPercent is the share of the source's read quota that
 	// rechecking waiting orders may use (default 33).
 	RecheckQuotaPercent int `yaml:"recheckQuotaPercent"`
@@ -141,7 +147,6 @@ func (in Integration) OrderMapper() (*mapping.Mapper, error) {
 
 // Defaults of the order flow.
 const (
-	DefaultEmployeeNumber = "999999"
 	DefaultInterval       = time.Minute
 	DefaultPageSize       = 100
 	DefaultMaxPerRun      = 500
@@ -155,6 +160,9 @@ const (
 // IsEnabled reports whether the flow runs (configured flows run unless disabled).
 func (f *OrderFlow) IsEnabled() bool { return f != nil && (f.Enabled == nil || *f.Enabled) }
 
+// ProductsRequired reports the requireProducts setting (default true).
+func (f *OrderFlow) ProductsRequired() bool { return f.RequireProducts == nil || *f.RequireProducts }
+
 // OnlyPaid reports the paidOnly setting (default true).
 func (f *OrderFlow) OnlyPaid() bool { return f.PaidOnly == nil || *f.PaidOnly }
 
@@ -164,9 +172,6 @@ func (f *OrderFlow) applyDefaults(integration string) {
 	}
 	if f.OrderType == "" {
 		f.OrderType = string(connectors.KindOrder)
-	}
-	if f.EmployeeNumber == "" {
-		f.EmployeeNumber = DefaultEmployeeNumber
 	}
 	if f.CustomerMatch == "" {
 		f.CustomerMatch = "email"
@@ -232,6 +237,7 @@ func Parse(name string, b []byte) (*File, error) {
 		if fl.Orders != nil {
 			fl.Orders.applyDefaults(f.Integrations[i].Name)
 			fl.Orders.Statuses = canonicalStatuses(f.Integrations[i].Source.System, fl.Orders.Statuses)
+			moveToTargetOptions(&f.Integrations[i])
 		}
 		for _, pf := range []*ProductFlow{fl.Products, fl.ProductsToSource} {
 			if pf != nil {
@@ -416,6 +422,9 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 		p.add(path+".jitter", "%s must be between 0 and the interval", o.Jitter.D())
 	}
 	if reg, ok := connectors.Lookup(in.Target.System); ok && reg.Has(connectors.CapOrderTarget) {
+		if !o.ProductsRequired() && reg.LinesNeedProducts {
+			p.add(path+".requireProducts", "%s writes every line on an existing product; it cannot be false", in.Target.System)
+		}
 		if !reg.WritesKind(connectors.OrderKind(o.OrderType)) {
 			p.add(path+".orderType", "%q is not a kind %s writes (it writes %s)", o.OrderType, in.Target.System, kindNames(reg.OrderKinds))
 		}
@@ -432,8 +441,10 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 			p.add(fmt.Sprintf("%s.statuses[%d]", path, i), "%q is not one of %s%s", s, statusNames(), sourceStatusNames(in.Source.System))
 		}
 	}
-	if o.PageSize < 1 || o.PageSize > 250 {
-		p.add(path+".pageSize", "%d is not between 1 and 250", o.PageSize)
+	if o.PageSize < 1 {
+		p.add(path+".pageSize", "%d is less than 1", o.PageSize)
+	} else if reg, ok := connectors.Lookup(in.Source.System); ok && reg.MaxPageSize > 0 && o.PageSize > reg.MaxPageSize {
+		p.add(path+".pageSize", "%d is not between 1 and %d (the most %s lists on a page)", o.PageSize, reg.MaxPageSize, in.Source.System)
 	}
 	if o.MaxOrdersPerRun < 1 || o.MaxOrdersPerRun > 1500 {
 		p.add(path+".maxOrdersPerRun", "%d is not between 1 and 1500 (one run's history must stay small)", o.MaxOrdersPerRun)
@@ -443,6 +454,13 @@ func (o *OrderFlow) validate(p *Problems, path string, in Integration) {
 	}
 	if o.PendingMaxAge < 0 {
 		p.add(path+".pendingMaxAge", "must not be negative")
+	}
+	if reg, ok := connectors.Lookup(in.Target.System); ok {
+		for _, f := range [][2]string{{"employeeNumber", o.EmployeeNumber}, {"branch", o.Branch}} {
+			if f[1] != "" && !slices.Contains(reg.OptionNames(), f[0]) {
+				p.add(path+"."+f[0], "%s has no %s; remove it (it was a MplusKASSA setting)", in.Target.System, f[0])
+			}
+		}
 	}
 	if o.RecheckQuotaPercent < 1 || o.RecheckQuotaPercent > 100 {
 		p.add(path+".recheckQuotaPercent", "%d is not between 1 and 100", o.RecheckQuotaPercent)
@@ -587,4 +605,27 @@ func kindNames(kinds []connectors.OrderKind) string {
 		out[i] = string(k)
 	}
 	return strings.Join(out, ", ")
+}
+
+// moveToTargetOptions carries the orders flow's employeeNumber and branch,
+// from before they were target options, into the target's options when the
+// target takes them and they are not set there.
+func moveToTargetOptions(in *Integration) {
+	f := in.Flows.Orders
+	reg, ok := connectors.Lookup(in.Target.System)
+	if !ok {
+		return
+	}
+	for _, o := range [][2]string{{"employeeNumber", f.EmployeeNumber}, {"branch", f.Branch}} {
+		name, v := o[0], o[1]
+		if v == "" || !slices.Contains(reg.OptionNames(), name) {
+			continue
+		}
+		if in.Target.Options == nil {
+			in.Target.Options = map[string]string{}
+		}
+		if _, set := in.Target.Options[name]; !set {
+			in.Target.Options[name] = v
+		}
+	}
 }

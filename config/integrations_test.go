@@ -19,7 +19,7 @@ func TestExampleFileIsValidAndDefaultsApply(t *testing.T) {
 	o := in.Flows.Orders
 	require.True(t, o.IsEnabled())
 	require.True(t, o.OnlyPaid())
-	require.Equal(t, "999999", o.EmployeeNumber)
+	require.Equal(t, "999999", in.Target.Options["employeeNumber"], "a target option now")
 	require.Equal(t, "order", o.OrderType)
 	require.Equal(t, "demo-shop-", *o.ExternalIDPrefix, "order keys are scoped to the integration")
 	require.Equal(t, "demo-shop-", *o.CustomerIDPrefix)
@@ -60,7 +60,7 @@ func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 		`integrations[0].flows.orders.customerMatch: "phone" is not one of email, externalId`,
 		`integrations[0].flows.orders.statuses[0]: "paid" is not one of`,
 		`integrations[0].flows.orders.interval: 500ms is shorter than 1s`,
-		`integrations[0].flows.orders.pageSize: 900 is not between 1 and 250`,
+		`integrations[0].flows.orders.pageSize: 900 is not between 1 and 250 (the most ccvshop lists on a page)`,
 		`integrations[0].source.credentials.secretKey: must name an environment variable (like CCVSHOP_SECRETKEY), never hold the secret itself`,
 		`integrations[0].target.system: "mplusx" is not one of ccvshop, mplus`,
 	} {
@@ -120,7 +120,7 @@ func TestSystemOptionsAreChecked(t *testing.T) {
 	file := strings.Replace(valid, "credentials: {ident: MP_IDENT, secret: MP_SECRET}}", "credentials: {ident: MP_IDENT, secret: MP_SECRET}, options: {shippingPLU: VERZ, colour: red}}", 1)
 	_, err := config.Parse("opts.yaml", []byte(file))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes costsPLU, currency, defaultTurnoverGroup, discountPLU, parentSKU, relationRevenueAccountField, relationVatCodeField, shippingPLU, shippingText, stockBranch, stockEmployee, vatCountry, vatPercentageScale)`)
+	assert.Contains(t, err.Error(), `integrations[0].target.options.colour: mplus takes no option "colour" (it takes branch, costsPLU, currency, defaultTurnoverGroup, discountPLU, employeeNumber, parentSKU, relationRevenueAccountField, relationVatCodeField, shippingPLU, shippingText, stockBranch, stockEmployee, vatCountry, vatPercentageScale)`)
 	assert.NotContains(t, err.Error(), "shippingPLU:")
 }
 
@@ -166,4 +166,25 @@ func TestStatusesTakeTheSourcesOwnNames(t *testing.T) {
 	f, err := config.Parse("s.yaml", []byte(strings.Replace(valid, "orders: {}", "orders: {statuses: [in_process, shipped]}", 1)))
 	require.NoError(t, err)
 	require.Equal(t, []string{"processing", "shipped"}, f.Integrations[0].Flows.Orders.Statuses)
+}
+
+// employeeNumber and branch of the orders flow, from before they were
+// MplusKASSA options, still work: they move to the target's options.
+func TestEmployeeAndBranchMoveToTheTargetsOptions(t *testing.T) {
+	f, err := config.Parse("old.yaml", []byte(strings.Replace(valid, "orders: {}", `orders: {employeeNumber: "42", branch: "3"}`, 1)))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"employeeNumber": "42", "branch": "3"}, f.Integrations[0].Target.Options)
+
+	withOption := strings.Replace(valid, "credentials: {ident: MP_IDENT, secret: MP_SECRET}}", `credentials: {ident: MP_IDENT, secret: MP_SECRET}, options: {employeeNumber: "7"}}`, 1)
+	f, err = config.Parse("both.yaml", []byte(strings.Replace(withOption, "orders: {}", `orders: {employeeNumber: "42"}`, 1)))
+	require.NoError(t, err)
+	assert.Equal(t, "7", f.Integrations[0].Target.Options["employeeNumber"], "the target option wins")
+}
+
+// requireProducts: false is for targets that book lines without an article;
+// a target whose lines need products refuses it, named.
+func TestRequireProductsOffNeedsATargetThatCan(t *testing.T) {
+	_, err := config.Parse("rp.yaml", []byte(strings.Replace(valid, "orders: {}", "orders: {requireProducts: false}", 1)))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "integrations[0].flows.orders.requireProducts: mplus writes every line on an existing product; it cannot be false")
 }

@@ -145,9 +145,6 @@ type OrderDraft struct {
 	// extOrderId, the reference field elsewhere); lookups and dedupe use it.
 	ExternalID string    `json:"externalId"`
 	Kind       OrderKind `json:"kind"`
-	// Employee and Branch are the target's employee and branch/store/administration ids.
-	Employee string `json:"employee,omitempty"`
-	Branch   string `json:"branch,omitempty"`
 	// CustomerID is the target's id of the debtor the order is written for.
 	CustomerID string `json:"customerId,omitempty"`
 	// ProductIDs maps each line's SKU to the target's product id.

@@ -65,7 +65,7 @@ func TestOptionNamesAreStable(t *testing.T) {
 	assert.Equal(t, []string{"attributeType", "cacheTTL", "combinationStockType", "currency", "listUnfinished", "lookBack", "packageId", "pricesIncludeVat",
 		"taxTariffs", "webshopId"}, shop.OptionNames())
 	till, _ := connectors.Lookup(mplus.System)
-	assert.Equal(t, []string{"costsPLU", "currency", "defaultTurnoverGroup", "discountPLU", "parentSKU", "relationRevenueAccountField",
+	assert.Equal(t, []string{"branch", "costsPLU", "currency", "defaultTurnoverGroup", "discountPLU", "employeeNumber", "parentSKU", "relationRevenueAccountField",
 		"relationVatCodeField", "shippingPLU", "shippingText", "stockBranch", "stockEmployee", "vatCountry", "vatPercentageScale"}, till.OptionNames())
 	for _, r := range []connectors.Registration{shop, till} {
 		for _, o := range r.DescribeOptions() {
@@ -121,7 +121,7 @@ func TestCheckOptionsOfTheBuiltinSystems(t *testing.T) {
 	till, _ := connectors.Lookup(mplus.System)
 	problems := till.CheckOptions(map[string]string{"colour": "red", "vatPercentageScale": "7"})
 	require.Len(t, problems, 2)
-	assert.Equal(t, `options.colour: mplus takes no option "colour" (it takes costsPLU, currency, defaultTurnoverGroup, discountPLU, parentSKU, `+
+	assert.Equal(t, `options.colour: mplus takes no option "colour" (it takes branch, costsPLU, currency, defaultTurnoverGroup, discountPLU, employeeNumber, parentSKU, `+
 		`relationRevenueAccountField, relationVatCodeField, shippingPLU, shippingText, stockBranch, stockEmployee, vatCountry, vatPercentageScale)`, problems[0].String())
 	assert.Equal(t, `options.vatPercentageScale: "7" is not one of 1, 10, 100, 1000`, problems[1].String())
 

@@ -91,6 +91,9 @@ type Registration struct {
 	DeclaredCapabilities []Capability
 	// OrderKinds are the kinds an order target writes; required exactly when
 	// the client is an OrderTarget.
+	// MaxPageSize is the largest page the system's listings take (0: no
+	// published cap); a flow's pageSize is checked against it.
+	MaxPageSize int
 	// StatusNames are an order source's own status names, each with the
 	// canonical status it maps to, so an integration file may name either.
 	StatusNames map[string]model.OrderStatus

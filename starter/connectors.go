@@ -4,11 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/model"
 )
 
 // connectorsCmd prints what every registered system (or the ones named)
@@ -61,6 +63,28 @@ func describeSystem(w io.Writer, r connectors.Registration) {
 			limits = append(limits, []string{l.Scope, rate(l), l.Note})
 		}
 		table(w, "    ", limits)
+	}
+
+	if len(r.StatusNames) > 0 {
+		// The order "statuses: [...]" means reached, so the order matters.
+		fmt.Fprintln(w, "  order statuses (own name → canonical, in the order of the normal flow)")
+		rows := [][]string{}
+		for _, st := range model.OrderStatuses {
+			var names []string
+			for name, c := range r.StatusNames {
+				if c == st {
+					names = append(names, name)
+				}
+			}
+			if len(names) > 0 {
+				sort.Strings(names)
+				rows = append(rows, []string{string(st), strings.Join(names, ", ")})
+			}
+		}
+		table(w, "    ", rows)
+	}
+	if r.MaxPageSize > 0 {
+		table(w, "  ", [][]string{{"largest page", fmt.Sprint(r.MaxPageSize)}})
 	}
 
 	fmt.Fprintln(w, "  options")

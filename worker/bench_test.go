@@ -372,7 +372,7 @@ func (a *noopActivities) FetchOrder(_ context.Context, in activities.FetchOrderI
 }
 
 func (a *noopActivities) EnrichOrder(_ context.Context, in activities.EnrichOrderInput) (connectors.OrderDraft, error) {
-	return connectors.OrderDraft{Order: in.Order, ExternalID: "noop-" + in.Order.ID, Kind: connectors.KindOrder, Employee: "999999", Branch: "1"}, nil
+	return connectors.OrderDraft{Order: in.Order, ExternalID: "noop-" + in.Order.ID, Kind: connectors.KindOrder}, nil
 }
 
 func (a *noopActivities) FindTargetOrder(context.Context, activities.FindTargetOrderInput) (activities.FindTargetOrderResult, error) {

@@ -61,7 +61,7 @@ func sampleOrder(company string) model.Order {
 }
 
 func draftFor(o model.Order, kind connectors.OrderKind, debtor string) connectors.OrderDraft {
-	return connectors.OrderDraft{Order: o, ExternalID: "ccvshop-" + o.ID, Kind: kind, Employee: "999999", Branch: "1", CustomerID: debtor}
+	return connectors.OrderDraft{Order: o, ExternalID: "ccvshop-" + o.ID, Kind: kind, CustomerID: debtor}
 }
 
 var input = OrderInput{Integration: "demo", OrderID: "1001", OrderNumber: "WEB-1001"}

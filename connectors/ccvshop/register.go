@@ -57,6 +57,7 @@ func init() {
 		},
 		OptionSpec:  Options{},
 		StatusNames: StatusNames(),
+		MaxPageSize: MaxPageSize,
 		ExtraFields: map[string][]string{mapping.FlowProducts: ProductExtraFields},
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)

@@ -79,8 +79,9 @@ const (
 	// Config.StockBranch is 0: the first branch, which every installation has
 	// [A: a guess for single-shop installations; set it when there are more].
 	DefaultStockBranch = 1
-	// DefaultEmployee is the employee stock changes are booked on when
-	// Config.StockEmployee is 0; APIcenter uses it for orders (research §2.9).
+	// DefaultEmployee is the employee orders and stock changes are booked on
+	// when Config.OrderEmployee or StockEmployee is 0; APIcenter uses it for
+	// orders (research §2.9).
 	DefaultEmployee int64 = 999999
 	// DefaultRelationRevenueAccountField and DefaultRelationVATCodeField name
 	// the relation custom fields that hold a customer's revenue account and
@@ -149,6 +150,11 @@ type Config struct {
 	// StockEmployee is the employee setStock books changes on; 0 means
 	// DefaultEmployee.
 	StockEmployee int64
+	// OrderEmployee is the employee orders and invoices are booked on (the
+	// till needs one); 0 means DefaultEmployee. OrderBranch is the branch
+	// they are entered in; 0 leaves MplusKASSA's default.
+	OrderEmployee int64
+	OrderBranch   int
 	// DefaultTurnoverGroup is the turnover group of the articles
 	// CreateProduct (and UpdateProduct, for a new variant) creates; 0 sends
 	// none and leaves MplusKASSA's default.
@@ -284,6 +290,9 @@ func New(cfg Config) (*Client, error) {
 	cfg.CostsPLU = strings.TrimSpace(cfg.CostsPLU)
 	if cfg.StockBranch == 0 {
 		cfg.StockBranch = DefaultStockBranch
+	}
+	if cfg.OrderEmployee == 0 {
+		cfg.OrderEmployee = DefaultEmployee
 	}
 	if cfg.StockEmployee == 0 {
 		cfg.StockEmployee = DefaultEmployee

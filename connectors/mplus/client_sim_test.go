@@ -83,7 +83,7 @@ func (f *fixture) draft(t *testing.T, ext string, kind connectors.OrderKind, o m
 	t.Helper()
 	ids, err := f.c.LookupProducts(context.Background(), o.SKUs())
 	require.NoError(t, err)
-	return connectors.OrderDraft{Order: o, ExternalID: ext, Kind: kind, Employee: "999999", ProductIDs: ids}
+	return connectors.OrderDraft{Order: o, ExternalID: ext, Kind: kind, ProductIDs: ids}
 }
 
 func kindOf(t *testing.T, err error) connectors.ErrorKind {
@@ -241,24 +241,30 @@ func TestMoneyToTheCent(t *testing.T) {
 func TestRequiredFieldsAndOwnChecks(t *testing.T) {
 	cases := []struct {
 		name    string
+		opt     fixtureOpt
 		edit    func(*connectors.OrderDraft)
 		kind    connectors.ErrorKind
 		mention string
 		served  bool // the request reached createOrder
 	}{
-		{"unknown employee", func(d *connectors.OrderDraft) { d.Employee = "12345" }, connectors.KindValidation, "employeeNumber 12345", true},
-		{"unknown branch", func(d *connectors.OrderDraft) { d.Branch = "7" }, connectors.KindValidation, "entryBranchNumber 7", true},
-		{"unknown relation", func(d *connectors.OrderDraft) { d.CustomerID = "4242" }, connectors.KindValidation, "relationNumber 4242", true},
-		{"no employee configured", func(d *connectors.OrderDraft) { d.Employee = "" }, connectors.KindConfig, "employee", false},
-		{"SKU not looked up", func(d *connectors.OrderDraft) { d.ProductIDs = nil }, connectors.KindValidation, "KOF-1", false},
-		{"VAT rate without a group", func(d *connectors.OrderDraft) { d.Order.Lines[0].VAT = model.VATPercent(6) }, connectors.KindValidation, "6% (it has 21%, 9%, 0%)", false},
-		{"no external id", func(d *connectors.OrderDraft) { d.ExternalID = "" }, connectors.KindValidation, "extOrderId", false},
+		{"unknown employee", func(_ *sim.Options, c *mplus.Config) { c.OrderEmployee = 12345 }, nil, connectors.KindValidation, "employeeNumber 12345", true},
+		{"unknown branch", func(_ *sim.Options, c *mplus.Config) { c.OrderBranch = 7 }, nil, connectors.KindValidation, "entryBranchNumber 7", true},
+		{"unknown relation", nil, func(d *connectors.OrderDraft) { d.CustomerID = "4242" }, connectors.KindValidation, "relationNumber 4242", true},
+		{"SKU not looked up", nil, func(d *connectors.OrderDraft) { d.ProductIDs = nil }, connectors.KindValidation, "KOF-1", false},
+		{"VAT rate without a group", nil, func(d *connectors.OrderDraft) { d.Order.Lines[0].VAT = model.VATPercent(6) }, connectors.KindValidation, "6% (it has 21%, 9%, 0%)", false},
+		{"no external id", nil, func(d *connectors.OrderDraft) { d.ExternalID = "" }, connectors.KindValidation, "extOrderId", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
+			var opts []fixtureOpt
+			if tc.opt != nil {
+				opts = append(opts, tc.opt)
+			}
+			f := newFixture(t, opts...)
 			d := f.draft(t, "ext-1", connectors.KindOrder, order("1", true, line("KOF-1", model.Pieces(1), 1999, 21)))
-			tc.edit(&d)
+			if tc.edit != nil {
+				tc.edit(&d)
+			}
 			_, err := f.c.CreateOrder(context.Background(), d)
 			assert.Equal(t, tc.kind, kindOf(t, err))
 			assert.Contains(t, err.Error(), tc.mention)

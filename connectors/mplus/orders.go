@@ -152,22 +152,9 @@ func (c *Client) document(ctx context.Context, op string, d connectors.OrderDraf
 	if strings.TrimSpace(d.ExternalID) == "" {
 		return doc, invalid(op, "the draft has no external id (extOrderId); it is the key that keeps the order from being written twice")
 	}
-	emp := strings.TrimSpace(d.Employee)
-	if emp == "" {
-		return doc, misconfigured(op, "no employee number; set flows.orders.employeeNumber (MplusKASSA books every order on an employee, usually 999999)")
-	}
-	var err error
-	if doc.employee, err = strconv.ParseInt(emp, 10, 64); err != nil || doc.employee <= 0 {
-		return doc, misconfigured(op, "employee number %q is not a positive whole number; fix flows.orders.employeeNumber", d.Employee)
-	}
-	if b := strings.TrimSpace(d.Branch); b != "" {
-		n, err := strconv.Atoi(b)
-		if err != nil || n <= 0 {
-			return doc, misconfigured(op, "branch %q is not a MplusKASSA branch number; fix flows.orders.branch", d.Branch)
-		}
-		doc.branch = n
-	}
+	doc.employee, doc.branch = c.cfg.OrderEmployee, c.cfg.OrderBranch
 	if r := strings.TrimSpace(d.CustomerID); r != "" {
+		var err error
 		if doc.relation, err = strconv.ParseInt(r, 10, 64); err != nil || doc.relation <= 0 {
 			return doc, invalid(op, "customer id %q is not a MplusKASSA relation number", d.CustomerID)
 		}

@@ -18,6 +18,8 @@ type Options struct {
 	CostsPLU             string `yaml:"costsPLU" desc:"the article (PLU) an order's other costs (payment costs …) are written on, one line each; required for orders with costs"`
 	VATCountry           string `yaml:"vatCountry" default:"NLD" desc:"ISO 3166-1 alpha-3 country whose VAT groups win when several have the same rate"`
 	VATPercentageScale   int    `yaml:"vatPercentageScale" enum:"1,10,100,1000" desc:"wire units per VAT percent: 1 (21 is 21 %) or 100 (2100 is 21 %); empty: detected from the VAT table"`
+	EmployeeNumber       int64  `yaml:"employeeNumber" default:"999999" min:"1" desc:"the employee number orders and invoices are booked on"`
+	Branch               int    `yaml:"branch" min:"1" desc:"the branch number orders and invoices are entered in; empty: MplusKASSA's default"`
 	StockBranch          int    `yaml:"stockBranch" default:"1" min:"1" desc:"the branch number whose stock is read and set"`
 	StockEmployee        int64  `yaml:"stockEmployee" default:"999999" min:"1" desc:"the employee number stock changes are booked on"`
 	DefaultTurnoverGroup int    `yaml:"defaultTurnoverGroup" min:"1" desc:"the turnover group of articles Koppel creates; empty: none, MplusKASSA's own"`
@@ -81,6 +83,8 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 		CostsPLU:                    o.CostsPLU,
 		VATCountry:                  o.VATCountry,
 		VATPercentageScale:          o.VATPercentageScale,
+		OrderEmployee:               o.EmployeeNumber,
+		OrderBranch:                 o.Branch,
 		StockBranch:                 o.StockBranch,
 		StockEmployee:               o.StockEmployee,
 		DefaultTurnoverGroup:        o.DefaultTurnoverGroup,
