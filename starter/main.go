@@ -39,7 +39,11 @@ Commands:
                                              report what changed (same as full stock)
   full products|customers --integration NAME [--wait=false]
                                              go through every record instead of the changed ones
-  dev [-f FILE] [--data DIR]                 the local demo: dev server, simulators, worker, schedules
+  dev [-f FILE] [--data DIR] [--shop-every 45s]
+                                             the local demo: dev server, a simulator per system of FILE,
+                                             worker, schedules
+  connectors [SYSTEM ...]                    what each system offers: flows, order kinds, statuses,
+                                             options, rate limits
 
 FILE defaults to $KOPPEL_INTEGRATIONS. Temporal is reached through TEMPORAL_ADDRESS
 and TEMPORAL_NAMESPACE (default 127.0.0.1:7233, default).

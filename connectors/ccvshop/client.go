@@ -88,7 +88,7 @@ var DefaultTaxTariffs = map[string]model.VATRate{"normal": 2100, "low a": 900, "
 // DateFilter says how ListOrders asks the shop for a creation window. The
 // format of min_create_date/max_create_date and whether its bounds are
 // inclusive are not documented (§1.5 [A]), so the client always asks for a
-// window a day wider on each side (which also covers a shop that reads the
+// window two days wider on each side (which also covers a shop that reads the
 // bounds in its local time zone) and cuts the exact window itself.
 type DateFilter string
 
