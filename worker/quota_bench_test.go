@@ -79,6 +79,7 @@ type quotaStack struct {
 	meter                                  *shopMeter
 	hostPort                               string
 	client                                 client.Client
+	sealed                                 client.Client // payloads encrypted as the workers expect
 	customers                              []model.Customer
 }
 
@@ -90,6 +91,13 @@ func newQuotaStack(b *testing.B, name, interval string) *quotaStack {
 	var err error
 	q.key, err = codec.NewKey("bench")
 	require.NoError(b, err)
+	ring, err := codec.ParseKeys(q.key, "")
+	require.NoError(b, err)
+	dc := codec.DataConverter(ring)
+	q.sealed, err = client.Dial(client.Options{HostPort: q.hostPort, Namespace: "default", Logger: quiet,
+		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+	require.NoError(b, err)
+	b.Cleanup(q.sealed.Close)
 	q.shop = ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret})
 	q.till = mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
 	shopSrv, err := simkit.Start("127.0.0.1:0", q.meter.wrap(q.shop))
@@ -197,12 +205,12 @@ func BenchmarkWaitingOrders(b *testing.B) {
 		ctx := context.Background()
 		f, err := config.Load(q.file)
 		require.NoError(b, err)
-		_, err = kworker.ApplySchedules(ctx, q.client, f, q.taskQueue)
+		_, err = kworker.ApplySchedules(ctx, q.sealed, f, q.taskQueue)
 		require.NoError(b, err)
-		sched := q.client.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(q.integration, workflows.FlowOrders))
+		sched := q.sealed.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(q.integration, workflows.FlowOrders))
 
 		// After the first run every order waits in its cursor.
-		first := waitScheduledRun(b, q.client, sched, 1)
+		first := waitScheduledRun(b, q.sealed, sched, 1)
 		require.Equal(b, waiting, first.LastRun.Waiting)
 
 		placed := time.Now()

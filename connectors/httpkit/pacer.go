@@ -53,9 +53,13 @@ type Limits struct {
 	Total   Rate
 }
 
-// burst calls may go at once; the rest of a period's allowance is spread
-// evenly, so no window of one period ever sees more than the limit.
-const burst = 10
+// A limit's burstDivisor-th part may go at once; the rest of a period's
+// allowance is spread evenly, so no window of one period ever sees more
+// than the limit.
+const (
+	burstDivisor = 20
+	maxBurst     = 10
+)
 
 var fleetSize atomic.Int64 // 0 until set, read as 1
 
@@ -203,15 +207,14 @@ func setShare(l *rate.Limiter, r Rate, fleet int) {
 	l.SetLimit(limit)
 }
 
-// share is one process's part of r: of n = r.N / fleet calls a period, up to
-// 10 go as a burst and the rest are spread over the period, so any window of
-// one period sees at most n (a burst of b refills at (n-b)/period). A share
-// of 10 or fewer goes half as a burst.
+// share is one process's part of r: of n = r.N / fleet calls a period, a
+// twentieth (at least one, at most 10) may go at once and the rest are
+// spread over the period, so any window of one period sees at most n (a burst of b refills
+// at (n-b)/period) and a busy process uses at least 95 % of its share (a
+// larger burst would leave more of a long backlog's quota unused: a burst
+// of 10 of 50 used only 80 %).
 func share(r Rate, fleet int) (rate.Limit, int) {
 	n := max(r.N/fleet, 1)
-	b := min(burst, n)
-	if b == n {
-		b = max(n/2, 1)
-	}
+	b := min(max(n/burstDivisor, 1), maxBurst)
 	return rate.Limit(float64(max(n-b, 1)) / r.Per.Seconds()), b
 }
