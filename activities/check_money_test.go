@@ -102,3 +102,22 @@ func TestMappingErrorsAreScrubbed(t *testing.T) {
 	require.NoError(t, app.Details(&detail))
 	assert.Contains(t, detail, "jan@example.nl", "the full text is kept for encrypted storage")
 }
+
+// Finding 6: e-mail matching is case-insensitive everywhere. A target whose
+// lookup is case-sensitive and holds a relation made by hand as
+// "Jan@Example.nl" is still found; a new customer is created in lower case.
+func TestEmailMatchingIgnoresCase(t *testing.T) {
+	target := newFakeTarget()
+	target.customers["Jan@Example.nl"] = connectors.CustomerRecord{ID: "R9", Customer: person("Jan@Example.nl")}
+	acts := actsWith(target, config.OrderFlow{})
+	res, err := acts.EnsureCustomer(context.Background(), EnsureCustomerInput{Integration: "demo", Customer: person("Jan@Example.nl")})
+	require.NoError(t, err)
+	assert.Equal(t, "R9", res.CustomerID)
+	assert.Empty(t, target.created)
+
+	res, err = acts.EnsureCustomer(context.Background(), EnsureCustomerInput{Integration: "demo", Customer: person("Sophie@Example.nl")})
+	require.NoError(t, err)
+	assert.Equal(t, CustomerCreated, res.Action)
+	require.Len(t, target.created, 1)
+	assert.Equal(t, "sophie@example.nl", target.created[0].Email)
+}

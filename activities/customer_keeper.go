@@ -39,6 +39,10 @@ type UpsertCustomerInput struct {
 	Match       connectors.CustomerMatch    `json:"match"`
 	Customer    model.Customer              `json:"customer"`
 	Details     *connectors.CustomerDetails `json:"details,omitempty"`
+	// TypedEmail is the e-mail as the source sent it, when it is not all
+	// lower case: a target that matches case-sensitively may hold a relation
+	// made by hand under that spelling.
+	TypedEmail string `json:"typedEmail,omitempty"`
 }
 
 // CustomerKeeperWorkflowID names the keeper of one match key in one target
@@ -100,17 +104,37 @@ func (a *Activities) UpsertCustomer(ctx context.Context, in UpsertCustomerInput)
 		if rt.Customers == nil {
 			return EnsureCustomerResult{}, configError(fmt.Errorf("integration %q has no enabled customers flow in this worker's integration file", in.Integration))
 		}
-		return upsertWithDetails(ctx, rt.Customers.To, in.Match, in.Customer, *in.Details)
+		return upsertWithDetails(ctx, rt.Customers.To, in.Match, in.TypedEmail, in.Customer, *in.Details)
 	}
 	if rt.Target == nil {
 		return EnsureCustomerResult{}, configError(fmt.Errorf("integration %q has no orders flow in this worker's integration file", in.Integration))
 	}
-	return upsert(ctx, rt.Target, in.Match, in.Customer)
+	return upsert(ctx, rt.Target, in.Match, in.TypedEmail, in.Customer)
+}
+
+// findCustomer looks the customer up by m and, when m is an e-mail the
+// source typed with capitals, by that spelling too: e-mail matching is
+// case-insensitive whether or not the target's lookup is.
+func findCustomer(ctx context.Context, t connectors.CustomerTarget, m connectors.CustomerMatch, typedEmail string) (*connectors.CustomerRecord, error) {
+	found, err := t.FindCustomer(ctx, m)
+	if err != nil || found != nil || m.Field != "email" || typedEmail == "" || typedEmail == m.Value {
+		return found, err
+	}
+	return t.FindCustomer(ctx, connectors.CustomerMatch{Field: "email", Value: typedEmail})
+}
+
+// typedEmail is c's e-mail as typed, when it differs from its lower case.
+func typedEmail(email string) string {
+	e := strings.TrimSpace(email)
+	if e == strings.ToLower(e) {
+		return ""
+	}
+	return e
 }
 
 // upsert is the find-then-create-or-update of the order flow.
-func upsert(ctx context.Context, t connectors.CustomerTarget, m connectors.CustomerMatch, c model.Customer) (EnsureCustomerResult, error) {
-	existing, err := t.FindCustomer(ctx, m)
+func upsert(ctx context.Context, t connectors.CustomerTarget, m connectors.CustomerMatch, typed string, c model.Customer) (EnsureCustomerResult, error) {
+	existing, err := findCustomer(ctx, t, m, typed)
 	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}
@@ -135,8 +159,8 @@ func updateIfNeeded(ctx context.Context, t connectors.CustomerTarget, existing *
 }
 
 // upsertWithDetails is the customers flow's find-then-create-or-update.
-func upsertWithDetails(ctx context.Context, t connectors.CustomerDetailsTarget, m connectors.CustomerMatch, c model.Customer, want connectors.CustomerDetails) (EnsureCustomerResult, error) {
-	existing, err := t.FindCustomer(ctx, m)
+func upsertWithDetails(ctx context.Context, t connectors.CustomerDetailsTarget, m connectors.CustomerMatch, typed string, c model.Customer, want connectors.CustomerDetails) (EnsureCustomerResult, error) {
+	existing, err := findCustomer(ctx, t, m, typed)
 	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}

@@ -45,14 +45,15 @@ func (a *Activities) EnsureCustomer(ctx context.Context, in EnsureCustomerInput)
 	if err != nil {
 		return EnsureCustomerResult{}, err
 	}
-	existing, err := rt.Target.FindCustomer(ctx, match)
+	typed := typedEmail(in.Customer.Email)
+	existing, err := findCustomer(ctx, rt.Target, match, typed)
 	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}
 	if existing != nil {
 		return updateIfNeeded(ctx, rt.Target, existing, c)
 	}
-	return a.upsertViaKeeper(ctx, rt, UpsertCustomerInput{Integration: in.Integration, Match: match, Customer: c})
+	return a.upsertViaKeeper(ctx, rt, UpsertCustomerInput{Integration: in.Integration, Match: match, Customer: c, TypedEmail: typed})
 }
 
 // scopedCustomer is the customer as the target keeps it: its source id

@@ -62,10 +62,11 @@ func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, s
 	if strings.TrimSpace(c.Email) == "" {
 		return rec, badRecord("customer %s has no e-mail address; customers are matched by e-mail, so it cannot be synced", sc.Customer.ID)
 	}
+	typed := typedEmail(c.Email)
 	c = scopedCustomer(c, in.CustomerIDPrefix())
 	want := CustomerDetailsFor(in, c, textFields(extra))
 	match := connectors.CustomerMatch{Field: "email", Value: c.Email}
-	existing, err := f.To.FindCustomer(ctx, match)
+	existing, err := findCustomer(ctx, f.To, match, typed)
 	if err != nil {
 		return rec, err
 	}
@@ -73,7 +74,7 @@ func syncCustomer(ctx context.Context, in config.Integration, f *CustomerFlow, s
 	if existing != nil {
 		res, err = updateWithDetails(ctx, f.To, existing, c, want)
 	} else {
-		res, err = viaKeeper(UpsertCustomerInput{Integration: in.Name, Match: match, Customer: c, Details: &want})
+		res, err = viaKeeper(UpsertCustomerInput{Integration: in.Name, Match: match, Customer: c, Details: &want, TypedEmail: typed})
 	}
 	if err != nil {
 		return rec, err
