@@ -73,6 +73,11 @@ const (
 	// from it triggers one early refresh (at most once a minute).
 	vatTableTTL        = time.Hour
 	vatTableMinRefresh = time.Minute
+	// DefaultRetryAfter is the wait reported for a 429 without Retry-After:
+	// MplusKASSA publishes no limit (research §2.10), so such an answer
+	// comes from a proxy in front of it [A]; a minute is what CCV's
+	// community clients wait too.
+	DefaultRetryAfter = time.Minute
 	// DefaultVATCountry is the VAT country preferred when Config.VATCountry is empty.
 	DefaultVATCountry = "NLD"
 	// DefaultStockBranch is the branch stock is read from and set in when
@@ -339,7 +344,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.http = httpkit.New(httpkit.Config{System: System, Timeout: cfg.Timeout, MaxResponseBytes: maxAnswerBytes,
 		ContentType: "text/xml; charset=utf-8", Pacer: pacer, Observe: cfg.Observe, Scrub: c.scrub, ReadError: c.readError,
-		Now: func() time.Time { return c.now() }})
+		DefaultRetryAfter: DefaultRetryAfter, Now: func() time.Time { return c.now() }})
 	return c, nil
 }
 

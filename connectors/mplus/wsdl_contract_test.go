@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/koppel/koppel/connectors"
-	"github.com/koppel/koppel/connectors/mplus/internal/wsdlcheck"
+	"github.com/koppel/koppel/connectors/conntest/contract"
 )
 
 // TestWSDLContract checks every operation the client calls: the operation
@@ -16,7 +16,7 @@ import (
 // our wire structs matches the schema (required elements included, for what
 // we send).
 func TestWSDLContract(t *testing.T) {
-	w := wsdlcheck.ForTest(t)
+	w := contract.WSDLForTest(t, contract.MplusWSDL)
 	cases := []struct {
 		op       string
 		req      any
@@ -49,14 +49,14 @@ func TestWSDLContract(t *testing.T) {
 			require.True(t, ok, "operation %s is not in the WSDL's portType", tc.op)
 			assert.Equal(t, tc.op, reqElem, "request element of %s", tc.op)
 			assert.Equal(t, tc.respName, respElem, "response element of %s (the client decodes this name)", tc.op)
-			assert.Empty(t, w.CheckElement(reqElem, tc.req, wsdlcheck.Send), "request %s", tc.op)
-			assert.Empty(t, w.CheckElement(respElem, tc.resp, wsdlcheck.Receive), "response %s", tc.op)
+			assert.Empty(t, w.CheckElement(reqElem, tc.req, contract.Send), "request %s", tc.op)
+			assert.Empty(t, w.CheckElement(respElem, tc.resp, contract.Receive), "response %s", tc.op)
 		})
 	}
 }
 
 func TestWSDLEnums(t *testing.T) {
-	w := wsdlcheck.ForTest(t)
+	w := contract.WSDLForTest(t, contract.MplusWSDL)
 	for _, v := range wireEnums {
 		assert.True(t, w.HasEnum(v), "enum value %s is not in the WSDL", v)
 	}
@@ -92,7 +92,7 @@ func TestWSDLEnums(t *testing.T) {
 // TestWSDLCheckerCatchesMistakes makes sure the contract check is not
 // vacuous: misspelt, misordered, mistyped and missing required elements fail.
 func TestWSDLCheckerCatchesMistakes(t *testing.T) {
-	w := wsdlcheck.ForTest(t)
+	w := contract.WSDLForTest(t, contract.MplusWSDL)
 	type badName struct {
 		ExtOrderId string `xml:"extOrderID"`
 	}
@@ -124,14 +124,14 @@ func TestWSDLCheckerCatchesMistakes(t *testing.T) {
 		name string
 		elem string
 		v    any
-		dir  wsdlcheck.Direction
+		dir  contract.Direction
 	}{
-		{"misspelt", "findOrder", badName{}, wsdlcheck.Send},
-		{"misordered", "createOrder", badOrderReq{}, wsdlcheck.Send},
-		{"required left out", "findOrder", missingRequired{}, wsdlcheck.Send},
+		{"misspelt", "findOrder", badName{}, contract.Send},
+		{"misordered", "createOrder", badOrderReq{}, contract.Send},
+		{"required left out", "findOrder", missingRequired{}, contract.Send},
 		{"wrong type and single for repeated", "createOrder", struct {
 			Order badLines `xml:"order"`
-		}{}, wsdlcheck.Receive},
+		}{}, contract.Receive},
 		{"base64 read as a number", "GetProductsResponse", struct {
 			ProductList struct {
 				Product []struct {
@@ -146,7 +146,7 @@ func TestWSDLCheckerCatchesMistakes(t *testing.T) {
 					} `xml:"articleList"`
 				} `xml:"product"`
 			} `xml:"productList"`
-		}{}, wsdlcheck.Receive},
+		}{}, contract.Receive},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

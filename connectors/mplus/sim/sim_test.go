@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/koppel/koppel/connectors/mplus/internal/wsdlcheck"
+	"github.com/koppel/koppel/connectors/conntest/contract"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
 )
@@ -26,7 +26,7 @@ const (
 // TestWSDLContract checks the simulator's request types (what it reads) and
 // response types (what it writes, required elements included) against the WSDL.
 func TestWSDLContract(t *testing.T) {
-	w := wsdlcheck.ForTest(t)
+	w := contract.WSDLForTest(t, contract.MplusWSDL)
 	cases := []struct {
 		op   string
 		in   any
@@ -61,8 +61,8 @@ func TestWSDLContract(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, tc.op, reqElem)
 			assert.Equal(t, tc.resp, respElem)
-			assert.Empty(t, w.CheckElement(reqElem, tc.in, wsdlcheck.Receive), "request")
-			assert.Empty(t, w.CheckElement(respElem, tc.out, wsdlcheck.Send), "response")
+			assert.Empty(t, w.CheckElement(reqElem, tc.in, contract.Receive), "request")
+			assert.Empty(t, w.CheckElement(respElem, tc.out, contract.Send), "response")
 			_, served := s.handlers[tc.op]
 			assert.True(t, served, "the simulator serves %s", tc.op)
 		})
@@ -202,7 +202,7 @@ func TestVatGroupListScale(t *testing.T) {
 			require.Equal(t, 200, w.Code, w.Body.String())
 			resp := parse(t, w.Body.String()).get("Body", "getVatGroupListResponse")
 			require.NotNil(t, resp)
-			assert.Equal(t, wsdlcheck.Namespace, resp.XMLName.Space)
+			assert.Equal(t, contract.MplusNamespace, resp.XMLName.Space)
 			var got []string
 			for _, g := range resp.all("vatGroup") {
 				got = append(got, text(g.get("vatPercentage")))

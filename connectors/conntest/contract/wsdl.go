@@ -1,22 +1,27 @@
-// Package wsdlcheck reads mplusqapi.wsdl and checks hand-written Go wire
-// structs against it: every element name a struct declares must exist in the
-// schema type it stands for, in the order of the type's <sequence>, with a
-// compatible XSD type and cardinality, and a struct that is sent must carry
-// every element the schema requires. Only the tests of the MplusKASSA client
-// and simulator import it.
-package wsdlcheck
+package contract
+
+// A WSDL 1.1 contract with inline XSD (mplusqapi.wsdl) is checked two ways:
+// CheckElement checks hand-written Go wire structs against it (every element
+// name a struct declares must exist in the schema type it stands for, in the
+// order of the type's <sequence>, with a compatible XSD type and
+// cardinality, and a struct that is sent must carry every element the schema
+// requires); soap.go checks the XML of real SOAP messages, as a client sends
+// them and a simulator answers them.
 
 import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
+	"testing"
 )
 
-// Namespace is the MplusQAPI target namespace.
-const Namespace = "urn:mplusqapi"
+// MplusNamespace is the MplusQAPI target namespace.
+const MplusNamespace = "urn:mplusqapi"
 
 // Direction says who writes the XML a struct stands for.
 type Direction int
@@ -30,14 +35,19 @@ const (
 	Receive
 )
 
-// WSDL is the parsed contract.
+// WSDL is the parsed contract. It is read-only after Load and safe for
+// concurrent use.
 type WSDL struct {
-	elements map[string]*xsdElement     // top-level elements
-	types    map[string]*xsdComplexType // named complex types
-	enums    map[string][]string        // simple types with enumerations
-	simple   map[string]bool            // every named simple type
-	messages map[string]string          // message name → element of its part
-	ops      map[string]operation       // portType operations
+	// Namespace is the schema's target namespace.
+	Namespace string
+	elements  map[string]*xsdElement     // top-level elements
+	types     map[string]*xsdComplexType // named complex types
+	enums     map[string][]string        // simple types with enumerations
+	simple    map[string]bool            // every named simple type
+	bases     map[string]string          // simple type → its restriction's base (xsd:string)
+	messages  map[string]string          // message name → element of its part
+	ops       map[string]operation       // portType operations
+	byInput   map[string]string          // request element → operation
 }
 
 type operation struct{ input, output string } // message names
@@ -45,11 +55,13 @@ type operation struct{ input, output string } // message names
 type wsdlDoc struct {
 	Types struct {
 		Schema struct {
-			Elements     []xsdElement     `xml:"element"`
-			ComplexTypes []xsdComplexType `xml:"complexType"`
-			SimpleTypes  []struct {
+			TargetNamespace string           `xml:"targetNamespace,attr"`
+			Elements        []xsdElement     `xml:"element"`
+			ComplexTypes    []xsdComplexType `xml:"complexType"`
+			SimpleTypes     []struct {
 				Name        string `xml:"name,attr"`
 				Restriction struct {
+					Base  string `xml:"base,attr"`
 					Enums []struct {
 						Value string `xml:"value,attr"`
 					} `xml:"enumeration"`
@@ -99,8 +111,47 @@ type xsdSequence struct {
 	Elements []xsdElement `xml:"element"`
 }
 
-// Load parses the WSDL file.
-func Load(path string) (*WSDL, error) {
+var (
+	wsdlMu     sync.Mutex
+	wsdlLoaded = map[string]*wsdlOnce{}
+)
+
+type wsdlOnce struct {
+	once sync.Once
+	w    *WSDL
+	err  error
+}
+
+// LoadWSDL reads a WSDL file once per process (mplusqapi.wsdl is 1.2 MB and
+// every test of a run shares it).
+func LoadWSDL(path string) (*WSDL, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	wsdlMu.Lock()
+	l, ok := wsdlLoaded[abs]
+	if !ok {
+		l = &wsdlOnce{}
+		wsdlLoaded[abs] = l
+	}
+	wsdlMu.Unlock()
+	l.once.Do(func() { l.w, l.err = loadWSDL(abs) })
+	return l.w, l.err
+}
+
+// WSDLForTest loads a WSDL from shared/specs (LoadWSDL), skipping the test
+// when the file is not there and failing it when it does not parse.
+func WSDLForTest(t testing.TB, name string) *WSDL {
+	t.Helper()
+	w, err := LoadWSDL(specForTest(t, name))
+	if err != nil {
+		t.Fatalf("contract %s: %v", name, err)
+	}
+	return w
+}
+
+func loadWSDL(path string) (*WSDL, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -110,8 +161,9 @@ func Load(path string) (*WSDL, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	w := &WSDL{
-		elements: map[string]*xsdElement{}, types: map[string]*xsdComplexType{},
-		enums: map[string][]string{}, simple: map[string]bool{},
+		Namespace: doc.Types.Schema.TargetNamespace,
+		elements:  map[string]*xsdElement{}, types: map[string]*xsdComplexType{},
+		enums: map[string][]string{}, simple: map[string]bool{}, bases: map[string]string{},
 		messages: map[string]string{}, ops: map[string]operation{},
 	}
 	s := &doc.Types.Schema
@@ -123,6 +175,7 @@ func Load(path string) (*WSDL, error) {
 	}
 	for _, st := range s.SimpleTypes {
 		w.simple[st.Name] = true
+		w.bases[st.Name] = st.Restriction.Base
 		for _, e := range st.Restriction.Enums {
 			w.enums[st.Name] = append(w.enums[st.Name], e.Value)
 		}
@@ -137,8 +190,14 @@ func Load(path string) (*WSDL, error) {
 			w.ops[op.Name] = operation{input: local(op.Input.Message), output: local(op.Output.Message)}
 		}
 	}
+	w.byInput = map[string]string{}
+	for name := range w.ops {
+		if in, _, _ := w.Operation(name); in != "" {
+			w.byInput[in] = name
+		}
+	}
 	if len(w.ops) == 0 || len(w.types) == 0 {
-		return nil, fmt.Errorf("%s: no operations or types found; is it the MplusQAPI WSDL?", path)
+		return nil, fmt.Errorf("%s: no operations or types found; is it a WSDL with an inline schema?", path)
 	}
 	return w, nil
 }
@@ -182,8 +241,8 @@ func (w *WSDL) CheckElement(elem string, v any, dir Direction) []string {
 	var p []string
 	if f, ok := t.FieldByName("XMLName"); ok {
 		space, name := splitTag(f.Tag.Get("xml"))
-		if name != elem || (space != "" && space != Namespace) {
-			p = append(p, fmt.Sprintf("%s.XMLName is %q %q, want %q %q", t.Name(), space, name, Namespace, elem))
+		if name != elem || (space != "" && space != w.Namespace) {
+			p = append(p, fmt.Sprintf("%s.XMLName is %q %q, want %q %q", t.Name(), space, name, w.Namespace, elem))
 		}
 	}
 	ct, err := w.complexOf(el)
@@ -254,8 +313,8 @@ func (w *WSDL) checkStruct(t reflect.Type, ct *xsdComplexType, path string, dir 
 			*p = append(*p, fmt.Sprintf("%s: field %s uses a tag form (%q) the contract check does not cover", fp, f.Name, f.Tag.Get("xml")))
 			continue
 		}
-		if space != "" && space != Namespace {
-			*p = append(*p, fmt.Sprintf("%s: namespace %q, want %q", fp, space, Namespace))
+		if space != "" && space != w.Namespace {
+			*p = append(*p, fmt.Sprintf("%s: namespace %q, want %q", fp, space, w.Namespace))
 		}
 		idx, ok := index[name]
 		if !ok {
