@@ -1,6 +1,3 @@
-// Package simkit holds what every simulator shares: fault injection (latency,
-// error statuses, rate limiting, dropping a response after the write committed)
-// and a loopback server helper. Each simulator renders its own error bodies.
 package simkit
 
 import (

@@ -1,6 +1,7 @@
 package simkit
 
 import (
+	"net/http"
 	"sync"
 	"time"
 )
@@ -42,4 +43,16 @@ func (l *WindowLimiter) Allow(key string, limit int) (bool, time.Duration) {
 	}
 	l.count[key]++
 	return true, 0
+}
+
+// Admit counts a request under key against limit, like Allow. When the
+// window's allowance is spent it lets tooMany write the system's own 429
+// (JSONWriter.TooManyRequests sets Retry-After from wait) and returns false.
+func (l *WindowLimiter) Admit(w http.ResponseWriter, r *http.Request, key string, limit int,
+	tooMany func(w http.ResponseWriter, r *http.Request, wait time.Duration)) bool {
+	ok, wait := l.Allow(key, limit)
+	if !ok {
+		tooMany(w, r, wait)
+	}
+	return ok
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
 )
 
@@ -49,15 +50,6 @@ func expansions(q url.Values) (map[string]bool, reply, bool) {
 	return out, reply{}, true
 }
 
-// page returns items[start:start+size] as a collection.
-func page[T any](r *http.Request, start, size int, items []T, render func(T) any) map[string]any {
-	out := []any{}
-	for i := start; i < len(items) && i < start+size; i++ {
-		out = append(out, render(items[i]))
-	}
-	return collection(r, start, size, len(items), out)
-}
-
 // sortBy orders records by `orderby` (a field or field_desc); ties keep id order.
 func sortBy[T any](list []T, orderBy string, keys map[string]func(a, b T) int) (reply, bool) {
 	field, desc := strings.CutSuffix(orderBy, "_desc")
@@ -89,7 +81,7 @@ var productOrder = map[string]func(a, b *product) int{
 
 func (s *Sim) listProducts(r *http.Request, _ []string, _ []byte) reply {
 	q := r.URL.Query()
-	start, size, good := s.paging(q)
+	pg, good := s.paging(q)
 	if !good {
 		return badPaging
 	}
@@ -112,7 +104,7 @@ func (s *Sim) listProducts(r *http.Request, _ []string, _ []byte) reply {
 	if rep, good := sortBy(list, q.Get("orderby"), productOrder); !good {
 		return rep
 	}
-	return ok(page(r, start, size, list, func(p *product) any { return s.productJSON(r, p, expand) }))
+	return ok(page(r, pg, list, func(p *product) any { return s.productJSON(r, p, expand) }))
 }
 
 func (s *Sim) getProduct(r *http.Request, ids []string, _ []byte) reply {
@@ -254,11 +246,11 @@ func (s *Sim) listProductCombinations(r *http.Request, ids []string, _ []byte) r
 	if p == nil {
 		return notFound("product", ids[0])
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, p.Combos, func(cb *combo) any { return s.comboJSON(r, p, cb) }))
+	return ok(page(r, pg, p.Combos, func(cb *combo) any { return s.comboJSON(r, p, cb) }))
 }
 
 func (s *Sim) getCombination(r *http.Request, ids []string, _ []byte) reply {
@@ -316,11 +308,11 @@ func (s *Sim) listProductLinks(r *http.Request, ids []string, _ []byte) reply {
 	if p == nil {
 		return notFound("product", ids[0])
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, s.linksOf(p), func(l *link) any { return linkJSON(r, l) }))
+	return ok(page(r, pg, s.linksOf(p), func(l *link) any { return linkJSON(r, l) }))
 }
 
 func (s *Sim) linksOf(p *product) []*link {
@@ -362,11 +354,11 @@ func (s *Sim) listPhotos(r *http.Request, ids []string, _ []byte) reply {
 	if p == nil {
 		return notFound("product", ids[0])
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, p.Photos, func(ph photo) any { return photoJSON(r, p, ph) }))
+	return ok(page(r, pg, p.Photos, func(ph photo) any { return photoJSON(r, p, ph) }))
 }
 
 func (s *Sim) createPhoto(r *http.Request, ids []string, body []byte) reply {
@@ -400,11 +392,11 @@ func (s *Sim) listProductValues(r *http.Request, ids []string, _ []byte) reply {
 	if p == nil {
 		return notFound("product", ids[0])
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, p.Values, func(pv productValue) any { return s.productValueJSON(r, pv) }))
+	return ok(page(r, pg, p.Values, func(pv productValue) any { return s.productValueJSON(r, pv) }))
 }
 
 func (s *Sim) createProductValue(r *http.Request, ids []string, body []byte) reply {
@@ -483,7 +475,7 @@ var categoryOrder = map[string]func(a, b *category) int{
 }
 
 func (s *Sim) listCategories(r *http.Request, _ []string, _ []byte) reply {
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
@@ -492,7 +484,7 @@ func (s *Sim) listCategories(r *http.Request, _ []string, _ []byte) reply {
 	if rep, good := sortBy(list, r.URL.Query().Get("orderby"), categoryOrder); !good {
 		return rep
 	}
-	return ok(page(r, start, size, list, func(cat *category) any { return categoryJSON(r, cat) }))
+	return ok(page(r, pg, list, func(cat *category) any { return categoryJSON(r, cat) }))
 }
 
 func (s *Sim) getCategory(r *http.Request, ids []string, _ []byte) reply {
@@ -523,11 +515,11 @@ func (s *Sim) createCategory(r *http.Request, _ []string, body []byte) reply {
 }
 
 func (s *Sim) listAttributes(r *http.Request, _ []string, _ []byte) reply {
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, s.state.Catalog.Attributes, func(a *attribute) any { return attributeJSON(r, a) }))
+	return ok(page(r, pg, s.state.Catalog.Attributes, func(a *attribute) any { return attributeJSON(r, a) }))
 }
 
 func (s *Sim) getAttribute(r *http.Request, ids []string, _ []byte) reply {
@@ -562,11 +554,11 @@ func (s *Sim) listValues(r *http.Request, ids []string, _ []byte) reply {
 	if a == nil {
 		return notFound("attribute", ids[0])
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
-	return ok(page(r, start, size, a.Values, func(v value) any { return valueJSON(r, a, v) }))
+	return ok(page(r, pg, a.Values, func(v value) any { return valueJSON(r, a, v) }))
 }
 
 func (s *Sim) createValue(r *http.Request, ids []string, body []byte) reply {
@@ -596,7 +588,7 @@ func (s *Sim) createValue(r *http.Request, ids []string, body []byte) reply {
 func (s *Sim) listWebshops(r *http.Request, _ []string, _ []byte) reply {
 	shop := map[string]any{"id": 1, "href": href(r, "/webshops/1/"), "name": "Simulated shop", "is_multishop_system": false,
 		"product_limit": -1, "product_limit_left": -1, "api_root": origin(r) + "/api/rest/v1/"}
-	return ok(collection(r, 0, s.o.DefaultPageSize, 1, []any{shop}))
+	return ok(collection(r, simkit.Page{Size: s.o.DefaultPageSize}, 1, []any{shop}))
 }
 
 func (s *Sim) getSettings(r *http.Request, ids []string, _ []byte) reply {

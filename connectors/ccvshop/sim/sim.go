@@ -81,12 +81,15 @@ type Sim struct {
 	o       Options
 	faults  simkit.Faults
 	limiter *simkit.WindowLimiter
+	router  *simkit.Router
 	handler http.Handler
+	out     simkit.JSONWriter
+	pager   simkit.Paging
+	calls   simkit.CallCounter
 
-	mu     sync.Mutex
-	state  state
-	byID   map[int64]int // order id → index in state.Orders
-	served map[string]int
+	mu    sync.Mutex
+	state state
+	byID  map[int64]int // order id → index in state.Orders
 }
 
 // state is what Snapshot saves.
@@ -136,9 +139,12 @@ func New(o Options) *Sim {
 	if o.TaxTariffs == nil {
 		o.TaxTariffs = ccvshop.DefaultTaxTariffs
 	}
-	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), byID: map[int64]int{}, served: map[string]int{},
+	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), byID: map[int64]int{},
 		state: state{NextID: 1001, NextNumber: 1, NextRowID: 1, NextUserID: 1, Catalog: catalog{NextID: 1}}}
-	s.handler = s.faults.Middleware(opOf, s.writeStatus, http.HandlerFunc(s.serve))
+	s.out = simkit.JSONWriter{ContentType: "application/vnd.verto.webshop+json; charset=utf-8", Sign: s.sign, ErrorBody: errorBody}
+	s.pager = simkit.Paging{OffsetParam: "start", SizeParam: "size", DefaultSize: o.DefaultPageSize, MaxSize: o.MaxPageSize}
+	s.router = s.newRouter()
+	s.handler = s.faults.Middleware(s.router.Op, s.writeStatus, http.HandlerFunc(s.serve))
 	return s
 }
 
@@ -149,11 +155,7 @@ func (s *Sim) Faults() *simkit.Faults { return &s.faults }
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Served counts the requests answered per operation (faults excluded).
-func (s *Sim) Served(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.served[op]
-}
+func (s *Sim) Served(op string) int { return s.calls.Count(op) }
 
 // AddOrder seeds a completed order and returns its id. An ID that is a
 // positive number not yet taken is kept, any other gets the next free id; an
@@ -313,21 +315,6 @@ func (s *Sim) Restore(b []byte) error {
 	return nil
 }
 
-// pathSegments splits the path after /api/rest/v1, ignoring a trailing
-// slash (the shop accepts paths with and without one); nil when the path is
-// not under the API.
-func pathSegments(r *http.Request) []string {
-	rest, ok := strings.CutPrefix(r.URL.Path, ccvshop.APIPath+"/")
-	if !ok {
-		return nil
-	}
-	rest = strings.Trim(rest, "/")
-	if rest == "" {
-		return []string{}
-	}
-	return strings.Split(rest, "/")
-}
-
 // rawURI is the path and query exactly as the client sent them: the
 // signature covers them unnormalised (§1.1).
 func rawURI(r *http.Request) string {
@@ -345,58 +332,19 @@ func origin(r *http.Request) string {
 	return "http://" + r.Host
 }
 
+// serve checks the signature and the limits before routing, as the shop
+// does: an unknown path answers 401 until the request is signed (§1.12).
 func (s *Sim) serve(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "400.10", "the request body cannot be read")
+		s.out.Error(w, r, http.StatusBadRequest, "400.10", "the request body cannot be read")
 		return
 	}
 	if !s.authenticate(w, r, body) || !s.admit(w, r) {
 		return
 	}
-	segs := pathSegments(r)
-	if segs == nil {
-		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q: the API lives under %s/", r.URL.Path, ccvshop.APIPath))
-		return
-	}
-	if len(segs) == 0 && r.Method == http.MethodGet {
-		// The root lists the resources the key may use (§1.1); its exact
-		// shape is not documented.
-		s.count(opOf(r))
-		var items []any
-		for _, name := range []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops"} {
-			items = append(items, map[string]any{"name": name, "href": href(r, "/"+name+"/")})
-		}
-		s.write(w, r, http.StatusOK, map[string]any{"href": origin(r) + ccvshop.APIPath + "/", "items": items})
-		return
-	}
-	rt, ids, found, methodOK := match(r.Method, segs)
-	switch {
-	case !found:
-		s.writeError(w, r, http.StatusNotFound, "404.20", fmt.Sprintf("invalid resource name %q", r.URL.Path))
-		return
-	case !methodOK:
-		s.writeError(w, r, http.StatusMethodNotAllowed, "405.10", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
-		return
-	}
-	s.mu.Lock()
-	s.served[opOf(r)]++
-	rep := rt.handle(s, r, ids, body)
-	s.mu.Unlock()
-	switch {
-	case rep.code != "":
-		s.writeError(w, r, rep.status, rep.code, rep.msg)
-	case rep.body == nil || (s.o.EmptyPostBodies && r.Method == http.MethodPost):
-		s.writeEmpty(w, r, rep.status)
-	default:
-		s.write(w, r, rep.status, rep.body)
-	}
-}
-
-func (s *Sim) count(op string) {
-	s.mu.Lock()
-	s.served[op]++
-	s.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(body)) // for the route, past authentication
+	s.router.ServeHTTP(w, r)
 }
 
 // authenticate checks the three x- headers, the clock skew and the hash over
@@ -404,21 +352,21 @@ func (s *Sim) count(op string) {
 func (s *Sim) authenticate(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	pub, date, hash := r.Header.Get("x-public"), r.Header.Get("x-date"), r.Header.Get("x-hash")
 	if pub == "" || date == "" || hash == "" {
-		s.writeError(w, r, http.StatusUnauthorized, "401.10", "missing authentication headers x-public, x-date and x-hash")
+		s.out.Error(w, r, http.StatusUnauthorized, "401.10", "missing authentication headers x-public, x-date and x-hash")
 		return false
 	}
 	t, err := ccvshop.ParseDate(date)
 	if err != nil {
-		s.writeError(w, r, http.StatusUnauthorized, "401.11", "x-date is not an ISO 8601 date")
+		s.out.Error(w, r, http.StatusUnauthorized, "401.11", "x-date is not an ISO 8601 date")
 		return false
 	}
 	if skew := s.o.Now().Sub(t); skew > ccvshop.MaxClockSkew || skew < -ccvshop.MaxClockSkew {
-		s.writeError(w, r, http.StatusUnauthorized, "401.11", "x-date differs more than 5 minutes from the server time")
+		s.out.Error(w, r, http.StatusUnauthorized, "401.11", "x-date differs more than 5 minutes from the server time")
 		return false
 	}
 	want := ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), string(body), date)
 	if pub != s.o.PublicKey || !ccvshop.ValidSignature(hash, want) {
-		s.writeError(w, r, http.StatusUnauthorized, "401.10", "invalid hash or public key")
+		s.out.Error(w, r, http.StatusUnauthorized, "401.10", "invalid hash or public key")
 		return false
 	}
 	return true
@@ -433,100 +381,71 @@ func (s *Sim) admit(w http.ResponseWriter, r *http.Request) bool {
 		limit = s.o.WritesPerMinute
 	}
 	res := ccvshop.Resource(r.URL.RequestURI())
-	if limit > 0 {
-		if ok, wait := s.limiter.Allow(s.o.PublicKey+"|"+r.Method+"|"+res, limit); !ok {
-			s.writeRateLimited(w, r, "429.10", wait)
-			return false
-		}
-	}
-	if s.o.TotalPerMinute > 0 {
-		if ok, wait := s.limiter.Allow(s.o.PublicKey+"|total", s.o.TotalPerMinute); !ok {
-			s.writeRateLimited(w, r, "429.11", wait)
-			return false
-		}
-	}
-	return true
+	return s.limiter.Admit(w, r, s.o.PublicKey+"|"+r.Method+"|"+res, limit, s.rateLimited("429.10")) &&
+		s.limiter.Admit(w, r, s.o.PublicKey+"|total", s.o.TotalPerMinute, s.rateLimited("429.11"))
 }
 
-func (s *Sim) writeRateLimited(w http.ResponseWriter, r *http.Request, code string, wait time.Duration) {
-	// Whether the shop sends Retry-After is not documented (§1.8 [A]); the
-	// simulator does, in whole seconds, at least one.
-	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
-	s.writeError(w, r, http.StatusTooManyRequests, code, "rate limit exceeded")
+// rateLimited answers 429 with one of the shop's rate-limit codes (§1.8).
+// Whether the shop sends Retry-After is not documented (§1.8 [A]); the
+// simulator does.
+func (s *Sim) rateLimited(code string) func(http.ResponseWriter, *http.Request, time.Duration) {
+	return func(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+		s.out.TooManyRequests(w, r, wait, code, "rate limit exceeded")
+	}
 }
 
 // writeStatus renders an injected fault as the shop would.
 func (s *Sim) writeStatus(w http.ResponseWriter, r *http.Request, status int, retryAfter time.Duration) {
 	if status == http.StatusTooManyRequests {
-		s.writeRateLimited(w, r, "429.10", retryAfter)
+		s.rateLimited("429.10")(w, r, retryAfter)
 		return
 	}
 	// An outage answers from the load balancer: no JSON, no signature.
 	http.Error(w, http.StatusText(status), status)
 }
 
-func (s *Sim) writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	s.write(w, r, status, map[string]any{"status": status, "code": code, "developermessage": msg})
+// errorBody is the shop's error shape (§1.9).
+func errorBody(_ *http.Request, status int, code, msg string) any {
+	return map[string]any{"status": status, "code": code, "developermessage": msg}
 }
 
-// writeEmpty answers without a body, still signed (over the empty body).
-func (s *Sim) writeEmpty(w http.ResponseWriter, r *http.Request, status int) {
+// sign adds the response's own x-date and x-hash over the exact body (§1.12).
+func (s *Sim) sign(h http.Header, r *http.Request, body []byte) {
 	date := s.o.Now().UTC().Format(ccvshop.DateFormat)
-	w.Header().Set("x-date", date)
-	w.Header().Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), "", date))
-	w.WriteHeader(status)
+	h.Set("x-date", date)
+	h.Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), string(body), date))
 }
 
-// write sends JSON with the response's own x-date and x-hash.
-func (s *Sim) write(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	date := s.o.Now().UTC().Format(ccvshop.DateFormat)
-	w.Header().Set("Content-Type", "application/vnd.verto.webshop+json; charset=utf-8")
-	w.Header().Set("x-date", date)
-	w.Header().Set("x-hash", ccvshop.Sign(s.o.PublicKey, s.o.SecretKey, r.Method, rawURI(r), string(b), date))
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+// paging reads start and size (§1.5), with the default and cap of Options.
+func (s *Sim) paging(q url.Values) (simkit.Page, bool) {
+	pg, err := s.pager.Parse(q)
+	return pg, err == nil
 }
 
-// paging reads start and size, clamped as the shop does.
-func (s *Sim) paging(q url.Values) (start, size int, ok bool) {
-	start, size = 0, s.o.DefaultPageSize
-	if v := q.Get("start"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, 0, false
-		}
-		start = n
+// page renders the items of pg as a collection.
+func page[T any](r *http.Request, pg simkit.Page, items []T, render func(T) any) map[string]any {
+	out := []any{}
+	for _, it := range simkit.Slice(items, pg) {
+		out = append(out, render(it))
 	}
-	if v := q.Get("size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return 0, 0, false
-		}
-		size = min(n, s.o.MaxPageSize)
-	}
-	return start, size, true
+	return collection(r, pg, len(items), out)
 }
 
 // collection wraps a page of items with absolute first/previous/next links.
-func collection(r *http.Request, start, size, total int, items []any) map[string]any {
+func collection(r *http.Request, pg simkit.Page, total int, items []any) map[string]any {
 	linkAt := func(at int) string {
 		q := r.URL.Query()
 		q.Set("start", strconv.Itoa(at))
-		q.Set("size", strconv.Itoa(size))
+		q.Set("size", strconv.Itoa(pg.Size))
 		return origin(r) + r.URL.Path + "?" + q.Encode()
 	}
-	out := map[string]any{"href": linkAt(start), "start": start, "size": size, "first": linkAt(0),
+	out := map[string]any{"href": linkAt(pg.Offset), "start": pg.Offset, "size": pg.Size, "first": linkAt(0),
 		"previous": nil, "next": nil, "items": items}
-	if start > 0 {
-		out["previous"] = linkAt(max(0, start-size))
+	if pg.Offset > 0 {
+		out["previous"] = linkAt(max(0, pg.Offset-pg.Size))
 	}
-	if start+size < total {
-		out["next"] = linkAt(start + size)
+	if pg.Offset+pg.Size < total {
+		out["next"] = linkAt(pg.Offset + pg.Size)
 	}
 	return out
 }
@@ -535,7 +454,7 @@ var badPaging = fail(http.StatusBadRequest, "400.10", "start and size must be wh
 
 func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 	q := r.URL.Query()
-	start, size, good := s.paging(q)
+	pg, good := s.paging(q)
 	if !good {
 		return badPaging
 	}
@@ -585,11 +504,7 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 	if desc {
 		slices.Reverse(match)
 	}
-	items := []any{}
-	for i := start; i < len(match) && i < start+size; i++ {
-		items = append(items, orderJSON(r, match[i]))
-	}
-	return ok(collection(r, start, size, len(match), items))
+	return ok(page(r, pg, match, func(o storedOrder) any { return orderJSON(r, o) }))
 }
 
 // findOrder needs s.mu held.
@@ -618,15 +533,15 @@ func (s *Sim) listRows(r *http.Request, ids []string, _ []byte) reply {
 	if !found {
 		return fail(http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", ids[0]))
 	}
-	start, size, good := s.paging(r.URL.Query())
+	pg, good := s.paging(r.URL.Query())
 	if !good {
 		return badPaging
 	}
 	items := []any{}
-	for i := start; i < len(o.Order.Lines) && i < start+size; i++ {
-		items = append(items, rowJSON(r, o, i))
+	for i := range simkit.Slice(o.Order.Lines, pg) {
+		items = append(items, rowJSON(r, o, pg.Offset+i)) // a row's id is by its index
 	}
-	return ok(collection(r, start, size, len(o.Order.Lines), items))
+	return ok(collection(r, pg, len(o.Order.Lines), items))
 }
 
 // parseBound reads a date filter: a date alone covers its whole day (upper:

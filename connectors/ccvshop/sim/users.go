@@ -63,14 +63,14 @@ var userOrder = map[string]func(a, b storedUser) int{
 
 func (s *Sim) listUsers(r *http.Request, _ []string, _ []byte) reply {
 	q := r.URL.Query()
-	start, size, good := s.paging(q)
+	pg, good := s.paging(q)
 	if !good {
 		return badPaging
 	}
 	switch q.Get("approval_status") {
 	case "", "accepted":
 	case "pending":
-		return ok(collection(r, start, size, 0, []any{})) // every seeded account is accepted
+		return ok(collection(r, pg, 0, []any{})) // every seeded account is accepted
 	default:
 		return fail(http.StatusBadRequest, "400.10", "approval_status must be pending or accepted")
 	}
@@ -78,7 +78,7 @@ func (s *Sim) listUsers(r *http.Request, _ []string, _ []byte) reply {
 	if rep, good := sortBy(list, q.Get("orderby"), userOrder); !good {
 		return rep
 	}
-	return ok(page(r, start, size, list, func(u storedUser) any { return userJSON(r, u) }))
+	return ok(page(r, pg, list, func(u storedUser) any { return userJSON(r, u) }))
 }
 
 func (s *Sim) getUser(r *http.Request, ids []string, _ []byte) reply {

@@ -313,8 +313,7 @@ type Sim struct {
 
 	handlers map[string]opHandler
 
-	callsMu sync.Mutex
-	calls   map[string]int
+	calls simkit.CallCounter
 }
 
 // state is everything persisted, plus indexes rebuilt on restore.
@@ -378,7 +377,7 @@ func New(o Options) *Sim {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 8 << 20
 	}
-	s := &Sim{opts: o, now: o.Now, faults: &simkit.Faults{}, calls: map[string]int{}}
+	s := &Sim{opts: o, now: o.Now, faults: &simkit.Faults{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -736,17 +735,9 @@ func (s *Sim) SyncMarkers() Markers {
 // Calls tells how many requests for one SOAP operation reached the
 // simulator's handler (after fault injection; a request answered by an
 // injected 5xx is not counted, a dropped-after-commit one is).
-func (s *Sim) Calls(op string) int {
-	s.callsMu.Lock()
-	defer s.callsMu.Unlock()
-	return s.calls[op]
-}
+func (s *Sim) Calls(op string) int { return s.calls.Count(op) }
 
-func (s *Sim) countCall(op string) {
-	s.callsMu.Lock()
-	s.calls[op]++
-	s.callsMu.Unlock()
-}
+func (s *Sim) countCall(op string) { s.calls.Add(op) }
 
 func copyOrders(in []*Order) []Order {
 	out := make([]Order, len(in))
