@@ -594,7 +594,10 @@ func TestClientPacesItsCalls(t *testing.T) {
 	defer cancel()
 	_, err = fast.GetOrderSummary(short, id)
 	require.Error(t, err, "the next call must wait 1/11 minute, longer than the deadline")
-	assert.True(t, connectors.IsKind(err, connectors.KindUnavailable))
+	var ce *connectors.Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, connectors.KindRateLimited, ce.Kind, "a queue longer than the deadline says when to come back")
+	assert.Greater(t, ce.RetryAfter, 4*time.Second, "about 60/11 s minus half the deadline")
 	assert.Equal(t, 15, s.Served(ccvshop.OpGetOrder), "the paced call never reached the shop")
 
 }

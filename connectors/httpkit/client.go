@@ -160,6 +160,17 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		if waited > time.Millisecond && c.cfg.Observe != nil {
 			c.cfg.Observe(c.cfg.System, connectors.OpLimiterWait, 0, waited, nil)
 		}
+		var queued *QueueError
+		if errors.As(err, &queued) {
+			// Come back when the queue is half a deadline from this call's
+			// turn: it then waits in line briefly instead of failing again.
+			retry := time.Second
+			if deadline, ok := ctx.Deadline(); ok {
+				retry = max(queued.Wait-time.Until(deadline)/2, time.Second)
+			}
+			return nil, &connectors.Error{Kind: connectors.KindRateLimited, System: c.cfg.System, Op: op,
+				Message: "waiting for the rate limiter: " + err.Error(), RetryAfter: retry, Err: err}
+		}
 		if err != nil {
 			return nil, &connectors.Error{Kind: connectors.KindUnavailable, System: c.cfg.System, Op: op,
 				Message: "waiting for the rate limiter: " + err.Error(), Err: err}

@@ -2,6 +2,7 @@ package httpkit
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"sync"
 	"sync/atomic"
@@ -155,10 +156,28 @@ func (p *Pacer) Wait(ctx context.Context, class, bucket string) (time.Duration, 
 			continue
 		}
 		if err := l.Wait(ctx); err != nil {
+			if ctx.Err() == nil {
+				// Refused at once: the calls queued before this one hold the
+				// tokens until past the deadline. Say how long the queue is,
+				// so the caller comes back then instead of on a backoff that
+				// would leave the quota unused.
+				r := l.Reserve()
+				queue := r.Delay()
+				r.Cancel()
+				return time.Since(start), &QueueError{Wait: queue}
+			}
 			return time.Since(start), err
 		}
 	}
 	return time.Since(start), nil
+}
+
+// QueueError says a call could not wait for its turn before its deadline:
+// the calls queued before it need Wait.
+type QueueError struct{ Wait time.Duration }
+
+func (e *QueueError) Error() string {
+	return fmt.Sprintf("the calls queued for this rate limit need %s, longer than this call may wait", e.Wait.Round(time.Second))
 }
 
 func (p *Pacer) limiters(class, bucket string) (res, total *rate.Limiter) {

@@ -96,8 +96,12 @@ func TestPacerWaitEndsWithTheContext(t *testing.T) {
 	_, err := p.Wait(ctx, "", "")
 	require.NoError(t, err, "the burst")
 	waited, err := p.Wait(ctx, "", "")
-	assert.Error(t, err, "the next call is 30 s away")
+	assert.Error(t, err, "the next call is a minute away")
 	assert.Less(t, waited, time.Second)
+	var queued *QueueError
+	require.ErrorAs(t, err, &queued, "refused at once, saying how long the queue is")
+	assert.InDelta(t, time.Minute.Seconds(), queued.Wait.Seconds(), 1, "2 a minute: 1 at once, 1 spread")
+	assert.True(t, p.total.Allow() == false, "asking how long the queue is takes no turn")
 	unlimited := SharedPacer(CredentialKey("test", "https://free.example", t.Name()), Limits{})
 	waited, err = unlimited.Wait(context.Background(), "read", "x")
 	assert.NoError(t, err)
