@@ -147,11 +147,11 @@ func (in Integration) OrderMapper() (*mapping.Mapper, error) {
 
 // Defaults of the order flow.
 const (
-	DefaultInterval       = time.Minute
-	DefaultPageSize       = 100
-	DefaultMaxPerRun      = 500
-	DefaultSettleDelay    = 10 * time.Second
-	DefaultPendingMaxAge  = 7 * 24 * time.Hour
+	DefaultInterval      = time.Minute
+	DefaultPageSize      = 100
+	DefaultMaxPerRun     = 500
+	DefaultSettleDelay   = 10 * time.Second
+	DefaultPendingMaxAge = 7 * 24 * time.Hour
 	// DefaultRecheckQuotaPercent: waiting orders may use a third of the
 	// source's read quota; new orders keep the rest.
 	DefaultRecheckQuotaPercent = 33
