@@ -177,6 +177,9 @@ func (a *Activities) RecheckOrders(ctx context.Context, in RecheckOrdersInput) (
 			break
 		}
 		if pace != nil {
+			if activity.IsActivity(ctx) {
+				activity.RecordHeartbeat(ctx, out) // a slow pace must not look like a stuck activity
+			}
 			if err := pace.Wait(waitCtx); err != nil {
 				out.Stopped = "time"
 				break
