@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -54,34 +53,10 @@ type OpenAPI struct {
 	opts   *openapi3filter.Options
 }
 
-var (
-	loadedMu sync.Mutex
-	loaded   = map[string]*loadOnce{}
-)
+var openAPIs = specCache[*OpenAPI]{load: loadOpenAPI}
 
-type loadOnce struct {
-	once sync.Once
-	api  *OpenAPI
-	err  error
-}
-
-// LoadOpenAPI reads a spec (JSON or YAML) once per process: the files are
-// megabytes, and every test of a run shares the result.
-func LoadOpenAPI(path string) (*OpenAPI, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	loadedMu.Lock()
-	l, ok := loaded[abs]
-	if !ok {
-		l = &loadOnce{}
-		loaded[abs] = l
-	}
-	loadedMu.Unlock()
-	l.once.Do(func() { l.api, l.err = loadOpenAPI(abs) })
-	return l.api, l.err
-}
+// LoadOpenAPI reads a spec (JSON or YAML) once per process.
+func LoadOpenAPI(path string) (*OpenAPI, error) { return openAPIs.get(path) }
 
 // OpenAPIForTest loads a spec from shared/specs (LoadOpenAPI), skipping the
 // test when the file is not there and failing it when it does not load.

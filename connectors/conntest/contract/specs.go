@@ -15,6 +15,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -63,4 +64,39 @@ func specForTest(t testing.TB, name string) string {
 		t.Skipf("the contract %s is not here (%v); the contract check needs it", name, err)
 	}
 	return p
+}
+
+// specCache loads each spec file once per process: the files are megabytes
+// (mplusqapi.wsdl 1.2 MB, the OpenAPI files up to 4 MB), and every test of a
+// run shares the result.
+type specCache[T any] struct {
+	mu    sync.Mutex
+	files map[string]*cachedSpec[T]
+	load  func(path string) (T, error)
+}
+
+type cachedSpec[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (c *specCache[T]) get(path string) (T, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	c.mu.Lock()
+	if c.files == nil {
+		c.files = map[string]*cachedSpec[T]{}
+	}
+	f, ok := c.files[abs]
+	if !ok {
+		f = &cachedSpec[T]{}
+		c.files[abs] = f
+	}
+	c.mu.Unlock()
+	f.once.Do(func() { f.v, f.err = c.load(abs) })
+	return f.v, f.err
 }

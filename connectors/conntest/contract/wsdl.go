@@ -12,11 +12,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -111,34 +109,10 @@ type xsdSequence struct {
 	Elements []xsdElement `xml:"element"`
 }
 
-var (
-	wsdlMu     sync.Mutex
-	wsdlLoaded = map[string]*wsdlOnce{}
-)
+var wsdls = specCache[*WSDL]{load: loadWSDL}
 
-type wsdlOnce struct {
-	once sync.Once
-	w    *WSDL
-	err  error
-}
-
-// LoadWSDL reads a WSDL file once per process (mplusqapi.wsdl is 1.2 MB and
-// every test of a run shares it).
-func LoadWSDL(path string) (*WSDL, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	wsdlMu.Lock()
-	l, ok := wsdlLoaded[abs]
-	if !ok {
-		l = &wsdlOnce{}
-		wsdlLoaded[abs] = l
-	}
-	wsdlMu.Unlock()
-	l.once.Do(func() { l.w, l.err = loadWSDL(abs) })
-	return l.w, l.err
-}
+// LoadWSDL reads a WSDL file once per process.
+func LoadWSDL(path string) (*WSDL, error) { return wsdls.get(path) }
 
 // WSDLForTest loads a WSDL from shared/specs (LoadWSDL), skipping the test
 // when the file is not there and failing it when it does not parse.
