@@ -11,16 +11,18 @@ import (
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/connectors/ccvshop"
 	"github.com/koppel/koppel/connectors/mplus"
+	"github.com/koppel/koppel/connectors/shopware6"
 )
 
 // The capabilities are read from Registration.Client, so the prototype must be
 // the type New really returns.
 func TestClientPrototypeIsWhatNewBuilds(t *testing.T) {
 	creds := map[string]map[string]string{
-		ccvshop.System: {"publicKey": "pk", "secretKey": "sk"},
-		mplus.System:   {"ident": "id", "secret": "s"},
+		ccvshop.System:   {"publicKey": "pk", "secretKey": "sk"},
+		mplus.System:     {"ident": "id", "secret": "s"},
+		shopware6.System: {"accessKeyId": "SWIA", "secretAccessKey": "s"},
 	}
-	require.Equal(t, []string{ccvshop.System, mplus.System}, connectors.Systems())
+	require.Equal(t, []string{ccvshop.System, mplus.System, shopware6.System}, connectors.Systems())
 	for _, name := range connectors.Systems() {
 		r, _ := connectors.Lookup(name)
 		c, err := r.New(connectors.Settings{BaseURL: "https://example.invalid:1234", Credentials: creds[name]})

@@ -5,4 +5,5 @@ package builtin
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop"
 	_ "github.com/koppel/koppel/connectors/mplus"
+	_ "github.com/koppel/koppel/connectors/shopware6"
 )

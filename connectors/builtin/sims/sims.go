@@ -7,4 +7,5 @@ package sims
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop/sim"
 	_ "github.com/koppel/koppel/connectors/mplus/sim"
+	_ "github.com/koppel/koppel/connectors/shopware6/sim"
 )
