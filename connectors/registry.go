@@ -1,13 +1,15 @@
 package connectors
 
 import (
+	"context"
 	"fmt"
-	"github.com/koppel/koppel/model"
 	"reflect"
 	"slices"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/koppel/koppel/model"
 )
 
 // Capability names what a system can do in a flow.
@@ -45,6 +47,18 @@ type Settings struct {
 	// text; the connector decodes them with DecodeOptions into its options
 	// struct (Registration.OptionSpec).
 	Options map[string]string
+	// Tokens hands out OAuth2 access tokens for a system whose refresh token
+	// is kept outside the client (Visma eAccounting's single-use refresh
+	// token, kept by a Temporal workflow); nil for every other system.
+	Tokens TokenSource
+}
+
+// TokenSource hands out the access tokens of one credential. rejected is an
+// access token the system has just refused (401), or "": the source then
+// returns another one, renewing it if need be. Errors are *Error, so a
+// revoked consent stays a KindAuth error through the HTTP client.
+type TokenSource interface {
+	AccessToken(ctx context.Context, rejected string) (string, error)
 }
 
 // Order kinds the accounting targets to come write, beside KindOrder and

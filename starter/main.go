@@ -42,6 +42,8 @@ Commands:
   dev [-f FILE] [--data DIR] [--shop-every 45s]
                                              the local demo: dev server, a simulator per system of FILE,
                                              worker, schedules
+  connect --integration NAME [--paste | --port N] [--status]
+                                             give an eAccounting consent; Temporal keeps its tokens
   connectors [SYSTEM ...]                    what each system offers: flows, order kinds, statuses,
                                              options, rate limits
 
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string) error {
 		return replayCmd(ctx, args[1:])
 	case "dev":
 		return devCmd(ctx, args[1:])
+	case "connect":
+		return connectCmd(ctx, args[1:])
 	case "connectors":
 		return connectorsCmd(os.Stdout, args[1:])
 	case "full":

@@ -21,6 +21,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.StockRunWorkflow)
 	r.RegisterWorkflow(workflows.CustomerSyncWorkflow)
 	r.RegisterWorkflowWithOptions(workflows.CustomerKeeperWorkflow, workflow.RegisterOptions{Name: activities.CustomerKeeperWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.TokenKeeperWorkflow, workflow.RegisterOptions{Name: activities.TokenKeeperWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -1,0 +1,243 @@
+package eaccounting
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/connectors/httpkit"
+)
+
+// Defaults.
+const (
+	// DefaultPageSize is $pagesize when Config gives none.
+	DefaultPageSize = 100
+	// DefaultRetryAfter is the wait on a 429 whose message names none: the
+	// quota counts per minute (§2.6).
+	DefaultRetryAfter = 60 * time.Second
+)
+
+// Ops: each call's name, equal to the simulator's route op, so observers,
+// fault rules and call counts share it.
+const (
+	OpCompanySettings = "GET /companysettings"
+	OpListCustomers   = "GET /customers"
+)
+
+// classEndpoint is the pacer's one limit class: calls per endpoint.
+const classEndpoint = "endpoint"
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API's address with its version path
+	// (https://eaccountingapi.vismaonline.com/v2); without a path /v2 is added.
+	BaseURL string
+	// ClientID is the OAuth client's public id: the API counts its quota
+	// per client, so it keys the pacer. Never the secret.
+	ClientID string
+	// Tokens hands out the access token of every call.
+	Tokens connectors.TokenSource
+	// Timeout bounds one HTTP call; 0 means httpkit.DefaultTimeout.
+	Timeout time.Duration
+	// RequestsPerMinute paces calls per endpoint: 0 means the published 600,
+	// negative means unlimited.
+	RequestsPerMinute int
+	// PageSize is $pagesize of listings; 0 means DefaultPageSize.
+	PageSize int
+	// DefaultRetryAfter is the wait on a 429 that names none; 0 means DefaultRetryAfter.
+	DefaultRetryAfter time.Duration
+	// Observe is told about every call.
+	Observe connectors.CallObserver
+	// Transport carries the requests (tests); nil means http.DefaultTransport.
+	Transport http.RoundTripper
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+// Client calls one eAccounting company's API (the company of its tokens).
+// It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	http *httpkit.Client
+}
+
+// New builds a client, reporting every bad setting at once as one KindConfig error.
+func New(cfg Config) (*Client, error) {
+	var problems []connectors.Problem
+	base, err := APIBase(cfg.BaseURL)
+	if err != nil {
+		problems = append(problems, connectors.Problem{Path: "baseURL", Message: err.Error()})
+	}
+	if strings.TrimSpace(cfg.ClientID) == "" {
+		problems = append(problems, connectors.Problem{Path: "credentials." + CredClientID, Message: "is empty"})
+	}
+	if cfg.Tokens == nil {
+		problems = append(problems, connectors.Problem{Path: "tokens",
+			Message: "no token source: the worker gives the token keeper's; run starter connect to fill it"})
+	}
+	if len(problems) > 0 {
+		return nil, configError(problems)
+	}
+	cfg.BaseURL = base
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = DefaultPageSize
+	}
+	if cfg.DefaultRetryAfter <= 0 {
+		cfg.DefaultRetryAfter = DefaultRetryAfter
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	u, _ := url.Parse(base)
+	perMinute := cfg.RequestsPerMinute
+	if perMinute == 0 {
+		perMinute = DefaultRequestsPerMinute
+	}
+	pacer := httpkit.SharedPacer(httpkit.CredentialKey(System, u.Scheme+"://"+u.Host, cfg.ClientID),
+		httpkit.Limits{Classes: map[string]httpkit.Rate{classEndpoint: httpkit.PerMinute(perMinute)}})
+	return &Client{cfg: cfg, http: httpkit.New(httpkit.Config{
+		System: System, BaseURL: base, Timeout: cfg.Timeout,
+		Accept: "application/json", ContentType: "application/json",
+		Auth: bearerFrom(cfg.Tokens), Transport: cfg.Transport, Pacer: pacer, Observe: cfg.Observe,
+		ReadError: readError, DefaultRetryAfter: cfg.DefaultRetryAfter, Now: cfg.Now,
+	})}, nil
+}
+
+// get reads one answer into into. endpoint is the path template the quota
+// counts by ("/customers"); path is the path sent.
+func (c *Client) get(ctx context.Context, op, endpoint, path string, query []queryParam, into any) error {
+	_, err := c.http.Do(ctx, httpkit.Request{
+		Op: op, Method: http.MethodGet, URL: path + encodeQuery(query),
+		Class: classEndpoint, Bucket: endpoint,
+		Decode: func(r *httpkit.Response) error {
+			if err := json.Unmarshal(r.Body, into); err != nil {
+				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+					Message: "the answer is not the JSON the API documents: " + jsonProblem(err)}
+			}
+			return nil
+		},
+	})
+	return waitFromMessage(err)
+}
+
+// queryParam is one query option. OData's names start with "$", which
+// url.Values would escape; the API takes them as written.
+type queryParam struct{ name, value string }
+
+func encodeQuery(q []queryParam) string {
+	if len(q) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, p := range q {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		// %20, not "+": OData reads the query as a URI, where "+" is a plus.
+		b.WriteString(p.name + "=" + strings.ReplaceAll(url.QueryEscape(p.value), "+", "%20"))
+	}
+	return b.String()
+}
+
+// jsonProblem says what is wrong with an answer without quoting it.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("not JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("%s is a JSON %s, not a %s", typ.Field, typ.Value, typ.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "cut off"
+	}
+	return "unreadable"
+}
+
+// bearerFrom authorises every request with the source's access token. When
+// the API answers 401 anyway (the token was revoked, or expired early), it
+// asks once for another, naming the rejected one so the source renews
+// instead of handing it out again, and sends the request once more.
+func bearerFrom(src connectors.TokenSource) httpkit.Auth {
+	return func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			var body []byte
+			if req.Body != nil && req.Body != http.NoBody {
+				b, err := io.ReadAll(req.Body)
+				_ = req.Body.Close()
+				if err != nil {
+					return nil, err
+				}
+				body = b
+			}
+			tok, err := accessToken(req.Context(), src, "")
+			if err != nil {
+				return nil, err
+			}
+			resp, err := sendWith(next, req, body, tok)
+			if err != nil || resp.StatusCode != http.StatusUnauthorized {
+				return resp, err
+			}
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+			_ = resp.Body.Close()
+			if tok, err = accessToken(req.Context(), src, tok); err != nil {
+				return nil, err
+			}
+			return sendWith(next, req, body, tok)
+		})
+	}
+}
+
+// accessToken asks the source and keeps its error typed: an untyped one
+// would reach the operator as "no answer" from the API.
+func accessToken(ctx context.Context, src connectors.TokenSource, rejected string) (string, error) {
+	tok, err := src.AccessToken(ctx, rejected)
+	var ce *connectors.Error
+	switch {
+	case err == nil && tok == "":
+		return "", &connectors.Error{Kind: connectors.KindAuth, System: System, Message: "the token source gave no access token"}
+	case err == nil:
+		return tok, nil
+	case errors.As(err, &ce):
+		return "", err
+	}
+	return "", &connectors.Error{Kind: connectors.KindUnavailable, System: System, Message: "no access token: " + err.Error(), Err: err}
+}
+
+func sendWith(next http.RoundTripper, req *http.Request, body []byte, token string) (*http.Response, error) {
+	req = req.Clone(req.Context()) // a round-tripper must not change its request
+	if body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return next.RoundTrip(req)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// StaticToken is a token source of one access token that never renews: for
+// tests and one-off scripts. A rejected token is an auth error.
+func StaticToken(token string) connectors.TokenSource { return staticToken(token) }
+
+type staticToken string
+
+func (s staticToken) AccessToken(_ context.Context, rejected string) (string, error) {
+	if rejected != "" && rejected == string(s) {
+		return "", &connectors.Error{Kind: connectors.KindAuth, System: System, Code: strconv.Itoa(CodeNotAuthorized),
+			Message: "the API refused the access token and this token source cannot renew it"}
+	}
+	return string(s), nil
+}

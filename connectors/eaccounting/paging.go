@@ -1,0 +1,82 @@
+package eaccounting
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/koppel/koppel/connectors"
+)
+
+// Listings page with OData options (§2.3): $page counts from 1, $pagesize is
+// the page's size (the API's maximum is not published, so the answer's
+// Meta.PageSize is what counts), and the answer is {Meta, Data}. The last
+// page is the one whose CurrentPage reaches TotalNumberOfPages.
+
+// ListOptions select one page of a listing.
+type ListOptions struct {
+	// Page counts from 1; 0 means 1.
+	Page int
+	// PageSize is $pagesize; 0 means the client's Config.PageSize.
+	PageSize int
+	// Filter is an OData $filter (CustomerNumber eq '1001'); "" lists all.
+	Filter string
+	// OrderBy is an OData $orderby; "" leaves the API's order.
+	OrderBy string
+}
+
+func (c *Client) odata(o ListOptions) []queryParam {
+	page, size := max(o.Page, 1), o.PageSize
+	if size <= 0 {
+		size = c.cfg.PageSize
+	}
+	q := []queryParam{{"$page", strconv.Itoa(page)}, {"$pagesize", strconv.Itoa(size)}}
+	if o.Filter != "" {
+		q = append(q, queryParam{"$filter", o.Filter})
+	}
+	if o.OrderBy != "" {
+		q = append(q, queryParam{"$orderby", o.OrderBy})
+	}
+	return q
+}
+
+// listPage reads one page of a listing and checks its envelope: a page
+// without Meta, or one that is not the page asked for, is an error, never a
+// silently short listing.
+func listPage[T any](ctx context.Context, c *Client, op, endpoint string, o ListOptions) (Page[T], error) {
+	var p Page[T]
+	if err := c.get(ctx, op, endpoint, endpoint, c.odata(o), &p); err != nil {
+		return Page[T]{}, err
+	}
+	want := max(o.Page, 1)
+	switch {
+	case p.Meta.CurrentPage == 0 && p.Meta.PageSize == 0:
+		return Page[T]{}, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
+			Message: "the answer has no Meta paging envelope"}
+	case p.Meta.CurrentPage != want && want <= p.Meta.TotalNumberOfPages:
+		return Page[T]{}, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
+			Message: fmt.Sprintf("asked for page %d, the answer is page %d", want, p.Meta.CurrentPage)}
+	}
+	return p, nil
+}
+
+// eachPage calls fn with every page's records from o.Page on, until the last
+// page or fn's error.
+func eachPage[T any](ctx context.Context, c *Client, op, endpoint string, o ListOptions, fn func([]T) error) error {
+	o.Page = max(o.Page, 1)
+	for {
+		p, err := listPage[T](ctx, c, op, endpoint, o)
+		if err != nil {
+			return err
+		}
+		if len(p.Data) > 0 {
+			if err := fn(p.Data); err != nil {
+				return err
+			}
+		}
+		if p.Meta.CurrentPage >= p.Meta.TotalNumberOfPages || len(p.Data) == 0 {
+			return nil
+		}
+		o.Page = p.Meta.CurrentPage + 1
+	}
+}
