@@ -26,6 +26,21 @@ func TestExampleFileIsValidAndDefaultsApply(t *testing.T) {
 	require.Equal(t, config.DefaultRecheckQuotaPercent, o.RecheckQuotaPercent)
 	require.Equal(t, config.DefaultPageSize, o.PageSize)
 	require.Equal(t, "CCVSHOP_SECRET_KEY", in.Source.Credentials["secretKey"])
+
+	// The second pair writes into the same till, under keys of its own.
+	sw, ok := f.Integration("demo-shopware")
+	require.True(t, ok)
+	require.Equal(t, "shopware6", sw.Source.System)
+	require.Equal(t, in.Target.BaseURL, sw.Target.BaseURL, "the demo till")
+	require.True(t, sw.Flows.Orders.IsEnabled())
+	require.Nil(t, sw.Flows.Products, "orders only, for now")
+	require.Nil(t, sw.Flows.ProductsToSource)
+	require.Nil(t, sw.Flows.Stock)
+	require.Nil(t, sw.Flows.StockToSource)
+	require.Nil(t, sw.Flows.Customers)
+	require.Equal(t, "demo-shopware-", *sw.Flows.Orders.ExternalIDPrefix)
+	require.Equal(t, "demo-shopware-", *sw.Flows.Orders.CustomerIDPrefix)
+	require.Equal(t, "SHOPWARE_SECRET_ACCESS_KEY", sw.Source.Credentials["secretAccessKey"])
 }
 
 const valid = `

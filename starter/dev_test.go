@@ -14,6 +14,7 @@ import (
 	"github.com/koppel/koppel/config"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
+	swsim "github.com/koppel/koppel/connectors/shopware6/sim"
 	"github.com/koppel/koppel/model"
 )
 
@@ -45,35 +46,66 @@ func (s *devSims) shopOf(t *testing.T, integration int) *ccvsim.Sim {
 	return shop
 }
 
+func (s *devSims) shopwareOf(t *testing.T, integration int) *swsim.Sim {
+	shop, ok := s.bySide[devSide{integration, "source"}].inst.(*swsim.Sim)
+	require.True(t, ok)
+	return shop
+}
+
 func (s *devSims) tillOf(t *testing.T, integration int) *mplussim.Sim {
 	till, ok := s.bySide[devSide{integration, "target"}].inst.(*mplussim.Sim)
 	require.True(t, ok)
 	return till
 }
 
-func TestExampleFileGetsOneShopAndOneTill(t *testing.T) {
-	sims, derived := startFileSims(t, exampleFileHere, t.TempDir())
-	require.Len(t, sims.list, 2)
+// The example file: the CCV shop and the Shopware shop, each with its demo
+// orders, selling into one till (both name its baseURL).
+func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
+	dir := t.TempDir()
+	sims, derived := startFileSims(t, exampleFileHere, dir)
+	require.Len(t, sims.list, 3, "a CCV shop, a till and a Shopware shop")
 	shop, till := sims.shopOf(t, 0), sims.tillOf(t, 0)
 	assert.Equal(t, 11, shop.Len(), "today's demo orders")
 	assert.Equal(t, []string{"1005", "1009"}, shop.Unpaid(), "the first shop numbers its orders as the demo always did")
 	_, ok := till.Product("KOF-1000")
 	assert.True(t, ok, "the till holds the demo catalogue")
+	require.Same(t, till, sims.tillOf(t, 1), "the Shopware integration writes into the same till")
+	sw := sims.shopwareOf(t, 1)
+	assert.Equal(t, 8, sw.Len(), "the Shopware demo orders")
+	assert.Len(t, sw.Unpaid(), 2)
 
-	in := derived.Integrations[0]
+	require.Len(t, derived.Integrations, 2)
+	in, swIn := derived.Integrations[0], derived.Integrations[1]
 	assert.Equal(t, sims.list[0].url(), in.Source.BaseURL)
 	assert.Equal(t, sims.list[1].url(), in.Target.BaseURL)
+	assert.Equal(t, sims.list[2].url(), swIn.Source.BaseURL)
+	assert.Equal(t, in.Target.BaseURL, swIn.Target.BaseURL)
 	assert.Equal(t, map[string]string{"publicKey": "KOPPEL_DEMO_CCVSHOP_PUBLICKEY", "secretKey": "KOPPEL_DEMO_CCVSHOP_SECRETKEY"}, in.Source.Credentials)
+	assert.Equal(t, map[string]string{"accessKeyId": "KOPPEL_DEMO_SHOPWARE6_ACCESSKEYID", "secretAccessKey": "KOPPEL_DEMO_SHOPWARE6_SECRETACCESSKEY"},
+		swIn.Source.Credentials)
 	assert.Equal(t, []string{
 		"KOPPEL_DEMO_CCVSHOP_PUBLICKEY=demo-public-key", "KOPPEL_DEMO_CCVSHOP_SECRETKEY=demo-secret-key",
 		"KOPPEL_DEMO_MPLUS_IDENT=demo-ident", "KOPPEL_DEMO_MPLUS_SECRET=demo-secret",
+		"KOPPEL_DEMO_SHOPWARE6_ACCESSKEYID=SWIADEMOKOPPELACCESSKEY01", "KOPPEL_DEMO_SHOPWARE6_SECRETACCESSKEY=demo-secret-access-key",
 	}, sims.credentialEnv())
 
 	user, err := config.Load(exampleFileHere)
 	require.NoError(t, err)
-	user.Integrations[0].Source.BaseURL, user.Integrations[0].Target.BaseURL = in.Source.BaseURL, in.Target.BaseURL
-	user.Integrations[0].Source.Credentials, user.Integrations[0].Target.Credentials = in.Source.Credentials, in.Target.Credentials
+	for i := range user.Integrations {
+		u, d := &user.Integrations[i], derived.Integrations[i]
+		u.Source.BaseURL, u.Target.BaseURL = d.Source.BaseURL, d.Target.BaseURL
+		u.Source.Credentials, u.Target.Credentials = d.Source.Credentials, d.Target.Credentials
+	}
 	assert.Equal(t, user, derived, "apart from baseURLs and credentials the worker runs the file as written")
+
+	// The next make run resumes the Shopware shop from its snapshot.
+	require.NoError(t, sw.SetPaid(sw.Unpaid()[0]))
+	sims.stop()
+	_, err = os.Stat(filepath.Join(dir, "sims", "shopware6-127.0.0.1_18083.json"))
+	require.NoError(t, err)
+	again, _ := startFileSims(t, exampleFileHere, dir)
+	assert.Equal(t, 8, again.shopwareOf(t, 1).Len())
+	assert.Len(t, again.shopwareOf(t, 1).Unpaid(), 1, "resumed, not seeded afresh")
 }
 
 // The demo pair twice: distinct shops with distinct orders, one till where
@@ -159,7 +191,7 @@ func TestDataFolderOfAnotherFileIsRefused(t *testing.T) {
 	twoShops, err := config.Load(twoShopsFile)
 	require.NoError(t, err)
 	err = sameIntegrations(derived, twoShops)
-	require.ErrorContains(t, err, "(demo-shop)")
+	require.ErrorContains(t, err, "(demo-shop, demo-shopware)")
 	require.ErrorContains(t, err, "--data")
 }
 
