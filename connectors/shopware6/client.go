@@ -1,8 +1,9 @@
 // Package shopware6 is the Shopware 6 connector (6.4 and later): a client of
 // the Admin API (research/apis-erp-shopware.md §1, contract
 // shared/specs/shopware-adminapi.json) that reads orders as an order source
-// (orders.go, feed.go, mapping.go). Its simulator lives in package
-// shopware6/sim.
+// (orders.go, feed.go, mapping.go) and writes products and stock as a
+// product and stock target (products.go, stock.go, catalog.go). Its
+// simulator lives in package shopware6/sim.
 //
 //   - Every path is under /api on the shop's address (§1.1); every request
 //     asks for Accept: application/json, the plain format with associations
@@ -144,18 +145,44 @@ type Config struct {
 	Now func() time.Time
 	// Observe is told about every call, with the op names above.
 	Observe connectors.CallObserver
+
+	// The product and stock targets (products.go, stock.go):
+
+	// Currency is the ISO code of the prices written; "" means
+	// DefaultCurrency. Shopware needs a price in its default currency.
+	Currency string
+	// ProductSalesChannelIDs are the sales channels a product is made
+	// visible in; nil means SalesChannelIDs, and when both are empty every
+	// storefront sales channel of the shop.
+	ProductSalesChannelIDs []string
+	// TaxIDs names the tax to use for a VAT rate, for shops with more than
+	// one tax at a rate; other rates use the first tax with that taxRate.
+	TaxIDs map[model.VATRate]string
+	// CategoryRootID is the category the products' category paths start
+	// below; "" means the navigation category of the first sales channel
+	// products go to.
+	CategoryRootID string
+	// MediaFolderID is the media folder photos are put in; "" leaves them
+	// without one (the shop shows them under "no folder").
+	MediaFolderID string
 }
+
+// DefaultCurrency is the currency of the prices written.
+const DefaultCurrency = "EUR"
 
 // Client reads one Shopware 6 shop. It is safe for concurrent use.
 type Client struct {
 	cfg  Config
 	http *httpkit.Client
 	now  func() time.Time
+	cat  catalogCache
 }
 
 var (
 	_ connectors.OrderSource    = (*Client)(nil)
 	_ connectors.RawOrderSource = (*Client)(nil)
+	_ connectors.ProductTarget  = (*Client)(nil)
+	_ connectors.StockTarget    = (*Client)(nil)
 )
 
 // New validates cfg (every problem at once) and builds a client.
@@ -200,6 +227,24 @@ func New(cfg Config) (*Client, error) {
 			add("order state %q maps to %q, which is not a canonical status (%v)", name, st, model.OrderStatuses)
 		}
 	}
+	for _, id := range cfg.ProductSalesChannelIDs {
+		if !IsID(id) {
+			add("the product sales channel id %q is not a Shopware id (32 lower-case hex characters)", id)
+		}
+	}
+	for rate, id := range cfg.TaxIDs {
+		if !IsID(id) {
+			add("the tax id %q for %s is not a Shopware id (32 lower-case hex characters)", id, rate)
+		}
+	}
+	for what, id := range map[string]string{"category root id": cfg.CategoryRootID, "media folder id": cfg.MediaFolderID} {
+		if id != "" && !IsID(id) {
+			add("the %s %q is not a Shopware id (32 lower-case hex characters)", what, id)
+		}
+	}
+	if cfg.Currency != "" && len(strings.TrimSpace(cfg.Currency)) != 3 {
+		add("the currency %q is not an ISO 4217 code like EUR", cfg.Currency)
+	}
 	switch cfg.DateFilter {
 	case "", DateFilterStorage, DateFilterISO:
 	default:
@@ -224,6 +269,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.DateFilter == "" {
 		cfg.DateFilter = DateFilterStorage
 	}
+	if cfg.Currency == "" {
+		cfg.Currency = DefaultCurrency
+	}
+	cfg.Currency = strings.ToUpper(strings.TrimSpace(cfg.Currency))
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -283,13 +332,18 @@ func pacerFor(cfg Config, apiBase string) *httpkit.Pacer {
 
 // search runs POST /api/search/{entity} and reads the answer's envelope.
 func (c *Client) search(ctx context.Context, op, entity string, crit criteria) (searchResult, error) {
+	return c.searchWith(ctx, op, entity, crit, nil)
+}
+
+// searchWith is search with extra headers (sw-inheritance: 1 for products).
+func (c *Client) searchWith(ctx context.Context, op, entity string, crit criteria, header http.Header) (searchResult, error) {
 	body, err := json.Marshal(crit)
 	if err != nil {
 		return searchResult{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
 			Message: "the search criteria cannot be encoded as JSON: " + err.Error()}
 	}
 	var out searchResult
-	_, err = c.http.Do(ctx, httpkit.Request{Op: op, Method: http.MethodPost, URL: "/search/" + entity, Body: body, Class: classRead,
+	_, err = c.http.Do(ctx, httpkit.Request{Op: op, Method: http.MethodPost, URL: "/search/" + strings.ReplaceAll(entity, "_", "-"), Body: body, Class: classRead, Header: header,
 		Decode: func(r *httpkit.Response) error {
 			if err := json.Unmarshal(r.Body, &out); err != nil {
 				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
@@ -326,6 +380,9 @@ func (c *Client) callError(err error) error {
 func readError(r *httpkit.Response) (connectors.ErrorKind, string, string) {
 	var body errorsBody
 	_ = json.Unmarshal(r.Body, &body)
+	if len(body.Errors) == 0 {
+		body.Errors = sync64Errors(r.Body)
+	}
 	code, text := body.summary()
 	var kind connectors.ErrorKind
 	switch {

@@ -8,12 +8,17 @@ import (
 	"github.com/koppel/koppel/connectors/conntest/contract"
 	"github.com/koppel/koppel/connectors/shopware6"
 	"github.com/koppel/koppel/connectors/shopware6/sim"
+	"github.com/koppel/koppel/model"
 )
 
 // TestConformance runs the conformance suite every connector passes against
 // the simulated shop, with every request the client sends and every answer
 // the simulator gives checked against Shopware's own Admin API contract
 // (shared/specs/shopware-adminapi.json, 6.7) on the way.
+//
+// The stock target's checks seed a product with AddProduct and read its
+// stock back from the simulator; the lost answer they retry is the sync
+// request that sets the stock.
 //
 // Every fresh client's first call is its token request, so the suite's
 // error probes (bad credentials, a proxy's 401 and 429, 5xx, a spoiled
@@ -38,10 +43,16 @@ func TestConformance(t *testing.T) {
 				t.Fatal(err)
 			}
 			return &conntest.Pair{
-				Client:   c,
-				Faults:   shop.Faults(),
-				AddOrder: shop.AddOrder,
-				Secrets:  []string{key},
+				Client:     c,
+				Faults:     shop.Faults(),
+				Ops:        conntest.Ops{SetStock: shopware6.OpSync},
+				AddOrder:   shop.AddOrder,
+				AddProduct: func(p model.Product) { shop.AddProduct(p) },
+				StoredStock: func(sku string) (model.Quantity, bool) {
+					n, ok := shop.Stock(sku)
+					return model.Pieces(n), ok
+				},
+				Secrets: []string{key},
 			}
 		},
 	})

@@ -26,6 +26,13 @@ type Options struct {
 	DateFilter              DateFilter    `yaml:"dateFilter" default:"storage" enum:"storage,iso" desc:"how times are written in search filters: storage (2026-01-31 10:00:00.000, UTC, as the database keeps them) or iso (2026-01-31T10:00:00.000+00:00)"`
 	MaxPageSize             int           `yaml:"maxPageSize" default:"100" min:"1" desc:"the largest page the client asks for; Shopware documents none, a shop may set shopware.api.max_limit"`
 	RetryAfter              time.Duration `yaml:"retryAfter" default:"10s" min:"1s" desc:"how long to wait after a 429 that says no Retry-After (Shopware's login limiter's shortest window is 10 s)"`
+
+	// The product and stock targets.
+	Currency               string            `yaml:"currency" default:"EUR" desc:"the currency (ISO code) of the product prices written; Shopware needs a price in the shop's default currency"`
+	ProductSalesChannelIDs []string          `yaml:"productSalesChannelIds" desc:"the sales channels (32-hex ids) products are made visible in; empty: salesChannelIds, and when that is empty too every storefront sales channel"`
+	TaxIDs                 map[string]string `yaml:"taxIds" type:"rate=id list" desc:"the tax to write per VAT rate, like 21=<32-hex id>, for shops with more than one tax at a rate; other rates use the shop's tax with that taxRate"`
+	CategoryRootID         string            `yaml:"categoryRootId" desc:"the category (32-hex id) category paths start below; empty: the navigation category of the first sales channel products go to"`
+	MediaFolderID          string            `yaml:"mediaFolderId" desc:"the media folder (32-hex id) photos are put in; empty: none"`
 }
 
 func init() {
@@ -39,8 +46,10 @@ func init() {
 			{Scope: "Admin API data routes", Reads: true,
 				Note: "Shopware core has none; a host, proxy or WAF in front of the shop may (set rateLimit.readsPerMinute)"},
 		},
-		OptionSpec:  Options{},
-		StatusNames: StatusNames(),
+		OptionSpec: Options{},
+		// Photos are uploaded to media entities (products.go).
+		DeclaredCapabilities: []connectors.Capability{connectors.CapProductImages},
+		StatusNames:          StatusNames(),
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
 			if err != nil {
@@ -75,8 +84,36 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 		}
 		orderStates[name] = st
 	}
+	taxIDs := map[model.VATRate]string{}
+	for _, rate := range slices.Sorted(maps.Keys(o.TaxIDs)) {
+		r, err := model.ParseVATRate(rate)
+		switch {
+		case err != nil:
+			problems = append(problems, connectors.Problem{Path: "options.taxIds", Message: fmt.Sprintf("%s: %q is not a VAT rate like 21 or 5.5", rate, rate)})
+		case !IsID(o.TaxIDs[rate]):
+			problems = append(problems, connectors.Problem{Path: "options.taxIds", Message: fmt.Sprintf("%s=%s: %q is not a Shopware id (32 lower-case hex characters)", rate, o.TaxIDs[rate], o.TaxIDs[rate])})
+		default:
+			taxIDs[r] = o.TaxIDs[rate]
+		}
+	}
+	for _, id := range o.ProductSalesChannelIDs {
+		if !IsID(id) {
+			problems = append(problems, connectors.Problem{Path: "options.productSalesChannelIds", Message: fmt.Sprintf("%q is not a Shopware id (32 lower-case hex characters)", id)})
+		}
+	}
+	for name, id := range map[string]string{"categoryRootId": o.CategoryRootID, "mediaFolderId": o.MediaFolderID} {
+		if id != "" && !IsID(id) {
+			problems = append(problems, connectors.Problem{Path: "options." + name, Message: fmt.Sprintf("%q is not a Shopware id (32 lower-case hex characters)", id)})
+		}
+	}
+	if len(strings.TrimSpace(o.Currency)) != 3 {
+		problems = append(problems, connectors.Problem{Path: "options.currency", Message: fmt.Sprintf("%q is not an ISO 4217 code like EUR", o.Currency)})
+	}
 	if len(problems) > 0 {
 		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: connectors.JoinProblems(problems)}
+	}
+	if len(taxIDs) == 0 {
+		taxIDs = nil
 	}
 	lookBack := o.LookBack
 	if lookBack == 0 {
@@ -93,5 +130,11 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 		PaidStates:        o.PaidStates,
 		OrderStates:       orderStates,
 		DateFilter:        o.DateFilter,
+
+		Currency:               strings.ToUpper(strings.TrimSpace(o.Currency)),
+		ProductSalesChannelIDs: o.ProductSalesChannelIDs,
+		TaxIDs:                 taxIDs,
+		CategoryRootID:         o.CategoryRootID,
+		MediaFolderID:          o.MediaFolderID,
 	}, nil
 }

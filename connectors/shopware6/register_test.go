@@ -18,12 +18,13 @@ func TestRegistration(t *testing.T) {
 	r, ok := connectors.Lookup(shopware6.System)
 	require.True(t, ok)
 	assert.Equal(t, []string{"accessKeyId", "secretAccessKey"}, r.Credentials)
-	assert.Equal(t, []connectors.Capability{connectors.CapOrderSource}, r.Capabilities, "an order source only, for now")
+	assert.Equal(t, []connectors.Capability{connectors.CapOrderSource, connectors.CapProductTarget, connectors.CapStockTarget,
+		connectors.CapProductImages}, r.Capabilities, "an order source and a product and stock target")
 	assert.Empty(t, r.OrderKinds)
 	assert.Equal(t, shopware6.StatusNames(), r.StatusNames)
 	// Users write these names in their integration files; they must not change.
-	assert.Equal(t, []string{"dateFilter", "lookBack", "maxPageSize", "orderStates", "paidStates", "retryAfter", "salesChannelIds",
-		"watchPaymentAndDelivery"}, r.OptionNames())
+	assert.Equal(t, []string{"categoryRootId", "currency", "dateFilter", "lookBack", "maxPageSize", "mediaFolderId", "orderStates", "paidStates",
+		"productSalesChannelIds", "retryAfter", "salesChannelIds", "taxIds", "watchPaymentAndDelivery"}, r.OptionNames())
 	for _, o := range r.DescribeOptions() {
 		assert.NotEmpty(t, o.Description, o.Name)
 	}
@@ -50,6 +51,9 @@ func TestOptionDefaultsMatchTheConfigDefaults(t *testing.T) {
 	assert.False(t, cfg.IgnorePaymentAndDelivery)
 	assert.Empty(t, cfg.SalesChannelIDs)
 	assert.Empty(t, cfg.OrderStates)
+	assert.Equal(t, shopware6.DefaultCurrency, cfg.Currency)
+	assert.Empty(t, cfg.TaxIDs)
+	assert.Empty(t, cfg.ProductSalesChannelIDs)
 
 	none, err := shopware6.ConfigFromSettings(connectors.Settings{Options: map[string]string{"lookBack": "0s"}})
 	require.NoError(t, err)
@@ -64,11 +68,19 @@ func TestOptionDefaultsMatchTheConfigDefaults(t *testing.T) {
 	assert.Equal(t, shopware6.DateFilterISO, set.DateFilter)
 	assert.True(t, set.IgnorePaymentAndDelivery)
 	assert.Equal(t, time.Hour, set.LookBack)
+
+	target, err := shopware6.ConfigFromSettings(connectors.Settings{Options: map[string]string{
+		"taxIds": "21=" + strings.Repeat("b", 32), "currency": "chf", "productSalesChannelIds": strings.Repeat("c", 32)}})
+	require.NoError(t, err)
+	assert.Equal(t, map[model.VATRate]string{model.VATPercent(21): strings.Repeat("b", 32)}, target.TaxIDs)
+	assert.Equal(t, "CHF", target.Currency)
+	assert.Equal(t, []string{strings.Repeat("c", 32)}, target.ProductSalesChannelIDs)
 }
 
 func TestBadOptionsAreNamed(t *testing.T) {
 	_, err := shopware6.ConfigFromSettings(connectors.Settings{Options: map[string]string{
-		"lookBack": "48h", "orderStates": "on_hold=waiting", "salesChannelIds": "storefront", "maxPageSize": "0", "dateFilter": "unix", "colour": "red"}})
+		"lookBack": "48h", "orderStates": "on_hold=waiting", "salesChannelIds": "storefront", "maxPageSize": "0", "dateFilter": "unix", "colour": "red",
+		"taxIds": "21=standard, high=" + strings.Repeat("a", 32), "currency": "euro", "productSalesChannelIds": "web", "categoryRootId": "home"}})
 	require.True(t, connectors.IsKind(err, connectors.KindConfig))
 	for _, want := range []string{
 		`options.colour: shopware6 takes no option "colour"`,
@@ -77,6 +89,11 @@ func TestBadOptionsAreNamed(t *testing.T) {
 		`options.salesChannelIds: "storefront" is not a Shopware id`,
 		"options.maxPageSize: 0 is less than 1",
 		`options.dateFilter: "unix" is not one of storage, iso`,
+		`options.taxIds: 21=standard: "standard" is not a Shopware id`,
+		`options.taxIds: high: "high" is not a VAT rate`,
+		`options.currency: "euro" is not an ISO 4217 code`,
+		`options.productSalesChannelIds: "web" is not a Shopware id`,
+		`options.categoryRootId: "home" is not a Shopware id`,
 	} {
 		assert.Contains(t, err.Error(), want)
 	}

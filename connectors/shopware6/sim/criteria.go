@@ -70,6 +70,25 @@ var entities = map[string]entityDef{
 	"country_state":       {fields: []string{"countryId", "shortCode", "name", "active"}},
 	"payment_method":      {fields: []string{"name", "technicalName", "active", "position"}},
 	"shipping_method":     {fields: []string{"name", "technicalName", "active", "position", "deliveryTimeId", "taxType"}},
+
+	// the catalogue (catalog.go)
+	"product": {fields: append(slices.Clone(productFields), "availableStock", "available", "childCount", "categoryIds", "optionIds",
+		"autoIncrement", "translated"),
+		assoc: map[string]string{"children": "product", "tax": "tax", "categories": "category", "options": "property_group_option",
+			"properties": "property_group_option", "visibilities": "product_visibility", "media": "product_media",
+			"configuratorSettings": "product_configurator_setting", "cover": "product_media"}},
+	"property_group":               {fields: []string{"name", "displayType", "sortingType", "filterable", "position", "description"}, assoc: map[string]string{"options": "property_group_option"}},
+	"property_group_option":        {fields: []string{"groupId", "name", "position", "colorHexCode", "mediaId"}, assoc: map[string]string{"group": "property_group"}},
+	"category":                     {fields: []string{"parentId", "afterCategoryId", "name", "active", "type", "level", "path", "childCount", "visible"}},
+	"tax":                          {fields: []string{"name", "taxRate", "position"}},
+	"sales_channel":                {fields: []string{"name", "typeId", "navigationCategoryId", "active", "accessKey", "currencyId", "languageId"}},
+	"media":                        {fields: []string{"mediaFolderId", "mimeType", "fileExtension", "fileName", "fileSize", "fileHash", "alt", "title", "private", "uploadedAt", "hasFile", "url"}},
+	"product_visibility":           {fields: []string{"productId", "salesChannelId", "visibility"}},
+	"product_media":                {fields: []string{"productId", "mediaId", "position"}, assoc: map[string]string{"media": "media"}},
+	"product_configurator_setting": {fields: []string{"productId", "optionId", "position", "price", "mediaId"}},
+	"product_category":             {fields: []string{"productId", "categoryId"}},
+	"product_option":               {fields: []string{"productId", "optionId"}},
+	"product_property":             {fields: []string{"productId", "optionId"}},
 }
 
 // apiError is one entry of the errors[] body.

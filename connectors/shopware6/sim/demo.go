@@ -11,7 +11,7 @@ import (
 // DemoPromotionCode is the code of the demo's promotion.
 const DemoPromotionCode = "WELKOM"
 
-// SeedDemo fills a fresh shop with orders that cover every branch of the
+// SeedDemo fills a fresh shop with the demo catalogue (SeedCatalog) and orders that cover every branch of the
 // order flow, on the demo catalogue the MplusKASSA demo till holds
 // (simkit.DemoProducts): paid and unpaid, with and without a customer
 // account, persons and companies, one company buying at net prices, and a
@@ -36,6 +36,7 @@ func SeedDemo(shop *Sim, d simkit.DemoContext) {
 		{demoOrder(custs[4].Customer, ago(5), false, cat[1].Line(2), cat[4].Line(1)), OrderOptions{Guest: true}}, // unpaid guest
 		{belgianOrderWithPromotion(custs[5].Customer, ago(1), cat), OrderOptions{PromotionCode: DemoPromotionCode}},
 	}
+	shop.SeedCatalog()
 	first := 10000 * max(d.Instance, 1)
 	for i, o := range orders {
 		o.order.Number = strconv.Itoa(first + i)

@@ -52,6 +52,8 @@ type state struct {
 	// States are the state machine states, the default ones and any a
 	// test added (a shop's own order state).
 	States []*machineState `json:"states"`
+	// Catalog holds the catalogue's records per entity (catalog.go).
+	Catalog map[string][]record `json:"catalog"`
 }
 
 // tax is one calculated tax: the tax at Rate on Price (gross or net, as

@@ -1,5 +1,9 @@
 // Package sim is a local Shopware 6 shop (research/apis-erp-shopware.md §1
-// and the simulator checklist of §4), as far as an order source needs it:
+// and the simulator checklist of §4), as far as an order source and a
+// product and stock target need it. The catalogue (products, variants,
+// property groups, categories, taxes, sales channels, media) and its
+// writes — create, PATCH, the Sync API, the media upload — are in
+// catalog.go and writes.go. For orders it serves:
 //
 //   - POST /api/oauth/token with the client-credentials grant of an
 //     integration (a JSON body, as the contract declares; a form or a Basic
@@ -34,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,7 +129,8 @@ func New(o Options) *Sim {
 }
 
 func freshState() state {
-	return state{Seq: 1, NextOrderNumber: 10000, NextCustomerNo: 10000, States: defaultStates()}
+	return state{Seq: 1, NextOrderNumber: 10000, NextCustomerNo: 10000, States: defaultStates(), Catalog: defaultCatalog(),
+		Currencies: []*currency{{ID: DefaultCurrencyID, IsoCode: "EUR", Symbol: "€", Name: "Euro", Decimals: 2}}}
 }
 
 func parseVersion(v string) (int, int) {
@@ -162,9 +168,19 @@ func (s *Sim) newRouter() *simkit.Router {
 	rt.Handle("GET", "/_info/version", s.api((*Sim).version))
 	for _, entity := range searchable {
 		rt.Handle("POST", "/search/"+strings.ReplaceAll(entity, "_", "-"), s.api(func(s *Sim, r *http.Request, _ simkit.Params, body []byte) reply {
-			return s.search(entity, body)
+			return s.search(entity, body, r.Header.Get("sw-inheritance") == "1")
 		}))
 	}
+	for _, entity := range catalogEntities {
+		route := "/" + strings.ReplaceAll(entity, "_", "-")
+		if entity != "sales_channel" {
+			rt.Handle("POST", route, s.api(createRoute(entity)))
+			rt.Handle("PATCH", route+"/{id}", s.api(patchRoute(entity)))
+		}
+		rt.Handle("GET", route+"/{id}", s.api(getRoute(entity)))
+	}
+	rt.Handle("POST", "/_action/sync", s.api((*Sim).sync))
+	rt.Handle("POST", "/_action/media/{mediaId}/upload", s.api((*Sim).upload))
 	rt.Handle("GET", "/order/{id}", s.api((*Sim).getOrder))
 	rt.Handle("POST", "/_action/order/{orderId}/state/{transition}", s.api(transitionRoute(OrderMachine)))
 	rt.Handle("POST", "/_action/order_transaction/{orderTransactionId}/state/{transition}", s.api(transitionRoute(PaymentMachine)))
@@ -178,6 +194,7 @@ type reply struct {
 	status int
 	body   any
 	errs   []apiError
+	header http.Header // with a 204: its headers (Location)
 }
 
 func ok(v any) reply { return reply{status: http.StatusOK, body: v} }
@@ -216,6 +233,13 @@ func (s *Sim) api(h routeFunc) simkit.HandlerFunc {
 		s.mu.Unlock()
 		if len(rep.errs) > 0 {
 			s.writeErrors(w, r, rep.errs...)
+			return
+		}
+		if rep.status == http.StatusNoContent {
+			for k, v := range rep.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		s.out.JSON(w, r, rep.status, rep.body)
@@ -294,11 +318,18 @@ func (s *Sim) version(*http.Request, simkit.Params, []byte) reply {
 }
 
 // searchable are the entities POST /api/search/{entity} serves.
-var searchable = []string{"order", "customer", "currency", "country", "payment_method", "shipping_method", "state_machine_state"}
+var searchable = []string{"order", "customer", "currency", "country", "payment_method", "shipping_method", "state_machine_state",
+	"product", "property_group", "property_group_option", "category", "tax", "sales_channel", "media", "product_visibility", "product_media"}
 
 // records renders every record of an entity (the lock held).
-func (s *Sim) records(entity string) []node {
+func (s *Sim) records(entity string, inherit bool) []node {
 	var out []node
+	if _, ok := s.state.Catalog[entity]; ok || slices.Contains(catalogEntities, entity) {
+		for _, r := range s.list(entity) {
+			out = append(out, s.renderRecord(entity, r, inherit))
+		}
+		return out
+	}
 	switch entity {
 	case "order":
 		for _, o := range s.state.Orders {
@@ -333,7 +364,7 @@ func (s *Sim) records(entity string) []node {
 }
 
 // search serves POST /api/search/{entity}.
-func (s *Sim) search(entity string, body []byte) reply {
+func (s *Sim) search(entity string, body []byte, inherit bool) reply {
 	q, errs := parseCriteria(entity, body)
 	if len(errs) > 0 {
 		return fail(errs...)
@@ -347,7 +378,7 @@ func (s *Sim) search(entity string, body []byte) reply {
 			q.limit = s.o.MaxLimit
 		}
 	}
-	page, total := q.run(s.records(entity))
+	page, total := q.run(s.records(entity, inherit))
 	data := make([]any, 0, len(page))
 	for _, n := range page {
 		s.shape(n, entity, q, q.includes)
@@ -410,6 +441,7 @@ func (s *Sim) Restore(b []byte) error {
 	var st state
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
+	dec.UseNumber() // catalogue records keep their numbers as written (catalog.go)
 	if err := dec.Decode(&st); err != nil {
 		return fmt.Errorf("not a Shopware 6 simulator snapshot: %w", err)
 	}
@@ -422,6 +454,9 @@ func (s *Sim) Restore(b []byte) error {
 	}
 	if len(st.States) == 0 {
 		st.States = defaultStates()
+	}
+	if st.Catalog == nil {
+		st.Catalog = defaultCatalog()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
