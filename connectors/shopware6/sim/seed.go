@@ -74,6 +74,9 @@ func (s *Sim) AddOrderWith(mo model.Order, opt OrderOptions) string {
 		o.SalesChannelID = DefaultSalesChannelID
 	}
 	o.OrderNumber = mo.Number
+	if n, err := strconv.ParseInt(o.OrderNumber, 10, 64); err == nil && n >= st.NextOrderNumber {
+		st.NextOrderNumber = n + 1 // the shop's number range goes on after a seeded number
+	}
 	if o.OrderNumber == "" {
 		o.OrderNumber = strconv.FormatInt(st.NextOrderNumber, 10)
 		st.NextOrderNumber++
