@@ -28,6 +28,7 @@ import (
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	"github.com/koppel/koppel/connectors/mplus"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
+	swsim "github.com/koppel/koppel/connectors/shopware6/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
 	"github.com/koppel/koppel/worker/codec"
@@ -39,7 +40,14 @@ import (
 // simulator through the real dev server and the worker binary into the
 // MplusKASSA simulator, then the same number through the same workflows with
 // no-op activities, and reports both rates and what each order cost.
-func BenchmarkOrderSync(b *testing.B) {
+func BenchmarkOrderSync(b *testing.B) { benchOrderSync(b, "CCV Shop → MplusKASSA", ccvBenchSource) }
+
+// BenchmarkShopwareOrderSync is BenchmarkOrderSync with Shopware 6 as the shop.
+func BenchmarkShopwareOrderSync(b *testing.B) {
+	benchOrderSync(b, "Shopware 6 → MplusKASSA", shopwareBenchSource)
+}
+
+func benchOrderSync(b *testing.B, pair string, source func() benchSource) {
 	n := 1000
 	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
 		var err error
@@ -62,10 +70,38 @@ func BenchmarkOrderSync(b *testing.B) {
 	defer sealed.Close()
 
 	for i := 0; i < b.N; i++ {
-		real := runRealSync(b, ctx, srv, dir, n, i, key)
+		real := runRealSync(b, ctx, srv, dir, n, i, key, source())
 		noop := runNoopSync(b, ctx, sealed, n, i)
-		report(b, n, real, noop)
+		report(b, "Order sync "+pair, n, real, noop)
 	}
+}
+
+// benchSource is the shop a real run reads, unthrottled: its simulator, how
+// an order is seeded, the integration file's source line for its URL and
+// the credential variables the worker needs.
+type benchSource struct {
+	handler http.Handler
+	add     func(model.Order)
+	source  func(url string) string
+	env     []string
+}
+
+func ccvBenchSource() benchSource {
+	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
+	return benchSource{handler: shop, add: func(o model.Order) { shop.AddOrder(o) },
+		source: func(url string) string {
+			return fmt.Sprintf(`{system: ccvshop, baseURL: %q, rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, credentials: {publicKey: B_CCV_PUBLIC, secretKey: B_CCV_SECRET}}`, url)
+		}}
+}
+
+func shopwareBenchSource() benchSource {
+	const id, secret = "SWIABENCHKEY0000000000000", "bench-shopware-secret"
+	shop := swsim.New(swsim.Options{AccessKeyID: id, SecretAccessKey: secret, NoLoginLimiter: true})
+	return benchSource{handler: shop, add: func(o model.Order) { shop.AddOrder(o) },
+		source: func(url string) string {
+			return fmt.Sprintf(`{system: shopware6, baseURL: %q, rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, credentials: {accessKeyId: B_SW_KEY, secretAccessKey: B_SW_SECRET}}`, url)
+		},
+		env: []string{"B_SW_KEY=" + id, "B_SW_SECRET=" + secret}}
 }
 
 type syncRun struct {
@@ -134,12 +170,11 @@ func benchCustomers() []model.Customer {
 	return out
 }
 
-func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int, key string) syncRun {
+func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int, key string, src benchSource) syncRun {
 	var run syncRun
 	var srcCalls, tgtCalls atomic.Int64
-	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
 	till := mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
-	shopSrv, err := simkit.Start("127.0.0.1:0", countCalls(shop, &srcCalls))
+	shopSrv, err := simkit.Start("127.0.0.1:0", countCalls(src.handler, &srcCalls))
 	require.NoError(b, err)
 	defer shopSrv.Close()
 	tillSrv, err := simkit.Start("127.0.0.1:0", countCalls(till, &tgtCalls))
@@ -160,7 +195,7 @@ func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, di
 	}
 	from := time.Now().Add(-time.Hour).Truncate(time.Second)
 	for _, o := range benchOrders(n, customers, benchCatalogue, from) {
-		shop.AddOrder(o)
+		src.add(o)
 	}
 	srcCalls.Store(0)
 	tgtCalls.Store(0)
@@ -171,13 +206,13 @@ func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, di
 	require.NoError(b, os.WriteFile(file, []byte(fmt.Sprintf(`
 integrations:
   - name: %s
-    source: {system: ccvshop, baseURL: %q, rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, credentials: {publicKey: B_CCV_PUBLIC, secretKey: B_CCV_SECRET}}
+    source: %s
     target: {system: mplus, baseURL: %q, credentials: {ident: B_MPLUS_IDENT, secret: B_MPLUS_SECRET}}
     flows:
       orders: {interval: 1h, startFrom: 2026-01-01}
-`, integration, shopSrv.URL, tillSrv.URL)), 0o600))
+`, integration, src.source(shopSrv.URL), tillSrv.URL)), 0o600))
 
-	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key)
+	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key, src.env...)
 	defer wk.stop()
 
 	start := time.Now()
@@ -262,7 +297,7 @@ func orderStats(b *testing.B, ctx context.Context, c client.Client, integration 
 	return lat[len(lat)/2], lat[len(lat)*95/100], float64(total) / float64(len(lat))
 }
 
-func report(b *testing.B, n int, real, noop syncRun) {
+func report(b *testing.B, title string, n int, real, noop syncRun) {
 	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
 	b.ReportMetric(rate(real), "orders/s")
 	b.ReportMetric(rate(noop), "noop-orders/s")
@@ -271,7 +306,7 @@ func report(b *testing.B, n int, real, noop syncRun) {
 	b.ReportMetric(float64(real.sourceCalls)/float64(n), "source-calls/order")
 	b.ReportMetric(real.eventsPerOrd, "events/order")
 	b.ReportMetric(float64(real.workerPeakRSS)/1024, "worker-peak-MiB")
-	fmt.Printf("\nOrder sync, %d orders of 5 lines, real dev server (SQLite, WAL)\n", n)
+	fmt.Printf("\n%s, %d orders of 5 lines, real dev server (SQLite, WAL)\n", title, n)
 	fmt.Printf("  %-22s %10s %10s %10s %10s %14s\n", "", "orders/s", "p50", "p95", "events/ord", "calls/order")
 	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f %7.2f src %4.2f tgt\n", "real connectors", rate(real), real.p50.Round(time.Millisecond), real.p95.Round(time.Millisecond), real.eventsPerOrd,
 		float64(real.sourceCalls)/float64(n), float64(real.targetCalls)/float64(n))
@@ -286,7 +321,7 @@ type workerProcess struct {
 	done chan struct{}
 }
 
-func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string) *workerProcess {
+func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string, env ...string) *workerProcess {
 	bin := filepath.Join(dir, "koppel-worker")
 	if _, err := os.Stat(bin); err != nil {
 		out, err := exec.Command("go", "build", "-o", bin, "./cmd").CombinedOutput()
@@ -297,6 +332,7 @@ func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string
 		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
 		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_METRICS_ADDRESS=",
 		"B_CCV_PUBLIC="+ccvPublic, "B_CCV_SECRET="+ccvSecret, "B_MPLUS_IDENT="+mplusIdent, "B_MPLUS_SECRET="+mplusToken)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	require.NoError(b, cmd.Start())
 	p := &workerProcess{cmd: cmd, done: make(chan struct{})}
