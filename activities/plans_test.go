@@ -171,3 +171,16 @@ func TestCustomerDetailsPerCountry(t *testing.T) {
 	assert.True(t, DetailsNeedUpdate(have, connectors.CustomerDetails{VATCode: "5", RevenueAccount: "8000"}))
 	assert.True(t, DetailsNeedUpdate(have, connectors.CustomerDetails{Extra: map[string]string{"x": "new"}}))
 }
+
+// A target deletes nothing: a category or photo of the target's own is no
+// change, one of the source's it lacks is.
+func TestSameProductAsksWhetherTheTargetHasWhatTheSourceHas(t *testing.T) {
+	w := model.Product{SKU: "KOF-1", Categories: []string{"Koffie"}, Images: []model.Image{{Name: "kof.jpg"}}}
+	have := w
+	have.Categories = []string{"Aanbiedingen", "Koffie"}
+	have.Images = []model.Image{{Name: "kof.jpg"}, {Name: "sfeer.jpg"}}
+	assert.True(t, SameProduct(w, have))
+	have.Categories = []string{"Aanbiedingen"}
+	assert.False(t, SameProduct(w, have))
+}
+

@@ -3,7 +3,6 @@ package activities
 import (
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
@@ -137,16 +136,19 @@ var productFieldsInOrder = []productField{
 	{"manageStock", func(t *model.Product, f model.Product) { t.ManageStock = f.ManageStock },
 		func(a, b model.Product) bool { return a.ManageStock == b.ManageStock }},
 	{"categories", func(t *model.Product, f model.Product) { t.Categories = slices.Clone(f.Categories) },
-		func(a, b model.Product) bool { return sameSet(a.Categories, b.Categories) }},
+		func(w, have model.Product) bool { return hasAll(have.Categories, w.Categories) }},
 	{"images", func(t *model.Product, f model.Product) { t.Images = slices.Clone(f.Images) },
-		func(a, b model.Product) bool { return sameSet(model.ImageNames(a.Images), model.ImageNames(b.Images)) }},
+		func(w, have model.Product) bool {
+			return hasAll(model.ImageNames(have.Images), model.ImageNames(w.Images))
+		}},
 	{"attributes", func(t *model.Product, f model.Product) { t.Attributes = maps.Clone(f.Attributes) },
 		func(a, b model.Product) bool { return maps.Equal(a.Attributes, b.Attributes) }},
 }
 
 // SameProduct reports whether writing w would change nothing in have: every
-// field equal (prices compared incl. VAT, categories and images as sets) and
-// every variant of w present and equal in have.
+// field equal (prices compared incl. VAT; categories and images present in
+// have — a target deletes nothing, so one of its own never counts as a
+// change) and every variant of w present and equal in have.
 func SameProduct(w, have model.Product) bool {
 	for _, f := range productFieldsInOrder {
 		if !f.same(w, have) {
@@ -179,11 +181,14 @@ func PriceInclVAT(p model.Product) int64 {
 	return -((-num + 5000) / 10000)
 }
 
-func sameSet(a, b []string) bool {
-	a, b = slices.Clone(a), slices.Clone(b)
-	sort.Strings(a)
-	sort.Strings(b)
-	return slices.Equal(slices.Compact(a), slices.Compact(b))
+// hasAll reports whether have holds every element of want.
+func hasAll(have, want []string) bool {
+	for _, x := range want {
+		if !slices.Contains(have, x) {
+			return false
+		}
+	}
+	return true
 }
 
 func withoutImages(p model.Product) model.Product {

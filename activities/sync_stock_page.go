@@ -79,6 +79,9 @@ func (a *Activities) syncStock(ctx context.Context, f *StockFlow, l model.StockL
 		return rec, err
 	}
 	want := StockToShow(mapped, r)
+	if sr, ok := f.To.(connectors.StockRounder); ok {
+		want = sr.RoundStock(want)
+	}
 	var have *connectors.TargetStock
 	if c, ok := current[mapped.SKU]; ok {
 		have = &c

@@ -106,6 +106,14 @@ type TargetStock struct {
 	Managed bool `json:"managed"`
 }
 
+// StockRounder is a StockTarget that keeps stock in coarser steps than a
+// quantity has (Shopware: whole pieces): RoundStock is what it would store,
+// so the flow compares like with like and never reports a change it cannot
+// make.
+type StockRounder interface {
+	RoundStock(q model.Quantity) model.Quantity
+}
+
 // StockTarget is a system stock levels are written to.
 type StockTarget interface {
 	// GetStock returns what the target shows for each SKU it knows; a SKU

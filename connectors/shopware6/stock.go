@@ -117,3 +117,8 @@ func wholePieces(q model.Quantity) int64 {
 	}
 	return n
 }
+
+// RoundStock is the stock Shopware keeps for q: whole pieces, rounded down.
+func (c *Client) RoundStock(q model.Quantity) model.Quantity { return model.Pieces(wholePieces(q)) }
+
+var _ connectors.StockRounder = (*Client)(nil)
