@@ -183,4 +183,3 @@ func TestSameProductAsksWhetherTheTargetHasWhatTheSourceHas(t *testing.T) {
 	have.Categories = []string{"Aanbiedingen"}
 	assert.False(t, SameProduct(w, have))
 }
-
