@@ -392,6 +392,14 @@ func readError(r *httpkit.Response) (connectors.ErrorKind, string, string) {
 		text = joinText(text, "check credentials accessKeyId and secretAccessKey (Settings → System → Integrations)")
 	case r.Status == http.StatusForbidden:
 		text = joinText(text, "the integration lacks a privilege: give it a role that may read orders (see docs/shopware6.md)")
+	case code == "SYSTEM__ILLEGAL_STATE_TRANSITION":
+		// The state machines allow only their own steps (research §1.8).
+		kind = connectors.KindConflict
+		text = joinText(text, "the order is not in a state this transition starts from; read its state and take the transitions its state machine allows")
+	case r.Status == http.StatusConflict:
+		// A write met a record changed or written at the same moment (or a
+		// unique field taken): reading it again shows which.
+		text = joinText(text, "another write to the same record came first; the record is read again before it is written")
 	}
 	return kind, code, text
 }

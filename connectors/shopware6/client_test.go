@@ -357,3 +357,30 @@ func TestErrorsBodyIsRead(t *testing.T) {
 	assert.Equal(t, "c1051bb4-d103-4f74-8988-acbcafc7fdc3", ce.Code)
 	assert.Equal(t, "/0/taxId: This value should not be blank.; /0/price: This value should not be blank.", ce.Message)
 }
+
+// An illegal state transition and a 409 are explained, not only passed on.
+func TestStateTransitionAndConflictAreExplained(t *testing.T) {
+	answer := func(status int, code string) func(http.Handler) http.Handler {
+		b, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"status": fmt.Sprint(status), "code": code, "detail": "refused"}}})
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/search/order") {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(status)
+					_, _ = w.Write(b)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	f := newFixture(t, sim.Options{}, shopware6.Config{}, answer(400, "SYSTEM__ILLEGAL_STATE_TRANSITION"))
+	_, err := f.client.ListOrders(context.Background(), connectors.OrderQuery{})
+	ce := connErr(t, err, connectors.KindConflict)
+	assert.Contains(t, ce.Message, "transitions its state machine allows")
+
+	f = newFixture(t, sim.Options{}, shopware6.Config{}, answer(409, "FRAMEWORK__WRITE_CONFLICT"))
+	_, err = f.client.ListOrders(context.Background(), connectors.OrderQuery{})
+	ce = connErr(t, err, connectors.KindConflict)
+	assert.Contains(t, ce.Message, "another write to the same record came first")
+}
