@@ -165,7 +165,9 @@ func BenchmarkSharedQuota(b *testing.B) {
 		}
 		var workers []*workerProcess
 		for range 3 {
-			workers = append(workers, startWorkerProcess(b, q.dir, q.hostPort, q.taskQueue, q.file, q.key))
+			w := startWorkerProcess(b, q.dir, q.hostPort, q.taskQueue, q.file, q.key)
+			b.Cleanup(w.stop) // also when the run fails half way
+			workers = append(workers, w)
 		}
 		q.waitForPollers(b, 3)
 		start := time.Now()
@@ -202,6 +204,7 @@ func BenchmarkWaitingOrders(b *testing.B) {
 			q.shop.AddOrder(o)
 		}
 		w := startWorkerProcess(b, q.dir, q.hostPort, q.taskQueue, q.file, q.key)
+		b.Cleanup(w.stop) // also when the run fails half way
 		ctx := context.Background()
 		f, err := config.Load(q.file)
 		require.NoError(b, err)
