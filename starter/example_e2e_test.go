@@ -3,11 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,19 +12,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
-	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/connectors"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/shopware6"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
-	kworker "github.com/koppel/koppel/worker"
-	"github.com/koppel/koppel/workflows"
 )
 
 // `make run` as far as the orders go: the example file the way `starter dev`
@@ -36,53 +25,9 @@ import (
 // triggered. The CCV shop's demo orders and the Shopware shop's reach the
 // one demo till, each under its integration's prefix, to the cent.
 func TestExampleFileOrdersReachTheDemoTill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
-	cli := os.Getenv("KOPPEL_TEMPORAL_CLI")
-	if cli == "" {
-		cli, _ = filepath.Abs("../bin/temporal")
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Skip("the Temporal CLI is not built; run make bin/temporal to run this test")
-	}
-	ctx := context.Background()
-	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.Keywords))
-	for _, k := range workflows.Keywords {
-		sa = append(sa, k.ValueSet(""))
-	}
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:     cli,
-		ClientOptions:    &client.Options{Namespace: "default", Logger: log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))},
-		LogLevel:         "error",
-		SearchAttributes: temporal.NewSearchAttributes(sa...),
-		Stdout:           io.Discard,
-		Stderr:           io.Discard,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Stop() })
-	c := srv.Client()
-
-	sims, f := startFileSims(t, exampleFileHere, t.TempDir())
-	env := map[string]string{}
-	for _, kv := range sims.credentialEnv() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	acts, err := activities.Build(f, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
-	require.NoError(t, err)
-	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", c
-	const taskQueue = "example-e2e"
-	w := kworker.New(c, taskQueue, acts)
-	require.NoError(t, w.Start())
-	t.Cleanup(w.Stop)
-
-	_, err = kworker.ApplySchedules(ctx, c, f, taskQueue)
-	require.NoError(t, err)
-	for _, in := range f.Integrations {
-		h := c.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(in.Name, workflows.FlowOrders))
-		require.NoError(t, h.Trigger(ctx, client.ScheduleTriggerOptions{}))
-	}
+	s := startFileStack(t, exampleFileHere, "example-e2e")
+	s.triggerOrders(t)
+	sims := s.sims
 
 	// The CCV shop's demo: eleven orders, two unpaid and one with a SKU the
 	// till does not know (as in the two-shops demo). The Shopware shop's:

@@ -3,26 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/koppel/koppel/activities"
 	swsim "github.com/koppel/koppel/connectors/shopware6/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
-	kworker "github.com/koppel/koppel/worker"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -32,48 +23,8 @@ import (
 // within a minute the till's T-shirt is a product with sizes in the shop
 // and the shop's stock is the till's less the buffer.
 func TestExampleFileTillCatalogueReachesTheShopwareShop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
-	cli := os.Getenv("KOPPEL_TEMPORAL_CLI")
-	if cli == "" {
-		cli, _ = filepath.Abs("../bin/temporal")
-	}
-	if _, err := os.Stat(cli); err != nil {
-		t.Skip("the Temporal CLI is not built; run make bin/temporal to run this test")
-	}
-	ctx := context.Background()
-	sa := make([]temporal.SearchAttributeUpdate, 0, len(workflows.Keywords))
-	for _, k := range workflows.Keywords {
-		sa = append(sa, k.ValueSet(""))
-	}
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:     cli,
-		ClientOptions:    &client.Options{Namespace: "default", Logger: log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))},
-		LogLevel:         "error",
-		SearchAttributes: temporal.NewSearchAttributes(sa...),
-		Stdout:           io.Discard,
-		Stderr:           io.Discard,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = srv.Stop() })
-	c := srv.Client()
-
-	sims, f := startFileSims(t, exampleFileHere, t.TempDir())
-	env := map[string]string{}
-	for _, kv := range sims.credentialEnv() {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	acts, err := activities.Build(f, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, nil)
-	require.NoError(t, err)
-	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", c
-	const taskQueue = "example-catalog-e2e"
-	w := kworker.New(c, taskQueue, acts)
-	require.NoError(t, w.Start())
-	t.Cleanup(w.Stop)
-	_, err = kworker.ApplySchedules(ctx, c, f, taskQueue)
-	require.NoError(t, err)
+	s := startFileStack(t, exampleFileHere, "example-catalog-e2e")
+	sims, f, c, ctx := s.sims, s.file, s.client, context.Background()
 	t.Cleanup(func() {
 		for _, in := range f.Integrations {
 			for _, flow := range []string{workflows.FlowOrders, workflows.FlowProducts, workflows.FlowStock, workflows.FlowCustomers} {

@@ -23,9 +23,8 @@ import (
 const (
 	// DefaultLookBack is how far back every pass lists again.
 	DefaultLookBack = 24 * time.Hour
-	// MaxLookBack stays under the 48 h the order flow remembers handled
-	// orders (workflows.SeenFor), so a re-listed order is never started twice.
-	MaxLookBack = 47 * time.Hour
+	// MaxLookBack is connectors.MaxFeedLookBack.
+	MaxLookBack = connectors.MaxFeedLookBack
 )
 
 // FeedConfig are the order feed's settings (Config embeds it).
@@ -39,13 +38,7 @@ type FeedConfig struct {
 }
 
 func (f FeedConfig) lookBack() time.Duration {
-	switch {
-	case f.LookBack == 0:
-		return DefaultLookBack
-	case f.LookBack < 0:
-		return 0
-	}
-	return f.LookBack
+	return connectors.FeedLookBack(f.LookBack, DefaultLookBack)
 }
 
 // feedCursor is the feed's position. ListedTo: every order created before
@@ -67,11 +60,8 @@ type feedPass struct {
 // OrderFeed returns the next page of the feed.
 func (c *Client) OrderFeed(ctx context.Context, q connectors.OrderFeedQuery) (connectors.OrderFeedPage, error) {
 	cur := feedCursor{ListedTo: q.Since.UTC()}
-	if q.Cursor != "" {
-		if err := json.Unmarshal([]byte(q.Cursor), &cur); err != nil {
-			return connectors.OrderFeedPage{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListOrders,
-				Message: fmt.Sprintf("the order feed cursor cannot be read (%v); it was not made by this connector", err)}
-		}
+	if err := connectors.ReadFeedCursor(System, OpListOrders, q.Cursor, &cur); err != nil {
+		return connectors.OrderFeedPage{}, err
 	}
 	if cur.Pass == nil {
 		from := cur.ListedTo
@@ -94,11 +84,9 @@ func (c *Client) OrderFeed(ctx context.Context, q connectors.OrderFeedQuery) (co
 	default:
 		cur.ListedTo, cur.Pass, out.More = p.To, nil, false
 	}
-	b, err := json.Marshal(cur)
-	if err != nil {
+	if out.Cursor, err = connectors.WriteFeedCursor(cur); err != nil {
 		return connectors.OrderFeedPage{}, err
 	}
-	out.Cursor = string(b)
 	return out, nil
 }
 

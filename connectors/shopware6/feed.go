@@ -2,8 +2,6 @@ package shopware6
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/koppel/koppel/connectors"
@@ -35,9 +33,8 @@ const (
 	// DefaultLookBack is how far before the previous pass's start each pass
 	// starts.
 	DefaultLookBack = 10 * time.Minute
-	// MaxLookBack stays under the 48 h the order flow remembers handled
-	// orders (workflows.SeenFor), so a re-listed order is never started twice.
-	MaxLookBack = 47 * time.Hour
+	// MaxLookBack is connectors.MaxFeedLookBack.
+	MaxLookBack = connectors.MaxFeedLookBack
 )
 
 // FeedConfig are the order feed's settings (Config embeds it).
@@ -50,13 +47,7 @@ type FeedConfig struct {
 }
 
 func (f FeedConfig) lookBack() time.Duration {
-	switch {
-	case f.LookBack == 0:
-		return DefaultLookBack
-	case f.LookBack < 0:
-		return 0
-	}
-	return f.LookBack
+	return connectors.FeedLookBack(f.LookBack, DefaultLookBack)
 }
 
 // feedCursor is the feed's position. ListedTo: every change before it has
@@ -84,11 +75,8 @@ var summaryAssociations = []string{"stateMachineState", "transactions.stateMachi
 // OrderFeed returns the next page of the feed.
 func (c *Client) OrderFeed(ctx context.Context, q connectors.OrderFeedQuery) (connectors.OrderFeedPage, error) {
 	cur := feedCursor{ListedTo: q.Since.UTC()}
-	if q.Cursor != "" {
-		if err := json.Unmarshal([]byte(q.Cursor), &cur); err != nil {
-			return connectors.OrderFeedPage{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpSearchOrders,
-				Message: fmt.Sprintf("the order feed cursor cannot be read (%v); it was not made by this connector", err)}
-		}
+	if err := connectors.ReadFeedCursor(System, OpSearchOrders, q.Cursor, &cur); err != nil {
+		return connectors.OrderFeedPage{}, err
 	}
 	if cur.Pass == nil {
 		from := cur.ListedTo
@@ -140,11 +128,9 @@ func (c *Client) OrderFeed(ctx context.Context, q connectors.OrderFeedQuery) (co
 	default:
 		p.After, p.AfterID, p.Page = last.created, last.summary.ID, 0
 	}
-	b, err := json.Marshal(cur)
-	if err != nil {
+	if out.Cursor, err = connectors.WriteFeedCursor(cur); err != nil {
 		return connectors.OrderFeedPage{}, err
 	}
-	out.Cursor = string(b)
 	return out, nil
 }
 

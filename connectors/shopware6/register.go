@@ -65,9 +65,8 @@ func init() {
 func ConfigFromSettings(s connectors.Settings) (Config, error) {
 	var o Options
 	problems := connectors.DecodeOptions(System, &o, s.Options)
-	if o.LookBack > MaxLookBack {
-		// the order flow remembers handled orders for 48 h; a longer look-back would start them again
-		problems = append(problems, connectors.Problem{Path: "options.lookBack", Message: fmt.Sprintf("%s is longer than %s", o.LookBack, MaxLookBack)})
+	if p := connectors.LookBackProblem(o.LookBack); p != nil {
+		problems = append(problems, *p)
 	}
 	for _, id := range o.SalesChannelIDs {
 		if !IsID(id) {
