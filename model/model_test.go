@@ -91,3 +91,18 @@ func TestKindFor(t *testing.T) {
 	assert.Equal(t, model.CustomerCompany, model.KindFor("Bakkerij Smit"))
 	assert.Equal(t, model.CustomerPerson, model.KindFor("  "))
 }
+
+func TestVariantProblems(t *testing.T) {
+	p := model.Product{SKU: "TS", Variants: []model.Product{
+		{SKU: "TS-S", Attributes: map[string]string{"Maat": "S"}},
+		{SKU: "TS-S2", Attributes: map[string]string{" maat ": "s"}},
+		{SKU: "TS", Attributes: map[string]string{"Maat": "M"}},
+		{Attributes: map[string]string{"Maat": "L"}},
+	}}
+	assert.Equal(t, []string{
+		"variants TS-S and TS-S2 have the same attribute values",
+		`SKU "TS" is used twice`,
+		"variant 4 has no SKU",
+	}, p.VariantProblems())
+	assert.Empty(t, model.Product{SKU: "A", Variants: []model.Product{{SKU: "A-1", Attributes: map[string]string{"k": "v"}}}}.VariantProblems())
+}

@@ -1,5 +1,10 @@
 package model
 
+import (
+	"sort"
+	"strings"
+)
+
 // Product is a sellable item; a product with Variants is configurable and each
 // variant carries its own SKU, EAN, price and stock.
 type Product struct {
@@ -69,4 +74,44 @@ type StockLevel struct {
 	Physical  Quantity `json:"physical"`
 	Available Quantity `json:"available"`
 	Reserved  Quantity `json:"reserved"`
+}
+
+// VariantProblems lists what makes a product's variants impossible to tell
+// apart in any target: a variant without a SKU, a SKU used twice (the
+// product's own included), two variants with the same attribute values
+// (compared without regard to case and order).
+func (p Product) VariantProblems() []string {
+	var problems []string
+	seen := map[string]bool{strings.TrimSpace(p.SKU): true}
+	combos := map[string]string{}
+	for i, v := range p.Variants {
+		sku := strings.TrimSpace(v.SKU)
+		switch {
+		case sku == "":
+			problems = append(problems, "variant "+itoa(i+1)+" has no SKU")
+		case seen[sku]:
+			problems = append(problems, `SKU "`+sku+`" is used twice`)
+		}
+		seen[sku] = true
+		if len(v.Attributes) == 0 {
+			continue
+		}
+		key := AttributeKey(v.Attributes)
+		if other, dup := combos[key]; dup {
+			problems = append(problems, "variants "+other+" and "+sku+" have the same attribute values")
+		}
+		combos[key] = sku
+	}
+	return problems
+}
+
+// AttributeKey identifies a set of attribute values regardless of case,
+// surrounding spaces and order.
+func AttributeKey(attrs map[string]string) string {
+	parts := make([]string, 0, len(attrs))
+	for k, v := range attrs {
+		parts = append(parts, strings.ToLower(strings.TrimSpace(k))+"="+strings.ToLower(strings.TrimSpace(v)))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "\x00")
 }

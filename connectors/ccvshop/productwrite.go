@@ -142,20 +142,14 @@ func (c *Client) checkWrite(op string, w connectors.ProductWrite) error {
 	if cur := p.Price.Currency; cur != "" && cur != c.cfg.Currency {
 		add("the price is in %s, the shop's prices are in %s", cur, c.cfg.Currency)
 	}
+	problems = append(problems, p.VariantProblems()...)
 	var names []string
-	skus := map[string]bool{strings.TrimSpace(p.SKU): true}
-	combos := map[string]string{}
-	for i, v := range p.Variants {
+	for _, v := range p.Variants {
 		sku := strings.TrimSpace(v.SKU)
-		switch {
-		case sku == "":
-			add("variant %d has no SKU", i+1)
-		case skus[sku]:
-			add("SKU %q is used twice", sku)
-		}
-		skus[sku] = true
 		if len(v.Attributes) == 0 {
-			add("variant %s has no attributes; CCV Shop builds variants from attribute values", sku)
+			if sku != "" {
+				add("variant %s has no attributes; CCV Shop builds variants from attribute values", sku)
+			}
 			continue
 		}
 		these := attributeNames(v.Attributes)
@@ -165,11 +159,6 @@ func (c *Client) checkWrite(op string, w connectors.ProductWrite) error {
 			add("variant %s has the attributes %s, the others %s; CCV Shop makes every variant of a product from the same attributes",
 				sku, strings.Join(these, ", "), strings.Join(names, ", "))
 		}
-		key := comboKey(v.Attributes)
-		if other, dup := combos[key]; dup {
-			add("variants %s and %s have the same attribute values", other, sku)
-		}
-		combos[key] = sku
 	}
 	if len(problems) > 0 {
 		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,

@@ -298,29 +298,11 @@ func (c *Client) checkWrite(op string, w connectors.ProductWrite) error {
 	if cur := p.Price.Currency; cur != "" && !strings.EqualFold(cur, c.cfg.Currency) {
 		add("the price is in %s, the connector writes %s (options.currency)", cur, c.cfg.Currency)
 	}
-	seen := map[string]bool{strings.TrimSpace(p.SKU): true}
-	combos := map[string]string{}
-	for i, v := range p.Variants {
-		sku := strings.TrimSpace(v.SKU)
-		switch {
-		case sku == "":
-			add("variant %d has no SKU", i+1)
-		case seen[sku]:
-			add("SKU %q is used twice", sku)
+	problems = append(problems, p.VariantProblems()...)
+	for _, v := range p.Variants {
+		if len(v.Attributes) == 0 && strings.TrimSpace(v.SKU) != "" {
+			add("variant %s has no attributes; Shopware tells variants apart by their property options", strings.TrimSpace(v.SKU))
 		}
-		seen[sku] = true
-		if len(v.Attributes) == 0 {
-			add("variant %s has no attributes; Shopware tells variants apart by their property options", sku)
-		}
-		var parts []string
-		for _, k := range sortedKeys(v.Attributes) {
-			parts = append(parts, strings.ToLower(strings.TrimSpace(k))+"="+strings.ToLower(strings.TrimSpace(v.Attributes[k])))
-		}
-		key := strings.Join(parts, "\x00")
-		if other, dup := combos[key]; dup && len(parts) > 0 {
-			add("variants %s and %s have the same attribute values", other, sku)
-		}
-		combos[key] = sku
 	}
 	if len(problems) > 0 {
 		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
