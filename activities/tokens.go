@@ -387,6 +387,26 @@ func (a *Activities) askKeeper(ctx context.Context, ref TokenKeeperRef, req Acce
 // updateKeeper sends one update to the credential's keeper with
 // update-with-start and waits for its result.
 func updateKeeper(ctx context.Context, c client.Client, queue string, idKey []byte, ref TokenKeeperRef, update string, arg, result any) error {
+	wait := 100 * time.Millisecond
+	for {
+		err := updateKeeperOnce(ctx, c, queue, idKey, ref, update, arg, result)
+		// The server aborts an update whose workflow task failed for a
+		// moment (a child's event arriving as the keeper continues as new):
+		// the update did not happen, so asking again is safe.
+		var notReady *serviceerror.WorkflowNotReady
+		if !errors.As(err, &notReady) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+func updateKeeperOnce(ctx context.Context, c client.Client, queue string, idKey []byte, ref TokenKeeperRef, update string, arg, result any) error {
 	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID: ref.WorkflowID(idKey), TaskQueue: queue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
