@@ -56,13 +56,3 @@ func label(o model.Order) string {
 	}
 	return o.ID
 }
-
-// personalValues are the texts of a customer that name or locate a person,
-// for scrubbing messages that may quote them.
-func personalValues(c model.Customer) []string {
-	out := []string{c.Email, c.Phone, c.Mobile, c.CompanyName, c.Person.FirstName, c.Person.LastName, c.Person.FullName(), c.VATNumber, c.CoCNumber}
-	for _, a := range []model.Address{c.Billing, c.Shipping} {
-		out = append(out, a.Name, a.Company, a.Street, a.StreetLine(), a.Line2, a.PostalCode, a.City, a.Phone)
-	}
-	return out
-}

@@ -8,10 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/client"
-
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
@@ -68,26 +64,10 @@ func (a *Activities) upsertViaKeeper(ctx context.Context, rt *Integration, req U
 		return a.UpsertCustomer(ctx, req)
 	}
 	id := CustomerKeeperWorkflowID(a.IDKey, TargetAccount(rt.Config), req.Match)
-	queue := a.TaskQueue
-	if activity.IsActivity(ctx) {
-		queue = activity.GetInfo(ctx).TaskQueue
-	}
-	start := a.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: id, TaskQueue: queue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-	}, CustomerKeeperWorkflowName)
-	h, err := a.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName: UpdateUpsertCustomer, Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err != nil {
-		return EnsureCustomerResult{}, toTemporal(fmt.Errorf("handing the customer to its keeper %s: %w", id, err))
-	}
 	var res EnsureCustomerResult
-	if err := h.Get(ctx, &res); err != nil {
+	err := updateKeeper(ctx, a.Temporal, keeperUpdate{ID: id, Queue: a.keeperQueue(ctx), Workflow: CustomerKeeperWorkflowName,
+		Update: UpdateUpsertCustomer, Arg: req}, &res)
+	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}
 	return res, nil

@@ -48,7 +48,7 @@ func enrichMapped(ctx context.Context, rt *Integration, o model.Order) (connecto
 		// text leaves the worker unencrypted.
 		return connectors.OrderDraft{}, invalidRecordWithDetail(err.Error(),
 			"order %s: the mapping failed: %s; fix the rule in flows.orders.mapping, then replay the order",
-			o.ID, connectors.ScrubPersonal(err.Error(), personalValues(o.Customer)...))
+			o.ID, connectors.ScrubPersonal(err.Error(), o.Customer.PersonalTexts()...))
 	}
 	d, err := Enrich(mapped, rt.Config)
 	if err != nil {

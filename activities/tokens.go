@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -375,51 +374,15 @@ func (a *Activities) askKeeper(ctx context.Context, ref TokenKeeperRef, req Acce
 		return AccessToken{}, &connectors.Error{Kind: connectors.KindConfig, System: ref.System, Op: "get an access token",
 			Message: "no Temporal client: the tokens are kept by the token keeper workflow, which only a worker reaches"}
 	}
-	queue := a.TaskQueue
-	if activity.IsActivity(ctx) {
-		queue = activity.GetInfo(ctx).TaskQueue
-	}
 	var out AccessToken
-	err := updateKeeper(ctx, a.Temporal, queue, a.IDKey, ref, UpdateGetAccessToken, req, &out)
+	err := updateTokenKeeper(ctx, a.Temporal, a.keeperQueue(ctx), a.IDKey, ref, UpdateGetAccessToken, req, &out)
 	return out, keeperError(ref, err)
 }
 
-// updateKeeper sends one update to the credential's keeper with
-// update-with-start and waits for its result.
-func updateKeeper(ctx context.Context, c client.Client, queue string, idKey []byte, ref TokenKeeperRef, update string, arg, result any) error {
-	wait := 100 * time.Millisecond
-	for {
-		err := updateKeeperOnce(ctx, c, queue, idKey, ref, update, arg, result)
-		// The server aborts an update whose workflow task failed for a
-		// moment (a child's event arriving as the keeper continues as new):
-		// the update did not happen, so asking again is safe.
-		var notReady *serviceerror.WorkflowNotReady
-		if !errors.As(err, &notReady) || ctx.Err() != nil {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 2*time.Second)
-	}
-}
-
-func updateKeeperOnce(ctx context.Context, c client.Client, queue string, idKey []byte, ref TokenKeeperRef, update string, arg, result any) error {
-	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: ref.WorkflowID(idKey), TaskQueue: queue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-	}, TokenKeeperWorkflowName, TokenKeeperInput{Ref: ref})
-	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: update, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted},
-	})
-	if err != nil {
-		return err
-	}
-	return h.Get(ctx, result)
+// updateTokenKeeper sends one update to the credential's keeper.
+func updateTokenKeeper(ctx context.Context, c client.Client, queue string, idKey []byte, ref TokenKeeperRef, update string, arg, result any) error {
+	return updateKeeper(ctx, c, keeperUpdate{ID: ref.WorkflowID(idKey), Queue: queue, Workflow: TokenKeeperWorkflowName,
+		Input: []any{TokenKeeperInput{Ref: ref}}, Update: update, Arg: arg}, result)
 }
 
 // keeperError turns a keeper's answer into a connector error whose kind
@@ -450,7 +413,7 @@ func keeperError(ref TokenKeeperRef, err error) error {
 // must be running: the update is only kept once a worker accepts it.
 func ConnectTokenKeeper(ctx context.Context, c client.Client, taskQueue string, idKey []byte, ref TokenKeeperRef, tokens TokenSet) (TokenStatus, error) {
 	var st TokenStatus
-	err := updateKeeper(ctx, c, taskQueue, idKey, ref, UpdateConnect, ConnectInput{Tokens: tokens}, &st)
+	err := updateTokenKeeper(ctx, c, taskQueue, idKey, ref, UpdateConnect, ConnectInput{Tokens: tokens}, &st)
 	if err != nil && (errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil) {
 		return st, fmt.Errorf("no worker took the tokens in time; is the worker running on task queue %s? then run %s again", taskQueue, ref.ConnectCommand())
 	}

@@ -85,3 +85,13 @@ func (c Customer) validate(p *problems, path string) {
 	c.Billing.validate(p, path+".billing")
 	c.Shipping.validate(p, path+".shipping")
 }
+
+// PersonalTexts are the customer's texts that name or locate a person, for
+// scrubbing a message that may quote them (connectors.ScrubPersonal).
+func (c Customer) PersonalTexts() []string {
+	out := []string{c.Email, c.Phone, c.Mobile, c.CompanyName, c.Person.FirstName, c.Person.LastName, c.Person.FullName(), c.VATNumber, c.CoCNumber}
+	for _, a := range []Address{c.Billing, c.Shipping} {
+		out = append(out, a.Name, a.Company, a.Street, a.StreetLine(), a.Line2, a.PostalCode, a.City, a.Phone)
+	}
+	return out
+}

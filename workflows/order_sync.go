@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -357,28 +358,48 @@ func (s *seenSet) list(max int) []SeenOrder {
 	return s.order
 }
 
-// waitingList is the list of waiting orders, once each, in turn order.
+// waitingList is the list of waiting orders, once each, in turn order. It
+// is indexed by id: a poll adds and removes hundreds of orders, and a scan
+// per order would make a run's workflow task quadratic in them.
 type waitingList struct {
 	refs []activities.OrderRef
+	in   map[string]bool // ids on the list; a removed one stays in refs until list()
 }
 
 func newWaitingList(refs []activities.OrderRef) *waitingList {
-	return &waitingList{refs: appendPending(nil, refs)}
+	w := &waitingList{in: map[string]bool{}}
+	for _, r := range refs {
+		w.add(r)
+	}
+	return w
 }
 
 func (w *waitingList) add(r activities.OrderRef) {
-	w.refs = appendPending(w.refs, []activities.OrderRef{r})
+	if !w.in[r.ID] {
+		w.in[r.ID] = true
+		w.refs = append(w.refs, r)
+	}
 }
 
 // remove takes an order off the list and reports whether it was on it.
 func (w *waitingList) remove(id string) bool {
-	for i, r := range w.refs {
-		if r.ID == id {
-			w.refs = append(w.refs[:i], w.refs[i+1:]...)
-			return true
-		}
-	}
-	return false
+	on := w.in[id]
+	delete(w.in, id)
+	return on
 }
 
-func (w *waitingList) list() []activities.OrderRef { return w.refs }
+// list returns the orders still on the list, in turn order (an order
+// removed and added again counts where it was added last).
+func (w *waitingList) list() []activities.OrderRef {
+	out := make([]activities.OrderRef, 0, len(w.in))
+	taken := make(map[string]bool, len(w.in))
+	for i := len(w.refs) - 1; i >= 0; i-- {
+		if r := w.refs[i]; w.in[r.ID] && !taken[r.ID] {
+			taken[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
+	w.refs = out
+	return out
+}

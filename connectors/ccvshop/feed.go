@@ -23,8 +23,6 @@ import (
 const (
 	// DefaultLookBack is how far back every pass lists again.
 	DefaultLookBack = 24 * time.Hour
-	// MaxLookBack is connectors.MaxFeedLookBack.
-	MaxLookBack = connectors.MaxFeedLookBack
 )
 
 // FeedConfig are the order feed's settings (Config embeds it).

@@ -179,22 +179,13 @@ func attributeNames(attrs map[string]string) []string {
 
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// comboKey identifies a set of attribute values regardless of case and order.
-func comboKey(attrs map[string]string) string {
-	parts := make([]string, 0, len(attrs))
-	for k, v := range attrs {
-		parts = append(parts, norm(k)+"="+norm(v))
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, "\x00")
-}
 
 func wireComboKey(cb wireCombination) string {
 	attrs := map[string]string{}
 	for _, part := range cb.Combination {
 		attrs[part.Attribute.Name] = part.AttributeValue.Name
 	}
-	return comboKey(attrs)
+	return model.AttributeKey(attrs)
 }
 
 // productBody is the JSON of a product's own fields. POST and PATCH call
@@ -493,7 +484,7 @@ func (c *Client) writeVariants(ctx context.Context, pid int64, w connectors.Prod
 		used[cb.ID] = true
 	}
 	for _, v := range missing {
-		key := comboKey(v.Attributes)
+		key := model.AttributeKey(v.Attributes)
 		i := slices.IndexFunc(after, func(cb wireCombination) bool {
 			return !used[cb.ID] && strings.TrimSpace(cb.SKUNumber) == "" && wireComboKey(cb) == key
 		})

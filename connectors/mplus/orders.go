@@ -94,7 +94,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			return connectors.TargetOrder{}, err
 		}
 		if resp.Result != createOrderOK {
-			return connectors.TargetOrder{}, c.resultError("createOrder", resp.Result, resp.ErrorMessage, customerTexts(d.Order.Customer)...)
+			return connectors.TargetOrder{}, c.resultError("createOrder", resp.Result, resp.ErrorMessage, d.Order.Customer.PersonalTexts()...)
 		}
 		return connectors.TargetOrder{ID: resp.Info.OrderID, Number: resp.Info.OrderString, Kind: connectors.KindOrder}, nil
 	case connectors.KindInvoice:
@@ -120,7 +120,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 			return connectors.TargetOrder{}, err
 		}
 		if resp.Result != saveInvoiceOK {
-			return connectors.TargetOrder{}, c.resultError("saveInvoice", resp.Result, resp.ErrorMessage, customerTexts(d.Order.Customer)...)
+			return connectors.TargetOrder{}, c.resultError("saveInvoice", resp.Result, resp.ErrorMessage, d.Order.Customer.PersonalTexts()...)
 		}
 		number := yearNumber(resp.Info.InvoiceNumber)
 		if number == "" {
@@ -484,13 +484,3 @@ var (
 	_ connectors.CurrencyTarget = (*Client)(nil)
 	_ connectors.TotalBooker    = (*Client)(nil)
 )
-
-// customerTexts lists an order customer's texts that name or locate a
-// person, for scrubbing an error message that may quote them.
-func customerTexts(c model.Customer) []string {
-	out := []string{c.Email, c.Phone, c.Mobile, c.CompanyName, c.Person.FirstName, c.Person.LastName, c.Person.FullName(), c.VATNumber, c.CoCNumber}
-	for _, a := range []model.Address{c.Billing, c.Shipping} {
-		out = append(out, a.Name, a.Company, a.Street, a.StreetLine(), a.PostalCode, a.City, a.Phone)
-	}
-	return out
-}

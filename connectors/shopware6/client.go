@@ -209,8 +209,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.DefaultRetryAfter < 0 {
 		add("the default Retry-After %s is negative; leave it 0 for %s", cfg.DefaultRetryAfter, DefaultRetryAfter)
 	}
-	if cfg.LookBack > MaxLookBack {
-		add("the look-back %s is longer than %s, the time the order flow remembers handled orders", cfg.LookBack, MaxLookBack)
+	if cfg.LookBack > connectors.MaxFeedLookBack {
+		add("the look-back %s is longer than %s, the time the order flow remembers handled orders", cfg.LookBack, connectors.MaxFeedLookBack)
 	}
 	for _, id := range cfg.SalesChannelIDs {
 		if !IsID(id) {

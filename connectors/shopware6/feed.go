@@ -33,8 +33,6 @@ const (
 	// DefaultLookBack is how far before the previous pass's start each pass
 	// starts.
 	DefaultLookBack = 10 * time.Minute
-	// MaxLookBack is connectors.MaxFeedLookBack.
-	MaxLookBack = connectors.MaxFeedLookBack
 )
 
 // FeedConfig are the order feed's settings (Config embeds it).
