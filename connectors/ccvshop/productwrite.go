@@ -179,7 +179,6 @@ func attributeNames(attrs map[string]string) []string {
 
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-
 func wireComboKey(cb wireCombination) string {
 	attrs := map[string]string{}
 	for _, part := range cb.Combination {
