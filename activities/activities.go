@@ -11,6 +11,7 @@ import (
 
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/connectors/eaccounting"
 	"github.com/koppel/koppel/mapping"
 )
 
@@ -115,11 +116,11 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 	acts := &Activities{Integrations: map[string]*Integration{}}
 	for i, in := range file.Integrations {
 		path := fmt.Sprintf("integrations[%d]", i)
-		src, err := buildSystem(in.Source, path+".source", lookupEnv, observe)
+		src, err := acts.buildSystem(in.Name, SideSource, in.Source, path+".source", lookupEnv, observe)
 		if err != nil {
 			return nil, err
 		}
-		tgt, err := buildSystem(in.Target, path+".target", lookupEnv, observe)
+		tgt, err := acts.buildSystem(in.Name, SideTarget, in.Target, path+".target", lookupEnv, observe)
 		if err != nil {
 			return nil, err
 		}
@@ -137,12 +138,20 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 	return acts, nil
 }
 
-func buildSystem(s config.System, path string, lookupEnv func(string) (string, bool), observe connectors.CallObserver) (any, error) {
+// buildSystem builds the client of one side of an integration. A system
+// whose refresh token a keeper holds gets its access tokens from the keeper
+// (KeeperTokenSource reaches Temporal only when a call needs a token).
+func (a *Activities) buildSystem(integration, side string, s config.System, path string, lookupEnv func(string) (string, bool), observe connectors.CallObserver) (any, error) {
 	creds, err := s.Env(path, lookupEnv)
 	if err != nil {
 		return nil, err
 	}
+	var tokens connectors.TokenSource
+	if reg, ok := connectors.Lookup(s.System); ok && reg.KeepsRefreshToken {
+		tokens = KeeperTokenSource(a, TokenKeeperRef{Integration: integration, Side: side, System: s.System, ClientID: creds[eaccounting.CredClientID]})
+	}
 	c, err := connectors.Build(s.System, connectors.Settings{
+		Tokens:          tokens,
 		BaseURL:         s.BaseURL,
 		Credentials:     creds,
 		Options:         s.Options,

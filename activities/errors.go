@@ -64,6 +64,11 @@ func toTemporal(err error) error {
 	case connectors.KindNotFound:
 		return temporal.NewNonRetryableApplicationError(msg, ErrTypeNotFound, nil, details...)
 	case connectors.KindAuth:
+		if ce.Code == ErrTypeReconnect {
+			// The consent is gone: the message already says what to run;
+			// the token keeper sent the one alert.
+			return temporal.NewNonRetryableApplicationError(ce.Message, ErrTypeReconnect, nil)
+		}
 		return temporal.NewNonRetryableApplicationError(msg+"; check the credentials in the environment", ErrTypeAuth, nil, details...)
 	case connectors.KindConflict:
 		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConflict, nil, details...)

@@ -45,3 +45,17 @@ func TestErrorMapping(t *testing.T) {
 	}
 	require.NoError(t, toTemporal(nil))
 }
+
+// A lost consent reaches the workflow as what it is — run starter connect —
+// and not as "check the credentials", which would send the operator to the
+// wrong place.
+func TestLostConsentSaysReconnect(t *testing.T) {
+	ref := TokenKeeperRef{Integration: "boekhouding", Side: SideTarget, System: "eaccounting"}
+	msg := ref.ReconnectMessage("invalid_grant")
+	err := toTemporal(&connectors.Error{Kind: connectors.KindAuth, System: "eaccounting", Op: "get an access token", Code: ErrTypeReconnect, Message: msg})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr))
+	require.Equal(t, ErrTypeReconnect, appErr.Type())
+	require.True(t, appErr.NonRetryable())
+	require.Equal(t, "reconnect: run starter connect --integration boekhouding (invalid_grant)", appErr.Message())
+}

@@ -150,6 +150,9 @@ type TokenKeeperState struct {
 	Tokens *TokenSet `json:"tokens,omitempty"`
 	// Reconnect says why a new consent is needed; "" when none is.
 	Reconnect string `json:"reconnect,omitempty"`
+	// ReconnectAt is when the consent was found gone; the records that
+	// failed since are replayed after the next connect.
+	ReconnectAt time.Time `json:"reconnectAt,omitempty"`
 	// Alerted: the reconnect alert went out; the next connect clears it.
 	Alerted     bool      `json:"alerted,omitempty"`
 	Refreshes   int       `json:"refreshes"`
@@ -197,6 +200,7 @@ type TokenStatus struct {
 	System      string    `json:"system"`
 	State       string    `json:"state"`
 	Reason      string    `json:"reason,omitempty"`
+	ReconnectAt time.Time `json:"reconnectAt,omitempty"`
 	Expiry      time.Time `json:"expiry"`
 	Scope       string    `json:"scope,omitempty"`
 	Refreshes   int       `json:"refreshes"`
@@ -210,7 +214,7 @@ func (st TokenKeeperState) Status(ref TokenKeeperRef) TokenStatus {
 		Refreshes: st.Refreshes, LastRefresh: st.LastRefresh, ConnectedAt: st.ConnectedAt}
 	switch {
 	case st.Reconnect != "":
-		s.State = TokenStateReconnect
+		s.State, s.ReconnectAt = TokenStateReconnect, st.ReconnectAt
 	case st.Tokens == nil:
 		s.State = TokenStateNotConnected
 	default:

@@ -276,6 +276,13 @@ func (f *ProductFlow) validate(p *Problems, path string, in Integration, d Direc
 	needs(p, path, to, connectors.CapProductTarget)
 	f.validateCatalog(p, path, mapping.FlowProducts, in)
 	checkExtraFields(p, path, mapping.FlowProducts, f.Mapping, to)
+	// images defaults to on and then means "where the target takes them";
+	// asked for by name, a target that takes none is a mistake to say.
+	if f.Images != nil && *f.Images {
+		if reg, ok := connectors.Lookup(to.System); ok && !reg.Has(connectors.CapProductImages) {
+			p.add(path+".images", "%s takes no product images through its API; remove images or set it to false", to.System)
+		}
+	}
 	for i, field := range f.AlwaysSync {
 		if !contains(ProductFields, field) {
 			p.add(fmt.Sprintf("%s.alwaysSync[%d]", path, i), "%q is not one of %s", field, strings.Join(ProductFields, ", "))

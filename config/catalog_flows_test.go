@@ -98,3 +98,21 @@ integrations:
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "integrations[0].flows.customers: mplus cannot be the customer source this flow needs")
 }
+
+// images: true asks for photos by name; a target that takes none must say
+// so instead of dropping them without a word. Left out, it means "where the
+// target takes them" and is no problem.
+func TestImagesAskedOfATargetWithoutImagesAreRefused(t *testing.T) {
+	toTill := strings.Replace(catalog, "productsToSource: {attributes: {colour: Kleur, size: Maat}}", "products: {images: true}", 1)
+	_, err := config.Parse("images.yaml", []byte(toTill))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "integrations[0].flows.products.images: mplus takes no product images through its API; remove images or set it to false")
+
+	for _, ok := range []string{"products: {images: false}", "products: {}"} {
+		_, err := config.Parse("images.yaml", []byte(strings.Replace(catalog, "productsToSource: {attributes: {colour: Kleur, size: Maat}}", ok, 1)))
+		assert.NoError(t, err, ok)
+	}
+	toShop := strings.Replace(catalog, "productsToSource: {attributes: {colour: Kleur, size: Maat}}", "productsToSource: {images: true}", 1)
+	_, err = config.Parse("images.yaml", []byte(toShop))
+	assert.NoError(t, err, "CCV Shop takes photos")
+}

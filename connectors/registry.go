@@ -115,6 +115,11 @@ type Registration struct {
 	// LinesNeedProducts: every order line must reference a product that
 	// exists in the target (MplusKASSA writes lines on articles).
 	LinesNeedProducts bool
+	// KeepsRefreshToken: the system's OAuth2 refresh token is kept by a
+	// token keeper workflow (single use, so only one place may hold it);
+	// the client gets its access tokens through Settings.Tokens and the
+	// operator gives the consent with starter connect.
+	KeepsRefreshToken bool
 	// Limits are the rate limits the system publishes; empty when it
 	// publishes none (the client then paces only by the integration's rateLimit).
 	Limits []RateLimitInfo

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"gopkg.in/yaml.v3"
 
 	"github.com/koppel/koppel/activities"
@@ -76,9 +77,12 @@ func connectCmd(ctx context.Context, args []string) error {
 	if *port >= 0 {
 		target.oauth.RedirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", *port)
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	// A keeper that lost its consent remembers since when; the orders that
+	// failed on it are replayed once the new consent is in.
+	before, _ := activities.TokenKeeperStatus(ctx, c, idKey, target.ref)
+	cctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	return runConnect(ctx, target, !*paste, os.Stdin, os.Stdout,
+	err = runConnect(cctx, target, !*paste, os.Stdin, os.Stdout,
 		func(ctx context.Context, set activities.TokenSet) (activities.TokenStatus, error) {
 			hctx, hcancel := context.WithTimeout(ctx, time.Minute)
 			defer hcancel()
@@ -88,6 +92,40 @@ func connectCmd(ctx context.Context, args []string) error {
 			}
 			return st, err
 		})
+	if err != nil || before.State != activities.TokenStateReconnect {
+		return err
+	}
+	return replayAfterReconnect(ctx, c, s.proc.TaskQueue, *file, target.ref.Integration, before.ReconnectAt, os.Stdout)
+}
+
+// replayAfterReconnect runs again every order of the integration that
+// failed since the consent was found gone (a minute before, for the calls
+// already under way then). An order the target holds is skipped by its
+// workflow, so nothing is written twice.
+func replayAfterReconnect(ctx context.Context, c client.Client, taskQueue, file, integration string, since time.Time, out io.Writer) error {
+	again := fmt.Sprintf("starter replay --integration %s --failed-since %s", integration, since.UTC().Format("2006-01-02"))
+	f, err := config.Load(file)
+	if err != nil {
+		return fmt.Errorf("connected, but the orders that failed on the old consent were not replayed (%w); run %s", err, again)
+	}
+	in, ok := f.Integration(integration)
+	if !ok {
+		return fmt.Errorf("connected, but %s is not in %s to replay its orders", integration, file)
+	}
+	refs, err := kworker.FailedOrders(ctx, c, integration, since.Add(-time.Minute))
+	if err != nil {
+		return fmt.Errorf("connected, but listing the orders to replay failed (%w); run %s", err, again)
+	}
+	replayed := 0
+	for _, r := range refs {
+		if _, err := kworker.ReplayOrder(ctx, c, taskQueue, *in, r); err != nil {
+			fmt.Fprintf(out, "order %s: not replayed: %v\n", r.ID, err)
+			continue
+		}
+		replayed++
+	}
+	fmt.Fprintf(out, "Replaying %d order(s) that failed since the consent was lost; the catalog flows catch up on their next run.\n", replayed)
+	return nil
 }
 
 // connectTarget is the credential being connected.
@@ -95,6 +133,9 @@ type connectTarget struct {
 	ref     activities.TokenKeeperRef
 	oauth   *eaccounting.OAuth
 	apiBase string
+	// browse, when set, plays the browser: it is handed the consent URL
+	// (the demo against a simulator that approves by itself).
+	browse func(ctx context.Context, consentURL string)
 }
 
 // loadConnectTarget reads the integration's system block. It decodes the
@@ -185,6 +226,9 @@ func runConnect(ctx context.Context, t connectTarget, listen bool, in io.Reader,
 		fmt.Fprintf(out, "After the consent the browser goes to %s?code=…; paste that address (or the code) here and press Enter:\n", t.oauth.RedirectURI)
 	}
 	go readPasted(in, state, listen, codes)
+	if t.browse != nil {
+		go t.browse(ctx, t.oauth.ConsentURL(state))
+	}
 
 	var code string
 	select {

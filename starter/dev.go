@@ -147,6 +147,9 @@ func devCmd(ctx context.Context, args []string) error {
 	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
 		return err
 	}
+	if err := connectDemoSystems(ctx, c, s, f, derivedPath, sims.credentialEnv(), os.Stdout); err != nil {
+		return err
+	}
 	changes, err := kworker.ApplySchedules(ctx, c, f, s.proc.TaskQueue)
 	if err != nil {
 		return err

@@ -70,6 +70,12 @@ func alertOnFailure(ctx workflow.Context, integration, flow, record string, caus
 		WorkflowID: info.WorkflowExecution.ID, RunID: info.WorkflowExecution.RunID}
 	var appErr *temporal.ApplicationError
 	if errors.As(cause, &appErr) {
+		// A lost consent is alerted once, by its token keeper, not once per
+		// record (no history before the eAccounting flows holds this type,
+		// so leaving the notice out needs no version marker).
+		if appErr.Type() == activities.ErrTypeReconnect {
+			return
+		}
 		n.Reason, n.Actionable = appErr.Error(), appErr.NonRetryable()
 	}
 	startNotice(ctx, n)

@@ -234,6 +234,23 @@ func (s *orderSuite) TestOutageBeyondTheBudgetAlertsOnce() {
 	s.Contains(notice.Reason, "unavailable")
 }
 
+// An order that fails because the consent is gone sends no alert of its
+// own: the token keeper sent the one alert, and a hundred orders must not
+// send a hundred more.
+func (s *orderSuite) TestLostConsentIsAlertedByTheKeeperNotPerOrder() {
+	o := sampleOrder("")
+	d := draftFor(o, connectors.KindOrder, "100")
+	s.expectUpToLookup(o, d, false)
+	s.env.OnActivity(a.CheckProducts, mock.Anything, mock.Anything).Return(productIDs, nil).Once()
+	s.env.OnActivity(a.CommitOrder, mock.Anything, mock.Anything).Return(activities.CommitOrderResult{},
+		temporal.NewNonRetryableApplicationError("reconnect: run starter connect --integration demo (invalid_grant)", activities.ErrTypeReconnect, nil))
+	s.env.ExecuteWorkflow(OrderWorkflow, input)
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	s.Contains(err.Error(), "reconnect: run starter connect --integration demo")
+	s.env.AssertNotCalled(s.T(), "NotifyFailureWorkflow", mock.Anything, mock.Anything)
+}
+
 // No alert while an order succeeds after retries.
 func (s *orderSuite) TestNoAlertForAnOrderThatSucceeds() {
 	o := sampleOrder("")

@@ -180,6 +180,9 @@ func (k *tokenKeeper) needReconnect(ctx workflow.Context, cause error) {
 	if errors.As(cause, &appErr) && appErr.Message() != "" {
 		msg = appErr.Message()
 	}
+	if k.st.Reconnect == "" {
+		k.st.ReconnectAt = workflow.Now(ctx)
+	}
 	k.st.Tokens, k.st.Reconnect = nil, msg
 	if k.st.Alerted {
 		return
@@ -198,7 +201,7 @@ func (k *tokenKeeper) connect(ctx workflow.Context, in activities.ConnectInput) 
 	}
 	defer k.lock.Unlock()
 	tokens := in.Tokens
-	k.st.Tokens, k.st.Reconnect, k.st.Alerted = &tokens, "", false
+	k.st.Tokens, k.st.Reconnect, k.st.Alerted, k.st.ReconnectAt = &tokens, "", false, time.Time{}
 	k.st.ConnectedAt = workflow.Now(ctx)
 	k.newRun = k.newRun || k.alertedThisRun
 	return k.st.Status(k.ref), nil
