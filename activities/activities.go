@@ -51,6 +51,8 @@ type ProductFlow struct {
 	Filter    *mapping.Filter
 	// Images: the setting is on and the target takes photos.
 	Images bool
+	// TargetKeeps are the product fields the target stores (nil: all).
+	TargetKeeps []string
 }
 
 // StockFlow is the active stock flow with its clients, in its direction.
@@ -205,6 +207,7 @@ func (rt *Integration) attach(path string, src, tgt any) error {
 		}
 		reg, _ := connectors.Lookup(toName)
 		f.Images = pf.WritesImages() && reg.Has(connectors.CapProductImages)
+		f.TargetKeeps = reg.ProductFields
 		rt.Products = f
 	}
 	if sf, d := in.StockFlowFor(); sf != nil {

@@ -183,3 +183,21 @@ func TestSameProductAsksWhetherTheTargetHasWhatTheSourceHas(t *testing.T) {
 	have.Categories = []string{"Aanbiedingen"}
 	assert.False(t, SameProduct(w, have))
 }
+
+// A target that keeps no descriptions or categories (eAccounting's articles)
+// reads them back empty; with updateProductInfo on they must not count as a
+// change on every run, while a field it keeps still does.
+func TestFieldsTheTargetDoesNotKeepAreNoChange(t *testing.T) {
+	in := model.Product{SKU: "KOF-1", Name: "Koffie", Description: "Lang verhaal", Categories: []string{"Koffie"},
+		Price: model.NewMoney(1995, "EUR"), PriceIncludesVAT: true, VAT: model.VATPercent(9), Active: true}
+	have := in
+	have.Description, have.Categories = "", nil
+	keeps := []string{"name", "ean", "price", "vat", "active", "manageStock"}
+	plan := PlanProduct(in, &connectors.TargetProduct{ID: "a", Product: have}, ProductRules{UpdateInfo: true, TargetKeeps: keeps})
+	assert.Equal(t, OutcomeUnchanged, plan.Outcome)
+	all := PlanProduct(in, &connectors.TargetProduct{ID: "a", Product: have}, ProductRules{UpdateInfo: true})
+	assert.Equal(t, OutcomeUpdated, all.Outcome, "a target that keeps every field gets the description")
+	in.Price = model.NewMoney(2095, "EUR")
+	plan = PlanProduct(in, &connectors.TargetProduct{ID: "a", Product: have}, ProductRules{UpdateInfo: true, TargetKeeps: keeps})
+	assert.Equal(t, OutcomeUpdated, plan.Outcome, "a kept field still moves")
+}

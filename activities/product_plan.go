@@ -19,6 +19,10 @@ type ProductRules struct {
 	// Images moves photos; false (the setting is off, or the target takes no
 	// photos) keeps what the target has, so they never count as a change.
 	Images bool
+	// TargetKeeps are the fields (config.ProductFields names) the target
+	// stores; nil means all. A field the target has no place for reads back
+	// empty, and must not count as a change on every run.
+	TargetKeeps []string
 }
 
 // ProductPlan is what to do with one product.
@@ -108,7 +112,7 @@ func PlanProduct(in model.Product, existing *connectors.TargetProduct, r Product
 			write.Variants = append(write.Variants, v)
 		}
 	}
-	if SameProduct(write, have) {
+	if sameKeptFields(write, have, r.TargetKeeps) {
 		return ProductPlan{Outcome: OutcomeUnchanged}
 	}
 	return ProductPlan{Outcome: OutcomeUpdated, Write: write}
@@ -149,8 +153,14 @@ var productFieldsInOrder = []productField{
 // field equal (prices compared incl. VAT; categories and images present in
 // have — a target deletes nothing, so one of its own never counts as a
 // change) and every variant of w present and equal in have.
-func SameProduct(w, have model.Product) bool {
+func SameProduct(w, have model.Product) bool { return sameKeptFields(w, have, nil) }
+
+// sameKeptFields is SameProduct over the fields the target keeps (nil: all).
+func sameKeptFields(w, have model.Product, keeps []string) bool {
 	for _, f := range productFieldsInOrder {
+		if keeps != nil && !slices.Contains(keeps, f.name) {
+			continue
+		}
 		if !f.same(w, have) {
 			return false
 		}
@@ -161,7 +171,7 @@ func SameProduct(w, have model.Product) bool {
 	}
 	for _, v := range w.Variants {
 		old, ok := byVariant[v.SKU]
-		if !ok || !SameProduct(v, old) {
+		if !ok || !sameKeptFields(v, old, keeps) {
 			return false
 		}
 	}

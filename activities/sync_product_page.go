@@ -62,7 +62,7 @@ func (a *Activities) syncProduct(ctx context.Context, f *ProductFlow, sp connect
 	}
 	plan := PlanProduct(mapped, existing, ProductRules{
 		UpdateInfo: f.Settings.UpdateProductInfo, AlwaysSync: f.Settings.AlwaysSync,
-		Attributes: f.Settings.Attributes, Images: f.Images,
+		Attributes: f.Settings.Attributes, Images: f.Images, TargetKeeps: f.TargetKeeps,
 	})
 	rec.Outcome = plan.Outcome
 	w := connectors.ProductWrite{
@@ -88,6 +88,9 @@ func (a *Activities) syncProduct(ctx context.Context, f *ProductFlow, sp connect
 // variant's: a target whose products have no code of their own (MplusKASSA
 // keeps codes on the articles) knows a configurable product by its variants.
 func findProduct(ctx context.Context, to connectors.ProductTarget, p model.Product) (*connectors.TargetProduct, error) {
+	if m, ok := to.(connectors.ProductMatcher); ok {
+		return m.FindProductFor(ctx, p)
+	}
 	found, err := to.FindProduct(ctx, p.SKU)
 	for _, v := range p.Variants {
 		if found != nil || err != nil {

@@ -76,6 +76,16 @@ type ProductTarget interface {
 	UpdateProduct(ctx context.Context, id string, w ProductWrite) error
 }
 
+// ProductMatcher is a ProductTarget that keeps a product in another shape
+// than the source (eAccounting: one simple article per variant) and finds
+// the whole product the source describes, in the source's shape, so the
+// flow compares like with like. The flow prefers it to FindProduct.
+type ProductMatcher interface {
+	// FindProductFor returns what the target holds of p (its SKU and its
+	// variants' SKUs); nil and no error when it holds none of it.
+	FindProductFor(ctx context.Context, p model.Product) (*TargetProduct, error)
+}
+
 // StockQuery selects stock levels: the changed ones since Cursor, or every
 // SKU when All is set (a reconciliation).
 type StockQuery struct {

@@ -115,6 +115,11 @@ type Registration struct {
 	// LinesNeedProducts: every order line must reference a product that
 	// exists in the target (MplusKASSA writes lines on articles).
 	LinesNeedProducts bool
+	// ProductFields are the product fields (names as config.ProductFields
+	// has them) a product target stores; nil means all of them. The
+	// products flow compares only these, so a field the target has no
+	// place for is not "changed" on every run.
+	ProductFields []string
 	// KeepsRefreshToken: the system's OAuth2 refresh token is kept by a
 	// token keeper workflow (single use, so only one place may hold it);
 	// the client gets its access tokens through Settings.Tokens and the

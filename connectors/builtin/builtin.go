@@ -4,6 +4,7 @@ package builtin
 
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop"
+	_ "github.com/koppel/koppel/connectors/eaccounting"
 	_ "github.com/koppel/koppel/connectors/mplus"
 	_ "github.com/koppel/koppel/connectors/shopware6"
 )

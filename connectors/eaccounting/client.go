@@ -24,14 +24,49 @@ const (
 	// DefaultRetryAfter is the wait on a 429 whose message names none: the
 	// quota counts per minute (§2.6).
 	DefaultRetryAfter = 60 * time.Second
+	// DefaultCacheTTL is how long reference data (company settings,
+	// codings, units, terms of payment, delivery methods) is kept.
+	DefaultCacheTTL = 10 * time.Minute
 )
 
 // Ops: each call's name, equal to the simulator's route op, so observers,
 // fault rules and call counts share it.
+//
+// Each op is "METHOD /template" with the contract's path parameter names;
+// the template is also the pacer's bucket, since the quota counts per
+// endpoint: GET /customers and PUT /customers/{customerId} are paced apart.
 const (
 	OpCompanySettings = "GET /companysettings"
 	OpListCustomers   = "GET /customers"
+	OpGetCustomer     = "GET /customers/{customerId}"
+	OpCreateCustomer  = "POST /customers"
+	OpUpdateCustomer  = "PUT /customers/{customerId}"
+
+	OpListArticles  = "GET /articles"
+	OpGetArticle    = "GET /articles/{articleId}"
+	OpCreateArticle = "POST /articles"
+	OpUpdateArticle = "PUT /articles/{articleId}"
+
+	OpListCodings         = "GET /articleaccountcodings"
+	OpListUnits           = "GET /units"
+	OpListTermsOfPayments = "GET /termsofpayments"
+	OpListDeliveryMethods = "GET /deliverymethods"
+
+	OpListOrders         = "GET /orders"
+	OpCreateOrder        = "POST /orders"
+	OpListInvoiceDrafts  = "GET /customerinvoicedrafts"
+	OpCreateInvoiceDraft = "POST /customerinvoicedrafts"
+	OpListInvoices       = "GET /customerinvoices"
+	OpCreateInvoice      = "POST /customerinvoices"
+	OpListQuotes         = "GET /quotes"
+	OpCreateQuote        = "POST /quotes"
 )
+
+// endpointOf is the path template of an op: the pacer's bucket.
+func endpointOf(op string) string {
+	_, path, _ := strings.Cut(op, " ")
+	return path
+}
 
 // classEndpoint is the pacer's one limit class: calls per endpoint.
 const classEndpoint = "endpoint"
@@ -61,13 +96,32 @@ type Config struct {
 	Transport http.RoundTripper
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+
+	// The flows' settings (Options documents each; "" or zero as noted).
+	// Currency is what the company books in; "" means EUR.
+	Currency string
+	// ShippingArticles … RoundingArticles name article numbers per VAT rate.
+	ShippingArticles, DiscountArticles, CostArticles, FallbackArticles, RoundingArticles RateTable
+	// Codings names the coding of new articles per VAT rate; empty: by rate.
+	Codings RateTable
+	// Unit is the unit of new articles; "" means "st".
+	Unit string
+	// RefuseVariants fails a product with variants instead of splitting it.
+	RefuseVariants bool
+	// DefaultPaymentTermDays is the payment term of new customers when the
+	// flow names none; 0 means 14 (the option's default).
+	DefaultPaymentTermDays int
+	// CacheTTL is how long the company settings, codings, units, terms of
+	// payment and delivery methods are kept; 0 means DefaultCacheTTL.
+	CacheTTL time.Duration
 }
 
 // Client calls one eAccounting company's API (the company of its tokens).
 // It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	http *httpkit.Client
+	cfg   Config
+	http  *httpkit.Client
+	cache refCache
 }
 
 // New builds a client, reporting every bad setting at once as one KindConfig error.
@@ -96,6 +150,18 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Currency == "" {
+		cfg.Currency = "EUR"
+	}
+	if cfg.Unit == "" {
+		cfg.Unit = "st"
+	}
+	if cfg.DefaultPaymentTermDays == 0 {
+		cfg.DefaultPaymentTermDays = 14
+	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = DefaultCacheTTL
 	}
 	u, _ := url.Parse(base)
 	perMinute := cfg.RequestsPerMinute
@@ -127,6 +193,46 @@ func (c *Client) get(ctx context.Context, op, endpoint, path string, query []que
 		},
 	})
 	return waitFromMessage(err)
+}
+
+// send writes body as JSON (POST or PUT) and reads the answer into into (nil:
+// ignore it). op is "METHOD /template", path the path sent; personal are the
+// record's texts to scrub from the API's messages.
+func (c *Client) send(ctx context.Context, op, path string, query []queryParam, body, into any, personal []string) error {
+	method, _, _ := strings.Cut(op, " ")
+	data, err := json.Marshal(body)
+	if err != nil {
+		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Message: "the request cannot be made: " + err.Error()}
+	}
+	_, err = c.http.Do(ctx, httpkit.Request{
+		Op: op, Method: method, URL: path + encodeQuery(query), Body: data,
+		Class: classEndpoint, Bucket: endpointOf(op), Personal: personal,
+		Decode: func(r *httpkit.Response) error {
+			if into == nil {
+				return nil
+			}
+			if err := json.Unmarshal(r.Body, into); err != nil {
+				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+					Message: "the answer is not the JSON the API documents: " + jsonProblem(err)}
+			}
+			return nil
+		},
+	})
+	return waitFromMessage(err)
+}
+
+// post creates a record; put replaces one (the API's PUT is a full replacement).
+func (c *Client) post(ctx context.Context, op, path string, query []queryParam, body, into any, personal []string) error {
+	return c.send(ctx, op, path, query, body, into, personal)
+}
+
+func (c *Client) put(ctx context.Context, op, path string, body, into any, personal []string) error {
+	return c.send(ctx, op, path, nil, body, into, personal)
+}
+
+// getOne reads one record by op (a GET of a template with one parameter).
+func (c *Client) getOne(ctx context.Context, op, path string, into any) error {
+	return c.get(ctx, op, endpointOf(op), path, nil, into)
 }
 
 // queryParam is one query option. OData's names start with "$", which

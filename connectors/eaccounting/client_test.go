@@ -271,7 +271,7 @@ func TestErrorCodesMapToKinds(t *testing.T) {
 
 	h2 := newHarness(t, sim.Options{})
 	c2 := h2.client(t, eaccounting.StaticToken(h2.connect(t).AccessToken), nil)
-	_, err = c2.ListCustomers(ctx, eaccounting.ListOptions{Filter: "CustomerNumber eq '1001'"})
+	_, err = c2.ListCustomers(ctx, eaccounting.ListOptions{Filter: "NoSuchProperty eq '1001'"})
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, connectors.KindValidation, ce.Kind)
 	assert.Equal(t, "2000", ce.Code)
@@ -381,15 +381,17 @@ func TestSettings(t *testing.T) {
 	}
 }
 
-// The registration completes (capabilities and options derived) and its
-// client prototype is the type New builds. Registering here touches only
-// this test binary's registry.
+// The registration completes (capabilities and options derived; register.go
+// registers it from init) and its client prototype is the type New builds.
 func TestRegistration(t *testing.T) {
-	connectors.Register(eaccounting.Registration)
 	r, ok := connectors.Lookup(eaccounting.System)
 	require.True(t, ok)
-	assert.Empty(t, r.Capabilities, "no flow capability in this slice")
-	assert.ElementsMatch(t, []string{"identityURL", "redirectURI", "scopes", "pageSize"}, r.OptionNames())
+	assert.ElementsMatch(t, []connectors.Capability{connectors.CapOrderTarget, connectors.CapCustomerTarget, connectors.CapCustomerDetails,
+		connectors.CapProductLookup, connectors.CapProductTarget, connectors.CapStockTarget}, r.Capabilities)
+	assert.False(t, r.Has(connectors.CapProductImages), "the API has no article images")
+	assert.ElementsMatch(t, []connectors.OrderKind{connectors.KindOrder, connectors.KindInvoice, connectors.KindSalesInvoice, connectors.KindQuote}, r.OrderKinds)
+	assert.ElementsMatch(t, []string{"identityURL", "redirectURI", "scopes", "pageSize", "currency", "shippingArticles", "discountArticles",
+		"costArticles", "fallbackArticles", "roundingArticle", "codings", "unit", "variants", "defaultPaymentTermDays"}, r.OptionNames())
 	c, err := r.New(connectors.Settings{BaseURL: eaccounting.SandboxAPI, Credentials: map[string]string{"clientId": "a", "clientSecret": "b"},
 		Tokens: eaccounting.StaticToken("t")})
 	require.NoError(t, err)

@@ -21,8 +21,10 @@
 //     minute (§2.6), shared by every client of the same app in the process
 //     and divided among the worker processes.
 //
-// The connector is not registered yet (registration in options.go): it has
-// no flow capability so far, only the auth and the first reads.
+// Flow capabilities (the target of "CCV Shop → eAccounting"): orders.go
+// (four order kinds, BookedTotal, Currency), customers.go, products.go
+// (articles, SKU lookup), stock.go; reference data in refs.go; options and
+// Registration in options.go, registered from register.go.
 package eaccounting
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/koppel/koppel/connectors"
 )
@@ -79,4 +80,40 @@ func eachPage[T any](ctx context.Context, c *Client, op, endpoint string, o List
 		}
 		o.Page = p.Meta.CurrentPage + 1
 	}
+}
+
+// ODataString quotes a string literal for $filter: single quotes, an
+// embedded quote doubled (O'Brien → 'O”Brien'), as OData v4 writes it.
+func ODataString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// eqFilter is "Field eq 'value'".
+func eqFilter(field, value string) string { return field + " eq " + ODataString(value) }
+
+// maxFilterLength bounds one $filter of or-ed values, so that a lookup of
+// many numbers stays well inside what servers take in a URL (escaped, a
+// filter grows by about half).
+const maxFilterLength = 1500
+
+// orFilters are filters "Field eq 'a' or Field eq 'b' …", each at most
+// maxFilterLength long (a single value longer than that is a filter of its own).
+func orFilters(field string, values []string) []string {
+	var out []string
+	var b strings.Builder
+	for _, v := range values {
+		term := eqFilter(field, v)
+		if b.Len() > 0 && b.Len()+len(" or ")+len(term) > maxFilterLength {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteString(" or ")
+		}
+		b.WriteString(term)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
 }

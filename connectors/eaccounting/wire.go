@@ -73,6 +73,10 @@ type CompanySettings struct {
 	// 6 InvoicingCollaboration.
 	ProductVariant   int      `json:"ProductVariant,omitempty"`
 	ActivatedModules []string `json:"ActivatedModules,omitempty"`
+	// ShowPricesExclVatPC: with a private customer, a sales document's
+	// prices include VAT (the contract's text of IncludesVat on every sales
+	// document). Read-only.
+	ShowPricesExclVatPC bool `json:"ShowPricesExclVatPC,omitempty"`
 }
 
 // Customer is a customer (CustomerApi; Name, IsPrivatePerson, IsActive,
@@ -98,4 +102,11 @@ type Customer struct {
 	VatNumber               string     `json:"VatNumber,omitempty"`
 	CurrencyCode            string     `json:"CurrencyCode,omitempty"`
 	ChangedUtc              *time.Time `json:"ChangedUtc,omitempty"`
+	// The delivery address, when it differs from the invoice address.
+	DeliveryCustomerName string `json:"DeliveryCustomerName,omitempty"`
+	DeliveryAddress1     string `json:"DeliveryAddress1,omitempty"`
+	DeliveryAddress2     string `json:"DeliveryAddress2,omitempty"`
+	DeliveryPostalCode   string `json:"DeliveryPostalCode,omitempty"`
+	DeliveryCity         string `json:"DeliveryCity,omitempty"`
+	DeliveryCountryCode  string `json:"DeliveryCountryCode,omitempty"`
 }

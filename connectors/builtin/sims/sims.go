@@ -6,6 +6,7 @@ package sims
 
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop/sim"
+	_ "github.com/koppel/koppel/connectors/eaccounting/sim"
 	_ "github.com/koppel/koppel/connectors/mplus/sim"
 	_ "github.com/koppel/koppel/connectors/shopware6/sim"
 )

@@ -3,8 +3,11 @@ package sims_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/koppel/koppel/connectors"
 	_ "github.com/koppel/koppel/connectors/builtin"
 	_ "github.com/koppel/koppel/connectors/builtin/sims"
+	"github.com/koppel/koppel/connectors/eaccounting"
 	"github.com/koppel/koppel/connectors/simkit"
 )
 
@@ -70,7 +74,15 @@ func TestRegisteredSimulatorsServeTheirConnector(t *testing.T) {
 func readDemo(baseURL, system string, creds map[string]string, now time.Time) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client, err := connectors.Build(system, connectors.Settings{BaseURL: baseURL, Credentials: creds, Timeout: 5 * time.Second})
+	settings := connectors.Settings{BaseURL: baseURL, Credentials: creds, Timeout: 5 * time.Second}
+	if reg, _ := connectors.Lookup(system); reg.KeepsRefreshToken {
+		tok, err := consent(ctx, settings)
+		if err != nil {
+			return err
+		}
+		settings.Tokens = eaccounting.StaticToken(tok)
+	}
+	client, err := connectors.Build(system, settings)
 	if err != nil {
 		return err
 	}
@@ -103,6 +115,35 @@ func readDemo(baseURL, system string, creds map[string]string, now time.Time) er
 		return errNoDemo("anything this test knows how to read")
 	}
 	return nil
+}
+
+// consent is what starter connect does, with the simulator's consent page
+// approving by itself: it returns the access token of a new consent.
+func consent(ctx context.Context, s connectors.Settings) (string, error) {
+	oa, err := eaccounting.OAuthFromSettings(s)
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, oa.ConsentURL("demo-state"), nil)
+	if err != nil {
+		return "", err
+	}
+	// Stop at the redirect: nothing listens on the redirect URI here.
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := browser.Do(req)
+	if err != nil {
+		return "", err
+	}
+	_ = resp.Body.Close()
+	back, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || back.Query().Get("code") == "" {
+		return "", fmt.Errorf("the consent page answered %d without a code (Location %q)", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	tok, err := oa.Exchange(ctx, back.Query().Get("code"))
+	if err != nil {
+		return "", err
+	}
+	return tok.AccessToken, nil
 }
 
 type errNoDemo string

@@ -1,8 +1,12 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -10,8 +14,12 @@ import (
 	"github.com/koppel/koppel/connectors/simkit"
 )
 
-// salesRead are the scopes the contract names on the sales reads.
-var salesRead = []string{eaccounting.ScopeSales, eaccounting.ScopeSalesReadOnly}
+// Scopes as the contract's operations list them ("Requires any of the
+// following scopes").
+var (
+	salesRead  = []string{eaccounting.ScopeSales, eaccounting.ScopeSalesReadOnly}
+	salesWrite = []string{eaccounting.ScopeSales}
+)
 
 func (s *Sim) apiRouter() *simkit.Router {
 	rt := &simkit.Router{Prefix: eaccounting.APIPath, Calls: &s.calls,
@@ -24,10 +32,28 @@ func (s *Sim) apiRouter() *simkit.Router {
 			s.out.JSON(w, r, http.StatusMethodNotAllowed, map[string]string{
 				"Message": "The requested resource does not support http method '" + r.Method + "'."})
 		}}
-	rt.Handle(http.MethodGet, "/companysettings", s.guard("/companysettings", salesRead, s.companySettings))
-	rt.Handle(http.MethodGet, "/customers", s.guard("/customers", salesRead, s.listCustomers))
+	s.handle(rt, http.MethodGet, "/companysettings", salesRead, s.companySettings)
+	s.customerRoutes(rt)
+	s.articleRoutes(rt)
+	s.documentRoutes(rt)
+	s.referenceRoutes(rt)
 	return rt
 }
+
+// handle adds a route behind the guard. Its op ("POST /orders") is what
+// fault rules and call counts use; its quota counts per path template.
+func (s *Sim) handle(rt *simkit.Router, method, pattern string, anyOf []string, h simkit.HandlerFunc) {
+	rt.Handle(method, pattern, s.guard(quotaEndpoint(pattern), anyOf, h))
+}
+
+var placeholderRE = regexp.MustCompile(`\{[^}]*\}`)
+
+// quotaEndpoint is the endpoint the quota counts (§2.6 "per endpoint/URL"):
+// the path template whatever the method, "/customers/{id}" apart from
+// "/customers". The contract names one path's parameter differently per
+// method (/customerinvoicedrafts/{invoiceDraftId} and
+// /{customerInvoiceDraftId}); it is still one URL.
+func quotaEndpoint(pattern string) string { return placeholderRE.ReplaceAllString(pattern, "{id}") }
 
 // guard is what stands before every API path: the bearer token (401,
 // 4005), the path's scopes (403, 4006) and the quota per client and
@@ -75,50 +101,219 @@ func (s *Sim) bearer(r *http.Request) ([]string, bool) {
 
 func (s *Sim) companySettings(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
 	s.mu.Lock()
-	c := s.st.Company
+	c := s.companyLocked()
 	s.mu.Unlock()
 	s.out.JSON(w, r, http.StatusOK, c)
 }
 
-// listCustomers pages the customers in the order they were added.
-func (s *Sim) listCustomers(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	q := r.URL.Query()
-	// $filter and $orderby are OData the flows will need; until the
-	// simulator evaluates them it refuses them rather than ignore them.
-	for _, unsupported := range []string{"$filter", "$orderby"} {
-		if q.Get(unsupported) != "" {
-			s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeValidation, "The request is invalid.",
-				[]eaccounting.ErrorDetail{{Field: unsupported, Message: "the simulator does not evaluate " + unsupported + " yet"}})
-			return
-		}
+// companyLocked is the settings with the counters the company reports.
+func (s *Sim) companyLocked() CompanySettings {
+	c := clone(s.st.Company)
+	c.NextCustomerNumber = nextCustomerNumber(s.st.Customers)
+	c.NextOrderNumber = s.st.LastOrderNumber + 1
+	c.NextCustomerInvoiceNumber = s.st.LastInvoiceNumber + 1
+	c.NextQuoteNumber = s.st.LastQuoteNumber + 1
+	c.ActivatedModules = slices.DeleteFunc(c.ActivatedModules, func(m string) bool { return m == stockModuleName })
+	if s.st.StockModule {
+		c.ActivatedModules = append(c.ActivatedModules, stockModuleName)
 	}
-	page, err := s.pager.Parse(q)
-	if err != nil {
-		var pe *simkit.PagingError
-		if errors.As(err, &pe) {
-			s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeValidation, "The request is invalid.",
-				[]eaccounting.ErrorDetail{{Field: pe.Param, Message: pe.Reason}})
-			return
-		}
-		s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeValidation, err.Error(), nil)
-		return
-	}
-	s.mu.Lock()
-	all := slices.Clone(s.st.Customers)
-	s.mu.Unlock()
-	writePage(s, w, r, all, page)
+	return c
 }
 
-// writePage sends one page in the {Meta, Data} envelope.
-func writePage[T any](s *Sim, w http.ResponseWriter, r *http.Request, all []T, p simkit.Page) {
-	pages := (len(all) + p.Size - 1) / p.Size
-	data := simkit.Slice(all, p)
-	if data == nil {
-		data = []T{}
+// stockModuleName is how ActivatedModules names the stock add-on (the
+// simulator's guess; the contract lists no values).
+const stockModuleName = "Stock"
+
+// Errors.
+
+// invalid answers 400 with ErrorCode 2000 and the fields.
+func (s *Sim) invalid(w http.ResponseWriter, r *http.Request, ps problems) {
+	s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeValidation, "The request is invalid.", ps)
+}
+
+// missing answers a record referenced in a body that does not exist: 400
+// with ErrorCode 3000 naming the field (research §2.7: 404 or 400 [?]; a
+// 400 is what the contract declares for these operations).
+func (s *Sim) missing(w http.ResponseWriter, r *http.Request, field, what string) {
+	s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeNotFound, "ResourceNotFound - "+what+" was not found.",
+		[]ErrorDetail{{Field: field, ErrorCode: "3000", Message: what + " was not found."}})
+}
+
+// notFound answers a path whose record does not exist: 404, ErrorCode 3000.
+func (s *Sim) notFound(w http.ResponseWriter, r *http.Request, what string) {
+	s.apiError(w, r, http.StatusNotFound, eaccounting.CodeNotFound, "ResourceNotFound - "+what+" was not found.", nil)
+}
+
+// conflict answers a natural key taken already: 400, ErrorCode 4000
+// (research: 409 or 400 [?]; the contract declares only 400).
+func (s *Sim) conflict(w http.ResponseWriter, r *http.Request, field, message string) {
+	s.apiError(w, r, http.StatusBadRequest, eaccounting.CodeConflict, "Conflict - "+message,
+		[]ErrorDetail{{Field: field, ErrorCode: "4000", Message: message}})
+}
+
+// Listings.
+
+// page is one page of a listing (PaginatedResponseOf…).
+type page[T any] struct {
+	Meta Meta `json:"Meta"`
+	Data []T  `json:"Data"`
+}
+
+// listOf serves a listing with OData: $filter and $orderby on the
+// entity's own properties, then $page/$pagesize, in the order the records
+// were added unless $orderby says otherwise.
+func listOf[T any](s *Sim, all func(*state) []T) simkit.HandlerFunc {
+	return listWith(s, func(st *state) []T { return clone(all(st)) })
+}
+
+// listWith is listOf for records that are shaped for the answer first.
+func listWith[T any](s *Sim, view func(*state) []T) simkit.HandlerFunc {
+	props := propertiesOf(reflect.TypeFor[T]())
+	return func(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
+		q := r.URL.Query()
+		pg, err := s.pager.Parse(q)
+		if err != nil {
+			var pe *simkit.PagingError
+			if errors.As(err, &pe) {
+				s.invalid(w, r, problems{{Field: pe.Param, ErrorCode: "2000", Message: pe.Reason}})
+				return
+			}
+			s.invalid(w, r, problems{{Field: "$page", ErrorCode: "2000", Message: err.Error()}})
+			return
+		}
+		var filter filterExpr
+		if f := q.Get("$filter"); f != "" {
+			if filter, err = parseFilter(f, props); err != nil {
+				s.odataInvalid(w, r, err)
+				return
+			}
+		}
+		var order []orderKey
+		if o := q.Get("$orderby"); o != "" {
+			if order, err = parseOrderBy(o, props); err != nil {
+				s.odataInvalid(w, r, err)
+				return
+			}
+		}
+		s.mu.Lock()
+		items := view(&s.st)
+		s.mu.Unlock()
+		type row struct {
+			item T
+			m    map[string]any
+		}
+		rows := make([]row, 0, len(items))
+		for _, it := range items {
+			m := asMap(it)
+			if filter == nil || filter.eval(m) {
+				rows = append(rows, row{it, m})
+			}
+		}
+		if len(order) > 0 {
+			slices.SortStableFunc(rows, func(a, b row) int {
+				for _, k := range order {
+					c := compareJSON(a.m[k.prop], b.m[k.prop])
+					if k.desc {
+						c = -c
+					}
+					if c != 0 {
+						return c
+					}
+				}
+				return 0
+			})
+		}
+		matched := make([]T, len(rows))
+		for i, x := range rows {
+			matched[i] = x.item
+		}
+		data := simkit.Slice(matched, pg)
+		if data == nil {
+			data = []T{}
+		}
+		s.out.JSON(w, r, http.StatusOK, page[T]{
+			Meta: Meta{CurrentPage: pg.Number(), PageSize: pg.Size, TotalNumberOfPages: (len(matched) + pg.Size - 1) / pg.Size,
+				TotalNumberOfResults: len(matched), ServerTimeUtc: At(s.o.Now())},
+			Data: data,
+		})
 	}
-	s.out.JSON(w, r, http.StatusOK, eaccounting.Page[T]{
-		Meta: eaccounting.Meta{CurrentPage: p.Number(), PageSize: p.Size, TotalNumberOfPages: pages,
-			TotalNumberOfResults: len(all), ServerTimeUtc: s.o.Now().UTC()},
-		Data: data,
+}
+
+func (s *Sim) odataInvalid(w http.ResponseWriter, r *http.Request, err error) {
+	var oe *odataError
+	if errors.As(err, &oe) {
+		s.invalid(w, r, problems{{Field: oe.Field, ErrorCode: "2000", Message: oe.Message}})
+		return
+	}
+	s.invalid(w, r, problems{{Field: "$filter", ErrorCode: "2000", Message: err.Error()}})
+}
+
+// oneOf serves one record by the path parameter; guid says the parameter
+// must be a GUID (a country code is not).
+func oneOf[T any](s *Sim, param string, guid bool, find func(*state, string) *T) simkit.HandlerFunc {
+	return oneWith(s, param, guid, func(st *state, id string) (T, bool) {
+		if p := find(st, id); p != nil {
+			return clone(*p), true
+		}
+		var zero T
+		return zero, false
 	})
+}
+
+func oneWith[T any](s *Sim, param string, guid bool, view func(*state, string) (T, bool)) simkit.HandlerFunc {
+	what := strings.TrimSuffix(reflect.TypeFor[T]().Name(), "Api")
+	return func(w http.ResponseWriter, r *http.Request, p simkit.Params) {
+		id := p.Get(param)
+		if guid && !guidRE.MatchString(id) {
+			s.invalid(w, r, problems{{Field: param, ErrorCode: "2000", Message: "The value '" + id + "' is not valid."}})
+			return
+		}
+		s.mu.Lock()
+		v, ok := view(&s.st, id)
+		s.mu.Unlock()
+		if !ok {
+			s.notFound(w, r, what)
+			return
+		}
+		s.out.JSON(w, r, http.StatusOK, v)
+	}
+}
+
+// clone copies a record deeply through its JSON, so no caller shares rows
+// or pointers with the state.
+func clone[T any](v T) T {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// asMap is a record as $filter sees it: its JSON properties.
+func asMap(v any) map[string]any {
+	b, _ := json.Marshal(v)
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var m map[string]any
+	_ = d.Decode(&m)
+	return m
+}
+
+// SetCompany replaces the company's settings (ShowPricesExclVatPC decides
+// IncludesVat of private customers' documents); the counters stay computed.
+func (s *Sim) SetCompany(c CompanySettings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.Company = clone(c)
+}
+
+// Company returns the settings as GET /companysettings shows them.
+func (s *Sim) Company() CompanySettings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.companyLocked()
 }

@@ -1,27 +1,40 @@
 // Package sim is a local Visma eAccounting (research apis-erp-shopware.md §2
-// and §4): the identity server's /connect/authorize and /connect/token and
-// the API v2 paths the connector uses so far (GET /v2/companysettings and
-// GET /v2/customers), in the contract's wire shape.
+// and §4) for tests, the demo and benchmarks, answering in the contract's
+// wire shape (shared/specs/eaccounting-v2.openapi.yaml) with its own wire
+// types (wire.go), never the client's.
 //
-// The identity server auto-approves a consent and redirects with a code;
-// the token endpoint takes a form body with the app's id and secret in HTTP
-// Basic, answers the authorization_code and refresh_token grants, and keeps
-// refresh tokens single use: each refresh hands out a new pair and a reused
-// refresh token is invalid_grant (RevokeOnReuse also ends the whole grant,
-// which research does not settle). Access tokens expire after a
-// configurable lifetime.
+// Identity: /connect/authorize auto-approves a consent and redirects with a
+// code (Authorize does the same without a browser); /connect/token takes a
+// form body with the app in HTTP Basic, answers authorization_code and
+// refresh_token, and keeps refresh tokens single use (RevokeOnReuse also
+// ends the grant). Access tokens expire after a configurable lifetime.
 //
-// The API checks the bearer token (401, ErrorCode 4005) and the scopes of
-// each path (403, ErrorCode 4006), counts calls per OAuth client and
-// endpoint (429, ErrorCode 4010, the wait in the message and no Retry-After
-// header unless RetryAfterHeader), pages listings with $page/$pagesize in a
-// {Meta, Data} envelope, answers a bad paging value with ErrorCode 2000
-// naming it, and injects simkit faults keyed by the same op names the
-// client reports.
+// API v2: every path checks the bearer token (401, 4005), the scopes its
+// contract operation lists (403, 4006) and a quota per OAuth client and
+// path template (429, 4010, the wait only in the message); injects simkit
+// faults keyed by op "METHOD /template" with the contract's parameter
+// names. Served: company settings; customers and articles (list, get,
+// create, full-replacement PUT); orders, customer invoice drafts (with
+// convert), customer invoices and quotes (list, get, create); terms of
+// payment, units, article account codings, VAT codes, countries,
+// currencies and delivery methods (list, get). Listings take $page,
+// $pagesize, $filter and $orderby (odata.go). Writes are read strictly: a
+// property the schema lacks is 400 ErrorCode 2000 naming it, and so are a
+// missing required field, a too long string, a number out of range or
+// with too many decimals; read-only properties are accepted and ignored.
+// An unknown reference is 3000 naming the field, a taken CustomerNumber or
+// article Number 4000. Documents are priced by the rule in totals.go.
 //
-// Where research marks a fact unknown the simulator picks: a code lives 5
-// minutes, a bad client is 400 invalid_client, $pagesize defaults to 50 and
-// is cut to 1000, the 4006 message text.
+// Where research marks a fact unknown [?] the simulator picks: a code
+// lives 5 minutes; a bad client is 400 invalid_client; $pagesize defaults
+// to 50 and is cut to 1000; a referenced record that is missing and a
+// conflict answer 400 (the only error status the contract declares), a
+// missing record in the path 404; string comparisons in $filter ignore
+// case; StockBalanceReserved is what ongoing orders (Status 2) hold; with
+// the stock module a write that changes StockBalance is 4002; a booked
+// invoice lowers the stock of stock articles only with the stock module;
+// the meaning of the document totals (totals.go); customer numbers start
+// at 1001, order, invoice and quote numbers at 1, voucher numbers "F<n>".
 package sim
 
 import (
@@ -30,7 +43,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +77,9 @@ type Options struct {
 	// RetryAfterHeader also sends Retry-After with a 429, which the real
 	// API is not documented to do.
 	RetryAfterHeader bool
+	// StockModule starts the company with the stock add-on (SetStockModule
+	// changes it later).
+	StockModule bool
 }
 
 // Sim is the simulated eAccounting; it is an http.Handler and safe for
@@ -84,11 +99,32 @@ type Sim struct {
 	st state
 }
 
-// state is what Snapshot saves.
+// state is what Snapshot saves: the company's records, its reference
+// data, the counters and the OAuth grants.
 type state struct {
-	NextID    int64                       `json:"nextId"`
-	Company   eaccounting.CompanySettings `json:"company"`
-	Customers []eaccounting.Customer      `json:"customers"`
+	NextID  int64           `json:"nextId"`
+	Company CompanySettings `json:"company"`
+	// StockModule: the company has the stock add-on, which makes an
+	// article's StockBalance read only.
+	StockModule bool `json:"stockModule"`
+
+	TermsOfPayments []TermsOfPayment       `json:"termsOfPayments"`
+	Units           []Unit                 `json:"units"`
+	Codings         []ArticleAccountCoding `json:"codings"`
+	VatCodes        []VatCode              `json:"vatCodes"`
+	Countries       []Country              `json:"countries"`
+	Currencies      []Currency             `json:"currencies"`
+	DeliveryMethods []DeliveryMethod       `json:"deliveryMethods"`
+
+	Customers []Customer     `json:"customers"`
+	Articles  []Article      `json:"articles"`
+	Orders    []Order        `json:"orders"`
+	Drafts    []InvoiceDraft `json:"drafts"`
+	Invoices  []Invoice      `json:"invoices"`
+	Quotes    []Quote        `json:"quotes"`
+	// Last numbers handed out per series.
+	LastOrderNumber, LastInvoiceNumber, LastQuoteNumber, LastVoucherNumber int
+
 	// Grants are consents, by id; Codes, Access and Refresh are the
 	// credentials issued from them, by their value.
 	Grants  map[string]*grant   `json:"grants"`
@@ -123,7 +159,11 @@ type refresh struct {
 	Used  bool   `json:"used"`
 }
 
-// New builds a simulator with a demo company and no customers.
+// New builds a simulator of a fresh company: the demo company's settings
+// and the reference data every company has (terms of payment, units,
+// article account codings, VAT codes, countries, currencies, delivery
+// methods; refdata.go), and no customers, articles or documents (Seed adds
+// the demo's).
 func New(o Options) *Sim {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -144,6 +184,7 @@ func New(o Options) *Sim {
 		o.MaxPageSize = 1000
 	}
 	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), st: newState()}
+	s.st.StockModule = o.StockModule
 	s.out = simkit.JSONWriter{ContentType: "application/json; charset=utf-8", ErrorBody: s.errorBody}
 	s.pager = simkit.Paging{PageParam: "$page", SizeParam: "$pagesize", DefaultSize: o.DefaultPageSize, MaxSize: o.MaxPageSize}
 	s.api = s.apiRouter()
@@ -153,13 +194,13 @@ func New(o Options) *Sim {
 }
 
 func newState() state {
-	return state{
+	st := state{
 		NextID: 1,
-		Company: eaccounting.CompanySettings{Name: "Koppel Demo BV", Address1: "Stationsplein 1", PostalCode: "1012 AB",
-			City: "Amsterdam", CountryCode: "NL", CurrencyCode: "EUR", ProductVariant: 5},
 		Grants: map[string]*grant{}, Codes: map[string]*code{}, Access: map[string]*access{}, Refresh: map[string]*refresh{},
 		Granted: map[string]int{},
 	}
+	st.addReferenceData()
+	return st
 }
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -220,11 +261,11 @@ func (s *Sim) writeFault(w http.ResponseWriter, r *http.Request, status int, ret
 func (s *Sim) errorBody(_ *http.Request, _ int, code, message string) any {
 	var n int
 	_, _ = fmt.Sscan(code, &n)
-	return eaccounting.ErrorBody{ErrorCode: n, DeveloperErrorMessage: message, ErrorId: s.newID()}
+	return ErrorBody{ErrorCode: n, DeveloperErrorMessage: message, ErrorId: s.newID()}
 }
 
-func (s *Sim) apiError(w http.ResponseWriter, r *http.Request, status, code int, message string, fields []eaccounting.ErrorDetail) {
-	body := eaccounting.ErrorBody{ErrorCode: code, DeveloperErrorMessage: message, ErrorId: s.newID(), Errors: fields}
+func (s *Sim) apiError(w http.ResponseWriter, r *http.Request, status, code int, message string, fields []ErrorDetail) {
+	body := ErrorBody{ErrorCode: code, DeveloperErrorMessage: message, ErrorId: s.newID(), Errors: fields}
 	s.out.JSON(w, r, status, body)
 }
 
@@ -258,38 +299,6 @@ func secret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// SetCompany sets the company the tokens belong to.
-func (s *Sim) SetCompany(c eaccounting.CompanySettings) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.Company = c
-}
-
-// AddCustomer stores a customer and returns its id; an empty
-// CustomerNumber gets the next free one, as the API assigns.
-func (s *Sim) AddCustomer(c eaccounting.Customer) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c.Id = s.nextIDLocked()
-	if c.CustomerNumber == "" {
-		c.CustomerNumber = fmt.Sprint(1000 + len(s.st.Customers) + 1)
-	}
-	if c.TermsOfPaymentId == "" {
-		c.TermsOfPaymentId = "5a1b0000-0000-4000-8000-00000000f00d"
-	}
-	now := s.o.Now().UTC()
-	c.ChangedUtc = &now
-	s.st.Customers = append(s.st.Customers, c)
-	return c.Id
-}
-
-// Customers returns the stored customers.
-func (s *Sim) Customers() []eaccounting.Customer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.st.Customers)
-}
-
 // Snapshot saves the whole state as JSON (tokens included: it is a simulator).
 func (s *Sim) Snapshot() ([]byte, error) {
 	s.mu.Lock()
@@ -299,7 +308,7 @@ func (s *Sim) Snapshot() ([]byte, error) {
 
 // Restore replaces the state with a snapshot.
 func (s *Sim) Restore(b []byte) error {
-	st := newState()
+	st := state{}
 	if err := json.Unmarshal(b, &st); err != nil {
 		return err
 	}
