@@ -91,6 +91,16 @@ type Activities struct {
 	IDKey []byte
 	// TaskQueue is where keepers run when not called from an activity.
 	TaskQueue string
+	// lookupEnv reads credentials (Build's; nil: os.LookupEnv), for the
+	// token endpoint a keeper's refresh reaches.
+	lookupEnv func(string) (string, bool)
+}
+
+func (a *Activities) env(k string) (string, bool) {
+	if a.lookupEnv != nil {
+		return a.lookupEnv(k)
+	}
+	return os.LookupEnv(k)
 }
 
 func (a *Activities) integration(name string) (*Integration, error) {
@@ -115,7 +125,7 @@ func Build(file *config.File, lookupEnv func(string) (string, bool), observe con
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
 	}
-	acts := &Activities{Integrations: map[string]*Integration{}}
+	acts := &Activities{Integrations: map[string]*Integration{}, lookupEnv: lookupEnv}
 	for i, in := range file.Integrations {
 		path := fmt.Sprintf("integrations[%d]", i)
 		src, err := acts.buildSystem(in.Name, SideSource, in.Source, path+".source", lookupEnv, observe)

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -278,7 +277,7 @@ func (a *Activities) tokenEndpoint(ref TokenKeeperRef) (*eaccounting.OAuth, erro
 	if sys.System != ref.System {
 		return nil, configError(fmt.Errorf("%s is %s in this worker's integration file, not %s; run %s again", path, sys.System, ref.System, ref.ConnectCommand()))
 	}
-	creds, err := sys.Env(path, os.LookupEnv)
+	creds, err := sys.Env(path, a.env)
 	if err != nil {
 		return nil, configError(err)
 	}

@@ -49,6 +49,8 @@ type stack struct {
 	taskQueue      string
 	calls          *callCounter
 	worker         sdkworker.Worker
+	// env holds the credential variables the worker reads.
+	env map[string]string
 }
 
 // temporalCLI finds the dev server binary: $KOPPEL_TEMPORAL_CLI (set by the
@@ -199,6 +201,7 @@ integrations:
 	if o.metrics != nil {
 		observe = o.metrics.ObserveCalls(observe)
 	}
+	s.env = env
 	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, observe)
 	require.NoError(t, err)
 	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", s.client
@@ -207,6 +210,18 @@ integrations:
 	require.NoError(t, s.worker.Start())
 	t.Cleanup(s.worker.Stop)
 	return s
+}
+
+// startSecondWorker starts one more worker on the stack's task queue, with
+// its own clients (as another process has), and returns its stop.
+func (s *stack) startSecondWorker(t testing.TB) func() {
+	t.Helper()
+	acts, err := activities.Build(s.file, func(k string) (string, bool) { v, ok := s.env[k]; return v, ok }, nil)
+	require.NoError(t, err)
+	acts.UIAddress, acts.Namespace, acts.Temporal = "http://127.0.0.1:8233", "default", s.client
+	w := kworker.New(s.client, s.taskQueue, acts)
+	require.NoError(t, w.Start())
+	return w.Stop
 }
 
 // startStackSim serves a new simulator of system on a free loopback port.
