@@ -59,11 +59,12 @@ func (s *devSims) tillOf(t *testing.T, integration int) *mplussim.Sim {
 }
 
 // The example file: the CCV shop and the Shopware shop, each with its demo
-// orders, selling into one till (both name its baseURL).
+// orders, selling into one till (both name its baseURL); the CCV shop also
+// feeds an eAccounting company.
 func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	dir := t.TempDir()
 	sims, derived := startFileSims(t, exampleFileHere, dir)
-	require.Len(t, sims.list, 3, "a CCV shop, a till and a Shopware shop")
+	require.Len(t, sims.list, 4, "a CCV shop, a till, a Shopware shop and an eAccounting company")
 	shop, till := sims.shopOf(t, 0), sims.tillOf(t, 0)
 	assert.Equal(t, 11, shop.Len(), "today's demo orders")
 	assert.Equal(t, []string{"1005", "1009"}, shop.Unpaid(), "the first shop numbers its orders as the demo always did")
@@ -74,8 +75,10 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	assert.Equal(t, 8, sw.Len(), "the Shopware demo orders")
 	assert.Len(t, sw.Unpaid(), 2)
 
-	require.Len(t, derived.Integrations, 2)
-	in, swIn := derived.Integrations[0], derived.Integrations[1]
+	require.Len(t, derived.Integrations, 3)
+	in, swIn, eaIn := derived.Integrations[0], derived.Integrations[1], derived.Integrations[2]
+	assert.Equal(t, in.Source.BaseURL, eaIn.Source.BaseURL, "the eAccounting integration reads the same shop")
+	assert.Equal(t, sims.list[3].url(), eaIn.Target.BaseURL)
 	assert.Equal(t, sims.list[0].url(), in.Source.BaseURL)
 	assert.Equal(t, sims.list[1].url(), in.Target.BaseURL)
 	assert.Equal(t, sims.list[2].url(), swIn.Source.BaseURL)
@@ -87,6 +90,7 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 		"KOPPEL_DEMO_CCVSHOP_PUBLICKEY=demo-public-key", "KOPPEL_DEMO_CCVSHOP_SECRETKEY=demo-secret-key",
 		"KOPPEL_DEMO_MPLUS_IDENT=demo-ident", "KOPPEL_DEMO_MPLUS_SECRET=demo-secret",
 		"KOPPEL_DEMO_SHOPWARE6_ACCESSKEYID=SWIADEMOKOPPELACCESSKEY01", "KOPPEL_DEMO_SHOPWARE6_SECRETACCESSKEY=demo-secret-access-key",
+		"KOPPEL_DEMO_EACCOUNTING_CLIENTID=koppel-demo-app", "KOPPEL_DEMO_EACCOUNTING_CLIENTSECRET=demo-client-secret",
 	}, sims.credentialEnv())
 
 	user, err := config.Load(exampleFileHere)
@@ -191,7 +195,7 @@ func TestDataFolderOfAnotherFileIsRefused(t *testing.T) {
 	twoShops, err := config.Load(twoShopsFile)
 	require.NoError(t, err)
 	err = sameIntegrations(derived, twoShops)
-	require.ErrorContains(t, err, "(demo-shop, demo-shopware)")
+	require.ErrorContains(t, err, "(demo-shop, demo-shopware, demo-eaccounting)")
 	require.ErrorContains(t, err, "--data")
 }
 

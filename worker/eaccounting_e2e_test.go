@@ -37,8 +37,6 @@ func newEAccountingStack(t *testing.T, o stackOptions) (*stack, *easim.Sim) {
 	ea, ok := s.target.(*easim.Sim)
 	require.True(t, ok, "the target is the eAccounting simulator")
 	easim.SeedDemo(ea, simkit.DemoContext{Now: time.Now(), Instance: 1})
-	_, err := ea.AddArticle(easim.Article{Number: "AFRONDING-0", Name: "Afronding", IsActive: true, CodingId: easim.Coding0ID, UnitId: easim.UnitPiecesID})
-	require.NoError(t, err)
 	// Prices include VAT for private persons, as a Dutch shop shows them;
 	// a company's documents are without VAT.
 	c := ea.Company()

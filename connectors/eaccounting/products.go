@@ -62,7 +62,20 @@ func (c *Client) FindProduct(ctx context.Context, sku string) (*connectors.Targe
 // sees no change where there is none. Nil when no article exists.
 func (c *Client) FindProductFor(ctx context.Context, p model.Product) (*connectors.TargetProduct, error) {
 	if len(p.Variants) == 0 {
-		return c.FindProduct(ctx, p.SKU)
+		found, err := c.articlesByNumber(ctx, []string{p.SKU})
+		if err != nil {
+			return nil, err
+		}
+		a, ok := found[strings.TrimSpace(p.SKU)]
+		if !ok {
+			return nil, nil
+		}
+		have, err := c.productFromArticle(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		keepUnsettable(&have, a, p)
+		return &connectors.TargetProduct{ID: a.Id, Product: have}, nil
 	}
 	items, err := c.articlesOf(OpListArticles, p)
 	if err != nil {
@@ -93,6 +106,7 @@ func (c *Client) FindProductFor(ctx context.Context, p model.Product) (*connecto
 			v.Name = p.Variants[i].Name
 		}
 		v.Attributes = p.Variants[i].Attributes
+		keepUnsettable(&v, a, it)
 		if out.ID == "" {
 			out.ID = a.Id
 		}
@@ -102,6 +116,17 @@ func (c *Client) FindProductFor(ctx context.Context, p model.Product) (*connecto
 		return nil, nil
 	}
 	return &out, nil
+}
+
+// keepUnsettable reads what eAccounting cannot hold as the source has it,
+// so the flow sees no change it could never make: without the stock module
+// IsStock cannot be set (ShowStockInformation without IsStock is how the
+// contract describes such a company's goods articles), while eAccounting
+// keeps every goods article's balance all the same.
+func keepUnsettable(have *model.Product, a Article, want model.Product) {
+	if a.ShowStockInformation && !a.IsStock {
+		have.ManageStock = want.ManageStock
+	}
 }
 
 func (c *Client) productFromArticle(ctx context.Context, a Article) (model.Product, error) {
@@ -203,8 +228,10 @@ func variantName(name string, attrs map[string]string) string {
 	}
 	sort.Strings(keys)
 	parts := []string{strings.TrimSpace(name)}
+	// whole words only: "L" is not in "T-shirt Koppel"
+	words := " " + strings.Join(strings.Fields(strings.ToLower(name)), " ") + " "
 	for _, k := range keys {
-		if v := strings.TrimSpace(attrs[k]); v != "" && !strings.Contains(strings.ToLower(name), strings.ToLower(v)) {
+		if v := strings.TrimSpace(attrs[k]); v != "" && !strings.Contains(words, " "+strings.Join(strings.Fields(strings.ToLower(v)), " ")+" ") {
 			parts = append(parts, v)
 		}
 	}

@@ -28,7 +28,9 @@ func (c *Client) GetStock(ctx context.Context, skus []string) (map[string]connec
 			return nil, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: OpListArticles,
 				Message: fmt.Sprintf("article %s: StockBalance %q is not a number", n, a.StockBalance)}
 		}
-		out[n] = connectors.TargetStock{Quantity: q, Managed: a.IsStock}
+		// Without the stock module IsStock cannot be set, and eAccounting
+		// keeps the balance of every goods article (ShowStockInformation).
+		out[n] = connectors.TargetStock{Quantity: q, Managed: a.IsStock || a.ShowStockInformation}
 	}
 	return out, nil
 }

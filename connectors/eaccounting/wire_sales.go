@@ -17,17 +17,21 @@ import (
 // Article is an article (ArticleApi; Number, Name, IsActive, CodingId and
 // UnitId are required). eAccounting has no variants: one article per SKU.
 type Article struct {
-	Id           string           `json:"Id,omitempty"`
-	Number       string           `json:"Number"`
-	Name         string           `json:"Name"`
-	IsActive     bool             `json:"IsActive"`
-	CodingId     string           `json:"CodingId"`
-	UnitId       string           `json:"UnitId"`
-	NetPrice     json.Number      `json:"NetPrice,omitempty"`
-	GrossPrice   json.Number      `json:"GrossPrice,omitempty"`
-	StockBalance json.Number      `json:"StockBalance,omitempty"`
-	IsStock      bool             `json:"IsStock"`
-	Barcodes     []ArticleBarcode `json:"Barcodes,omitempty"`
+	Id           string      `json:"Id,omitempty"`
+	Number       string      `json:"Number"`
+	Name         string      `json:"Name"`
+	IsActive     bool        `json:"IsActive"`
+	CodingId     string      `json:"CodingId"`
+	UnitId       string      `json:"UnitId"`
+	NetPrice     json.Number `json:"NetPrice,omitempty"`
+	GrossPrice   json.Number `json:"GrossPrice,omitempty"`
+	StockBalance json.Number `json:"StockBalance,omitempty"`
+	IsStock      bool        `json:"IsStock"`
+	// ShowStockInformation (read-only): eAccounting keeps the article's
+	// stock balance — a stock article with the stock module, any goods
+	// article without it.
+	ShowStockInformation bool             `json:"ShowStockInformation,omitempty"`
+	Barcodes             []ArticleBarcode `json:"Barcodes,omitempty"`
 }
 
 // ArticleBarcode is an EAN/GTIN; BarcodeType 0 is the only type ("Default").
@@ -42,8 +46,10 @@ var articleReadOnly = []string{"Id", "CodingName", "UnitName", "UnitAbbreviation
 	"StockBalanceReserved", "StockBalanceAvailable", "CreatedUtc", "ChangedUtc", "PurchasePriceManuallyChangedUtc",
 	"MessageThreads", "Notes", "ShowStockInformation", "IsServiceArticle", "FreightCostsManuallyChangedUtc", "StockValue"}
 
-// customerReadOnly are CustomerApi's readOnly properties.
-var customerReadOnly = []string{"Id", "PayToAccountId", "LastInvoiceDate", "ChangedUtc", "MessageThreads", "Notes",
+// customerReadOnly are CustomerApi's readOnly properties, and TermsOfPayment:
+// the read's expansion of TermsOfPaymentId, whose Id the contract marks
+// readOnly (the terms are written by TermsOfPaymentId).
+var customerReadOnly = []string{"Id", "PayToAccountId", "TermsOfPayment", "LastInvoiceDate", "ChangedUtc", "MessageThreads", "Notes",
 	"IsFutureInvoiceDateAllowed", "UnpaidInvoicesAmount"}
 
 // Coding is an article account coding (ArticleAccountCodingApi): it decides

@@ -13,6 +13,7 @@ const (
 	DemoDiscount21Article = "KORTING-21"
 	DemoDiscount9Article  = "KORTING-9"
 	DemoCostsArticle      = "KOSTEN-21"
+	DemoRoundingArticle   = "AFRONDING-0"
 )
 
 // demoStock is every demo article's stock at the start.
@@ -33,6 +34,8 @@ func SeedDemo(s *Sim, _ simkit.DemoContext) {
 		{Number: DemoDiscount21Article, Name: "Korting 21% btw", CodingId: Coding21ID},
 		{Number: DemoDiscount9Article, Name: "Korting 9% btw", CodingId: Coding9ID},
 		{Number: DemoCostsArticle, Name: "Overige kosten", CodingId: CodingServices21ID},
+		// A cent no VAT rate can take (a net document) is booked without VAT.
+		{Number: DemoRoundingArticle, Name: "Afronding", CodingId: Coding0ID},
 	} {
 		a.IsActive, a.UnitId = true, UnitPiecesID
 		must(s.AddArticle(a))
