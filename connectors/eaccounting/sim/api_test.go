@@ -518,7 +518,7 @@ func TestTheDemoIsRegistered(t *testing.T) {
 	inst := reg.Build(simkit.Config{})
 	reg.Seed(inst, simkit.DemoContext{Now: time.Now(), Instance: 1})
 	s := inst.(*sim.Sim)
-	assert.Len(t, s.Articles(), len(simkit.DemoProducts())+4)
+	assert.Len(t, s.Articles(), len(simkit.DemoProducts())+5, "the catalogue, shipping, two discounts, costs and rounding")
 	srv := httptest.NewServer(inst)
 	t.Cleanup(srv.Close)
 	r := post(t, srv, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"unknown"}},
