@@ -101,14 +101,20 @@ func TestProductsFromTillToShop(t *testing.T) {
 // back office would.
 func (s *stack) updateTillArticle(t *testing.T, plu string, edit func(p *model.Product)) {
 	t.Helper()
+	editProduct(t, s.tillClient(t), plu, edit)
+}
+
+// editProduct changes a product through a system's own client, as its back
+// office would.
+func editProduct(t *testing.T, sys connectors.ProductTarget, sku string, edit func(p *model.Product)) {
+	t.Helper()
 	ctx := context.Background()
-	till := s.tillClient(t)
-	found, err := till.FindProduct(ctx, plu)
+	found, err := sys.FindProduct(ctx, sku)
 	require.NoError(t, err)
 	require.NotNil(t, found)
 	p := found.Product
 	edit(&p)
-	require.NoError(t, till.UpdateProduct(ctx, found.ID, connectorsWrite(p)))
+	require.NoError(t, sys.UpdateProduct(ctx, found.ID, connectorsWrite(p)))
 }
 
 func TestProductsFromShopToTill(t *testing.T) {

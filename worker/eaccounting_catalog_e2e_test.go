@@ -35,16 +35,10 @@ func eaArticleWrites(ea *easim.Sim) int {
 // back office would (the simulator has no price setter).
 func (s *stack) updateShopProduct(t *testing.T, sku string, edit func(p *model.Product)) {
 	t.Helper()
-	ctx := context.Background()
 	shop, err := ccvshop.New(ccvshop.Config{BaseURL: s.file.Integrations[0].Source.BaseURL, PublicKey: ccvPublic, SecretKey: ccvSecret,
 		PricesIncludeVAT: "true"})
 	require.NoError(t, err)
-	found, err := shop.FindProduct(ctx, sku)
-	require.NoError(t, err)
-	require.NotNil(t, found)
-	p := found.Product
-	edit(&p)
-	require.NoError(t, shop.UpdateProduct(ctx, found.ID, connectorsWrite(p)))
+	editProduct(t, shop, sku, edit)
 }
 
 func TestEAccountingProductsFromShop(t *testing.T) {
