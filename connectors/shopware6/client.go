@@ -337,14 +337,30 @@ func (c *Client) search(ctx context.Context, op, entity string, crit criteria) (
 
 // searchWith is search with extra headers (sw-inheritance: 1 for products).
 func (c *Client) searchWith(ctx context.Context, op, entity string, crit criteria, header http.Header) (searchResult, error) {
+	out, _, err := c.searchTyped(ctx, op, entity, crit, header, nil)
+	return out, err
+}
+
+// searchTyped is searchWith that first offers the answer to typed, which
+// reads it straight into the caller's types (one pass over the answer
+// instead of one for the envelope and one per record) and says whether it
+// could. When it could, the searchResult is empty and read is true; when
+// it could not (or typed is nil), the answer is read as searchWith reads
+// it, so every problem is reported as searchWith and the record's own
+// reading report it.
+func (c *Client) searchTyped(ctx context.Context, op, entity string, crit criteria, header http.Header, typed func(body []byte) bool) (out searchResult, read bool, err error) {
 	body, err := json.Marshal(crit)
 	if err != nil {
-		return searchResult{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		return searchResult{}, false, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
 			Message: "the search criteria cannot be encoded as JSON: " + err.Error()}
 	}
-	var out searchResult
 	_, err = c.http.Do(ctx, httpkit.Request{Op: op, Method: http.MethodPost, URL: "/search/" + strings.ReplaceAll(entity, "_", "-"), Body: body, Class: classRead, Header: header,
 		Decode: func(r *httpkit.Response) error {
+			out, read = searchResult{}, false
+			if typed != nil && typed(r.Body) {
+				read = true
+				return nil
+			}
 			if err := json.Unmarshal(r.Body, &out); err != nil {
 				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
 					Message: "the answer is not the search result JSON: " + err.Error()}
@@ -356,9 +372,9 @@ func (c *Client) searchWith(ctx context.Context, op, entity string, crit criteri
 			return nil
 		}})
 	if err != nil {
-		return searchResult{}, c.callError(err)
+		return searchResult{}, false, c.callError(err)
 	}
-	return out, nil
+	return out, read, nil
 }
 
 // callError brings a failure of the token request to the surface: httpkit

@@ -100,7 +100,7 @@ func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.Ord
 // GetOrder reads an order with its line items, payments, deliveries,
 // customer and addresses in one search.
 func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
-	o, _, _, err := c.readOrder(ctx, id)
+	o, _, _, err := c.readOrder(ctx, id, false)
 	return o, err
 }
 
@@ -108,7 +108,7 @@ func (c *Client) GetOrder(ctx context.Context, id string) (model.Order, error) {
 // its lines come from as the shop sent them (JSON maps, in the order of the
 // lines), for mapping rules over raw and rawLine.
 func (c *Client) GetOrderRaw(ctx context.Context, id string) (model.Order, map[string]any, []map[string]any, error) {
-	o, raw, lineItems, err := c.readOrder(ctx, id)
+	o, raw, lineItems, err := c.readOrder(ctx, id, true)
 	if err != nil {
 		return model.Order{}, nil, nil, err
 	}
@@ -129,15 +129,24 @@ func (c *Client) GetOrderRaw(ctx context.Context, id string) (model.Order, map[s
 }
 
 // readOrder reads and maps one order; lineItems are the indexes (in the
-// answer's lineItems) of the items the lines were made from.
-func (c *Client) readOrder(ctx context.Context, id string) (model.Order, json.RawMessage, []int, error) {
-	raw, err := c.fetch(ctx, id, orderAssociations)
+// answer's lineItems) of the items the lines were made from. raw is the
+// order as the shop sent it when keepRaw asks for it.
+func (c *Client) readOrder(ctx context.Context, id string, keepRaw bool) (model.Order, json.RawMessage, []int, error) {
+	var w wireOrder
+	var raw json.RawMessage
+	var err error
+	if keepRaw {
+		raw, err = c.fetch(ctx, id, orderAssociations)
+	} else {
+		raw, err = c.fetchInto(ctx, id, orderAssociations, &w)
+	}
 	if err != nil {
 		return model.Order{}, nil, nil, err
 	}
-	var w wireOrder
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return model.Order{}, nil, nil, c.invalid(id, "", "the order's JSON does not match the API's schema: "+err.Error())
+	if raw != nil {
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return model.Order{}, nil, nil, c.invalid(id, "", "the order's JSON does not match the API's schema: "+err.Error())
+		}
 	}
 	o, lineItems, err := c.toModel(w)
 	if err != nil {
@@ -148,13 +157,39 @@ func (c *Client) readOrder(ctx context.Context, id string) (model.Order, json.Ra
 
 // fetch searches one order by id with the given associations.
 func (c *Client) fetch(ctx context.Context, id string, associations []string) (json.RawMessage, error) {
+	return c.fetchInto(ctx, id, associations, nil)
+}
+
+// fetchInto is fetch that reads the order straight into w when w is not
+// nil, in one pass over the answer, and then returns a nil raw. An answer
+// that does not read that way (not a search result, no order, an order
+// that does not match wireOrder) comes back raw, as fetch returns it, so
+// its problem is reported as before.
+func (c *Client) fetchInto(ctx context.Context, id string, associations []string, w *wireOrder) (json.RawMessage, error) {
 	if !IsID(id) {
 		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpSearchOrders,
 			Message: fmt.Sprintf("order id %q is not a Shopware id (32 lower-case hex characters)", id)}
 	}
-	res, err := c.search(ctx, OpSearchOrders, "order", criteria{IDs: []string{id}, Limit: 1, Associations: association(associations...)})
+	var typed func([]byte) bool
+	if w != nil {
+		typed = func(body []byte) bool {
+			var ans struct {
+				Total *int        `json:"total"`
+				Data  []wireOrder `json:"data"`
+			}
+			if json.Unmarshal(body, &ans) != nil || len(ans.Data) == 0 {
+				return false
+			}
+			*w = ans.Data[0]
+			return true
+		}
+	}
+	res, read, err := c.searchTyped(ctx, OpSearchOrders, "order", criteria{IDs: []string{id}, Limit: 1, Associations: association(associations...)}, nil, typed)
 	if err != nil {
 		return nil, err
+	}
+	if read {
+		return nil, nil
 	}
 	if len(res.Data) == 0 {
 		return nil, &connectors.Error{Kind: connectors.KindNotFound, System: System, Op: OpSearchOrders,

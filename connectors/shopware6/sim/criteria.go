@@ -111,6 +111,49 @@ type query struct {
 	associations map[string]*query
 	countMode    string
 	includes     map[string][]string
+	// reached are the field paths the filters and sorts read.
+	reached reach
+}
+
+// reach is a tree of field paths: each key one segment, its value what is
+// read below it, nil for all of it. A nil reach reaches everything.
+type reach map[string]reach
+
+// add adds a path.
+func (r reach) add(path []string) {
+	for i, seg := range path {
+		sub, seen := r[seg]
+		switch {
+		case i == len(path)-1 || seen && sub == nil:
+			r[seg] = nil // the whole field, or all of it already
+			return
+		case !seen:
+			sub = reach{}
+			r[seg] = sub
+		}
+		r = sub
+	}
+}
+
+// wants reports whether any of the keys is read.
+func (r reach) wants(keys ...string) bool {
+	if r == nil {
+		return true
+	}
+	for _, k := range keys {
+		if _, ok := r[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// sub is what is read below key (nil: all of it).
+func (r reach) sub(key string) reach {
+	if r == nil {
+		return nil
+	}
+	return r[key]
 }
 
 type sortKey struct {
@@ -121,6 +164,8 @@ type sortKey struct {
 // parser collects every problem of a criteria, each with its pointer.
 type parser struct {
 	errs []apiError
+	// paths are the field paths of the root's filters and sorts.
+	paths [][]string
 }
 
 func (p *parser) fail(code, pointer, format string, args ...any) {
@@ -139,6 +184,10 @@ func parseCriteria(entity string, body []byte) (*query, []apiError) {
 		}
 	}
 	q := p.criteria(entity, raw, "", true)
+	q.reached = reach{}
+	for _, path := range p.paths {
+		q.reached.add(path)
+	}
 	return q, p.errs
 }
 
@@ -296,6 +345,7 @@ func (p *parser) fieldPath(entity string, field any, ptr string) []string {
 			continue
 		}
 		if slices.Contains(def.fields, seg) || slices.Contains(common, seg) {
+			p.paths = append(p.paths, segs)
 			return segs // a JSON field's keys are not checked
 		}
 		p.errs = append(p.errs, apiError{Status: 400, Code: "FRAMEWORK__UNMAPPED_FIELD", Pointer: ptr,
@@ -618,6 +668,12 @@ func text(v any) (string, bool) {
 // parseTime reads a time as the DAL compares it: ISO 8601 with an offset,
 // or the storage form "2006-01-02 15:04:05.000" (UTC), or a date.
 func parseTime(s string) (time.Time, error) {
+	// Every layout starts with the date, "2006-01-02": anything shorter, or
+	// without the dash after the year, is not a time (and is not tried five
+	// times, as every text compared is).
+	if len(s) < len("2006-01-02") || s[4] != '-' {
+		return time.Time{}, fmt.Errorf("not a time")
+	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.000", "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
@@ -628,20 +684,30 @@ func parseTime(s string) (time.Time, error) {
 
 // run filters, sorts and pages records; total follows total-count-mode.
 func (q *query) run(all []node) (page []node, total int) {
-	var hits []node
-	for _, n := range all {
+	idx, total := q.runIndexed(all)
+	page = make([]node, len(idx))
+	for j, i := range idx {
+		page[j] = all[i]
+	}
+	return page, total
+}
+
+// runIndexed is run answering with the page's indexes in all.
+func (q *query) runIndexed(all []node) (page []int, total int) {
+	var hits []int
+	for i, n := range all {
 		if len(q.ids) > 0 && !slices.Contains(q.ids, fmt.Sprint(n["id"])) {
 			continue
 		}
 		if !matchAll(q.filters, n) || !matchAll(q.postFilters, n) {
 			continue
 		}
-		hits = append(hits, n)
+		hits = append(hits, i)
 	}
 	if len(q.sorts) > 0 {
 		sort.SliceStable(hits, func(i, j int) bool {
 			for _, k := range q.sorts {
-				c := orderOf(hits[i], hits[j], k.path)
+				c := orderOf(all[hits[i]], all[hits[j]], k.path)
 				if k.desc {
 					c = -c
 				}

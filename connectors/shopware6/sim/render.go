@@ -106,21 +106,40 @@ func put(n node, key string, v any) {
 }
 
 // renderOrder renders an order with every association.
-func (s *Sim) renderOrder(o *order) node {
+func (s *Sim) renderOrder(o *order) node { return s.renderOrderPart(o, nil) }
+
+// renderOrderPart renders an order's scalar fields and, of its nested
+// objects and associations (and of its deliveries' and payments'), those
+// want reaches (nil: all of them): what a search's filters and sorts read
+// of every order of the shop, before the page's orders are rendered whole.
+// Each part is rendered as renderOrder renders it.
+func (s *Sim) renderOrderPart(o *order, want reach) node {
+	wants := want.wants
 	taxStatus := o.TaxStatus
 	n := node{
 		"id": o.ID, "versionId": LiveVersionID, "autoIncrement": o.AutoIncrement, "orderNumber": o.OrderNumber,
 		"billingAddressId": o.BillingAddressID, "billingAddressVersionId": LiveVersionID,
 		"currencyId": o.CurrencyID, "languageId": SystemLanguageID, "salesChannelId": o.SalesChannelID,
 		"orderDateTime": ts(o.OrderDateTime), "orderDate": o.OrderDateTime.UTC().Format("2006-01-02"),
-		"price": node{"netPrice": money(o.Price.Net), "totalPrice": money(o.Price.Total), "positionPrice": money(o.Price.Position),
-			"rawTotal": money(o.Price.Raw), "taxStatus": taxStatus, "calculatedTaxes": s.taxes(o.Price.Taxes),
-			"taxRules": s.taxRules(o.Price.Taxes), "extensions": []any{}, "apiAlias": "cart_price"},
 		"amountTotal": money(o.Price.Total), "amountNet": money(o.Price.Net), "positionPrice": money(o.Price.Position),
-		"taxStatus": taxStatus, "shippingCosts": s.calc(o.ShippingCosts), "shippingTotal": money(o.ShippingCosts.Total),
+		"taxStatus": taxStatus, "shippingTotal": money(o.ShippingCosts.Total),
 		"currencyFactor": json.Number("1"), "stateId": o.StateID, "deepLinkCode": o.DeepLinkCode,
-		"itemRounding": rounding(), "totalRounding": rounding(), "createdAt": ts(o.CreatedAt), "source": "storefront",
+		"createdAt": ts(o.CreatedAt), "source": "storefront",
 		"apiAlias": "order",
+	}
+	if wants("price") {
+		n["price"] = node{"netPrice": money(o.Price.Net), "totalPrice": money(o.Price.Total), "positionPrice": money(o.Price.Position),
+			"rawTotal": money(o.Price.Raw), "taxStatus": taxStatus, "calculatedTaxes": s.taxes(o.Price.Taxes),
+			"taxRules": s.taxRules(o.Price.Taxes), "extensions": []any{}, "apiAlias": "cart_price"}
+	}
+	if wants("shippingCosts") {
+		n["shippingCosts"] = s.calc(o.ShippingCosts)
+	}
+	if wants("itemRounding") {
+		n["itemRounding"] = rounding()
+	}
+	if wants("totalRounding") {
+		n["totalRounding"] = rounding()
 	}
 	put(n, "updatedAt", o.UpdatedAt)
 	put(n, "customerComment", o.CustomerComment)
@@ -133,58 +152,90 @@ func (s *Sim) renderOrder(o *order) node {
 		}
 	}
 
-	putState(n, s.renderState(o.StateID))
-	if c := s.findCurrency(o.CurrencyID); c != nil {
-		n["currency"] = renderCurrency(c)
+	if wants("stateMachineState") {
+		putState(n, s.renderState(o.StateID))
 	}
-	n["orderCustomer"] = s.renderOrderCustomer(o)
-	addresses := make([]any, 0, len(o.Addresses))
-	for _, a := range o.Addresses {
-		r := s.renderAddress(o, a)
-		addresses = append(addresses, r)
-		if a.ID == o.BillingAddressID {
-			n["billingAddress"] = r
+	if wants("currency") {
+		if c := s.findCurrency(o.CurrencyID); c != nil {
+			n["currency"] = renderCurrency(c)
 		}
 	}
-	n["addresses"] = addresses
-	items := make([]any, 0, len(o.LineItems))
-	for _, li := range o.LineItems {
-		items = append(items, s.renderLineItem(o, li))
+	if wants("orderCustomer") {
+		n["orderCustomer"] = s.renderOrderCustomer(o)
 	}
-	n["lineItems"] = items
-	deliveries := make([]any, 0, len(o.Deliveries))
-	for _, d := range o.Deliveries {
-		r := node{"id": d.ID, "versionId": LiveVersionID, "orderId": o.ID, "orderVersionId": LiveVersionID,
-			"shippingOrderAddressId": d.ShippingAddressID, "shippingOrderAddressVersionId": LiveVersionID,
-			"shippingMethodId": d.ShippingMethodID, "stateId": d.StateID, "trackingCodes": orEmpty(d.TrackingCodes),
-			"shippingDateEarliest": ts(d.Earliest), "shippingDateLatest": ts(d.Latest), "shippingCosts": s.calc(d.Costs),
-			"createdAt": ts(d.CreatedAt), "apiAlias": "order_delivery"}
-		put(r, "updatedAt", d.UpdatedAt)
-		putState(r, s.renderState(d.StateID))
+	if wants("addresses", "billingAddress") {
+		addresses := make([]any, 0, len(o.Addresses))
 		for _, a := range o.Addresses {
-			if a.ID == d.ShippingAddressID {
-				r["shippingOrderAddress"] = s.renderAddress(o, a)
+			r := s.renderAddress(o, a)
+			addresses = append(addresses, r)
+			if a.ID == o.BillingAddressID {
+				n["billingAddress"] = r
 			}
 		}
-		if m := findMethod(s.state.ShippingMethods, d.ShippingMethodID); m != nil {
-			r["shippingMethod"] = s.renderMethod(m, "shipping_method")
-		}
-		deliveries = append(deliveries, r)
+		n["addresses"] = addresses
 	}
-	n["deliveries"] = deliveries
-	payments := make([]any, 0, len(o.Transactions))
-	for _, p := range o.Transactions {
-		r := node{"id": p.ID, "versionId": LiveVersionID, "orderId": o.ID, "orderVersionId": LiveVersionID,
-			"paymentMethodId": p.PaymentMethodID, "amount": s.calc(p.Amount), "stateId": p.StateID,
-			"createdAt": ts(p.CreatedAt), "apiAlias": "order_transaction"}
-		put(r, "updatedAt", p.UpdatedAt)
-		putState(r, s.renderState(p.StateID))
-		if m := findMethod(s.state.PaymentMethods, p.PaymentMethodID); m != nil {
-			r["paymentMethod"] = s.renderMethod(m, "payment_method")
+	if wants("lineItems") {
+		items := make([]any, 0, len(o.LineItems))
+		for _, li := range o.LineItems {
+			items = append(items, s.renderLineItem(o, li))
 		}
-		payments = append(payments, r)
+		n["lineItems"] = items
 	}
-	n["transactions"] = payments
+	if wants("deliveries") {
+		dw := want.sub("deliveries")
+		deliveries := make([]any, 0, len(o.Deliveries))
+		for _, d := range o.Deliveries {
+			r := node{"id": d.ID, "versionId": LiveVersionID, "orderId": o.ID, "orderVersionId": LiveVersionID,
+				"shippingOrderAddressId": d.ShippingAddressID, "shippingOrderAddressVersionId": LiveVersionID,
+				"shippingMethodId": d.ShippingMethodID, "stateId": d.StateID, "trackingCodes": orEmpty(d.TrackingCodes),
+				"shippingDateEarliest": ts(d.Earliest), "shippingDateLatest": ts(d.Latest),
+				"createdAt": ts(d.CreatedAt), "apiAlias": "order_delivery"}
+			if dw.wants("shippingCosts") {
+				r["shippingCosts"] = s.calc(d.Costs)
+			}
+			put(r, "updatedAt", d.UpdatedAt)
+			if dw.wants("stateMachineState") {
+				putState(r, s.renderState(d.StateID))
+			}
+			if dw.wants("shippingOrderAddress") {
+				for _, a := range o.Addresses {
+					if a.ID == d.ShippingAddressID {
+						r["shippingOrderAddress"] = s.renderAddress(o, a)
+					}
+				}
+			}
+			if dw.wants("shippingMethod") {
+				if m := findMethod(s.state.ShippingMethods, d.ShippingMethodID); m != nil {
+					r["shippingMethod"] = s.renderMethod(m, "shipping_method")
+				}
+			}
+			deliveries = append(deliveries, r)
+		}
+		n["deliveries"] = deliveries
+	}
+	if wants("transactions") {
+		tw := want.sub("transactions")
+		payments := make([]any, 0, len(o.Transactions))
+		for _, p := range o.Transactions {
+			r := node{"id": p.ID, "versionId": LiveVersionID, "orderId": o.ID, "orderVersionId": LiveVersionID,
+				"paymentMethodId": p.PaymentMethodID, "stateId": p.StateID,
+				"createdAt": ts(p.CreatedAt), "apiAlias": "order_transaction"}
+			if tw.wants("amount") {
+				r["amount"] = s.calc(p.Amount)
+			}
+			put(r, "updatedAt", p.UpdatedAt)
+			if tw.wants("stateMachineState") {
+				putState(r, s.renderState(p.StateID))
+			}
+			if tw.wants("paymentMethod") {
+				if m := findMethod(s.state.PaymentMethods, p.PaymentMethodID); m != nil {
+					r["paymentMethod"] = s.renderMethod(m, "payment_method")
+				}
+			}
+			payments = append(payments, r)
+		}
+		n["transactions"] = payments
+	}
 	for k, raw := range o.Override {
 		n[k] = raw
 	}

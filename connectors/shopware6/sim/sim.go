@@ -242,8 +242,21 @@ func (s *Sim) api(h routeFunc) simkit.HandlerFunc {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		s.out.JSON(w, r, rep.status, rep.body)
+		s.writeJSON(w, r, rep.status, rep.body)
 	}
+}
+
+// writeJSON is s.out.JSON writing the body with appendJSON: the same
+// bytes and headers, without encoding/json's reflection (encode.go).
+func (s *Sim) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	b, err := appendJSON(nil, v)
+	if err != nil || s.out.Sign != nil {
+		s.out.JSON(w, r, status, v)
+		return
+	}
+	w.Header().Set("Content-Type", s.out.ContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 func acceptsJSON(accept string) bool {
@@ -321,7 +334,8 @@ func (s *Sim) version(*http.Request, simkit.Params, []byte) reply {
 var searchable = []string{"order", "customer", "currency", "country", "payment_method", "shipping_method", "state_machine_state",
 	"product", "property_group", "property_group_option", "category", "tax", "sales_channel", "media", "product_visibility", "product_media"}
 
-// records renders every record of an entity (the lock held).
+// records renders every record of an entity but orders (the lock held;
+// search renders orders itself).
 func (s *Sim) records(entity string, inherit bool) []node {
 	var out []node
 	if _, ok := s.state.Catalog[entity]; ok || slices.Contains(catalogEntities, entity) {
@@ -331,10 +345,6 @@ func (s *Sim) records(entity string, inherit bool) []node {
 		return out
 	}
 	switch entity {
-	case "order":
-		for _, o := range s.state.Orders {
-			out = append(out, s.renderOrder(o))
-		}
 	case "customer":
 		for _, c := range s.state.Customers {
 			out = append(out, renderCustomer(c))
@@ -378,19 +388,35 @@ func (s *Sim) search(entity string, body []byte, inherit bool) reply {
 			q.limit = s.o.MaxLimit
 		}
 	}
-	var all []node
-	if entity == "order" && len(q.ids) > 0 {
+	var page []node
+	var total int
+	switch {
+	case entity == "order" && len(q.ids) > 0:
 		// Asked by id: render only those, not every order of the shop (a
 		// search per order would otherwise cost the whole shop each time).
+		var all []node
 		for _, id := range q.ids {
 			if o := s.byID[id]; o != nil {
 				all = append(all, s.renderOrder(o))
 			}
 		}
-	} else {
-		all = s.records(entity, inherit)
+		page, total = q.run(all)
+	case entity == "order":
+		// Every order is filtered and sorted on the parts the criteria
+		// read; only the page's orders are rendered whole (a listing would
+		// otherwise render every line item of the shop each time).
+		all := make([]node, len(s.state.Orders))
+		for i, o := range s.state.Orders {
+			all[i] = s.renderOrderPart(o, q.reached)
+		}
+		idx, n := q.runIndexed(all)
+		page, total = make([]node, len(idx)), n
+		for j, i := range idx {
+			page[j] = s.renderOrder(s.state.Orders[i])
+		}
+	default:
+		page, total = q.run(s.records(entity, inherit))
 	}
-	page, total := q.run(all)
 	data := make([]any, 0, len(page))
 	for _, n := range page {
 		s.shape(n, entity, q, q.includes)
