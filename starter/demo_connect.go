@@ -22,15 +22,7 @@ import (
 // with this process playing the browser: the simulator's consent page
 // approves by itself and redirects to the loopback listener. A keeper that
 // is already connected (a resumed demo) is left alone.
-func connectDemoSystems(ctx context.Context, c client.Client, s *session, f *config.File, path string, env []string, out io.Writer) error {
-	lookup := func(k string) (string, bool) {
-		for _, kv := range env {
-			if name, v, ok := strings.Cut(kv, "="); ok && name == k {
-				return v, true
-			}
-		}
-		return os.LookupEnv(k)
-	}
+func connectDemoSystems(ctx context.Context, c client.Client, s *session, f *config.File, path string, out io.Writer) error {
 	idKey := kworker.IDKey(s.proc)
 	for _, in := range f.Integrations {
 		for _, side := range []struct {
@@ -40,7 +32,7 @@ func connectDemoSystems(ctx context.Context, c client.Client, s *session, f *con
 			if reg, ok := connectors.Lookup(side.sys.System); !ok || !reg.KeepsRefreshToken {
 				continue
 			}
-			target, err := loadConnectTarget(path, in.Name, side.name, lookup)
+			target, err := loadConnectTarget(path, in.Name, side.name, os.LookupEnv)
 			if err != nil {
 				return err
 			}

@@ -99,6 +99,12 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer sims.stop()
+	// The simulators' credentials, for the worker and for this process's
+	// own consent of the systems whose tokens a keeper holds.
+	for _, kv := range sims.credentialEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		_ = os.Setenv(k, v)
+	}
 	f, err := writeDerivedFile(sims, *file, raw, derivedPath)
 	if err != nil {
 		return err
@@ -136,8 +142,7 @@ func devCmd(ctx context.Context, args []string) error {
 	defer codecSrv.stop()
 
 	wkCmd := exec.Command(workerBin)
-	wkCmd.Env = append(os.Environ(), sims.credentialEnv()...)
-	wkCmd.Env = append(wkCmd.Env, "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console")
+	wkCmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console")
 	wk, err := startProcess("worker", wkCmd)
 	if err != nil {
 		return fmt.Errorf("%w; build it with make build", err)
@@ -147,7 +152,7 @@ func devCmd(ctx context.Context, args []string) error {
 	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
 		return err
 	}
-	if err := connectDemoSystems(ctx, c, s, f, derivedPath, sims.credentialEnv(), os.Stdout); err != nil {
+	if err := connectDemoSystems(ctx, c, s, f, derivedPath, os.Stdout); err != nil {
 		return err
 	}
 	changes, err := kworker.ApplySchedules(ctx, c, f, s.proc.TaskQueue)

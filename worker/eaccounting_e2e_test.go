@@ -82,43 +82,39 @@ type eaDoc struct {
 // eaDocs reads the documents of a kind by their reference (the order's key).
 func eaDocs(ea *easim.Sim, kind connectors.OrderKind) map[string][]eaDoc {
 	out := map[string][]eaDoc{}
-	add := func(ref, customer string, total int64, rows []string) {
-		out[ref] = append(out[ref], eaDoc{customerID: customer, total: total, rows: rows})
-	}
 	switch kind {
 	case connectors.KindOrder:
 		for _, d := range ea.Orders() {
-			var rows []string
-			for _, r := range d.Rows {
-				rows = append(rows, r.ArticleNumber)
-			}
-			add(d.YourReference, d.CustomerId, d.Amount.CentsValue()+d.VatAmount.CentsValue(), rows)
+			rows := articleNumbers(d.Rows, func(r easim.OrderRow) string { return r.ArticleNumber })
+			addDoc(out, d.YourReference, eaDoc{d.CustomerId, d.Amount.CentsValue() + d.VatAmount.CentsValue(), rows})
 		}
 	case connectors.KindInvoice:
 		for _, d := range ea.InvoiceDrafts() {
-			var rows []string
-			for _, r := range d.Rows {
-				rows = append(rows, r.ArticleNumber)
-			}
-			add(d.YourReference, d.CustomerId, d.TotalAmount.CentsValue(), rows)
+			rows := articleNumbers(d.Rows, func(r easim.InvoiceDraftRow) string { return r.ArticleNumber })
+			addDoc(out, d.YourReference, eaDoc{d.CustomerId, d.TotalAmount.CentsValue(), rows})
 		}
 	case connectors.KindSalesInvoice:
 		for _, d := range ea.Invoices() {
-			var rows []string
-			for _, r := range d.Rows {
-				rows = append(rows, r.ArticleNumber)
-			}
-			add(d.YourReference, d.CustomerId, d.TotalAmount.CentsValue(), rows)
+			rows := articleNumbers(d.Rows, func(r easim.InvoiceRow) string { return r.ArticleNumber })
+			addDoc(out, d.YourReference, eaDoc{d.CustomerId, d.TotalAmount.CentsValue(), rows})
 		}
 	case connectors.KindQuote:
 		for _, d := range ea.Quotes() {
-			var rows []string
-			for _, r := range d.Rows {
-				rows = append(rows, r.ArticleNumber)
-			}
+			rows := articleNumbers(d.Rows, func(r easim.QuoteRow) string { return r.ArticleNumber })
 			// The simulator's quote TotalAmount is without VAT.
-			add(d.CustomerReference, d.CustomerId, d.TotalAmount.CentsValue()+d.VatAmount.CentsValue(), rows)
+			addDoc(out, d.CustomerReference, eaDoc{d.CustomerId, d.TotalAmount.CentsValue() + d.VatAmount.CentsValue(), rows})
 		}
+	}
+	return out
+}
+
+func addDoc(docs map[string][]eaDoc, ref string, d eaDoc) { docs[ref] = append(docs[ref], d) }
+
+// articleNumbers lists the article of each row of a document.
+func articleNumbers[R any](rows []R, number func(R) string) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, number(r))
 	}
 	return out
 }

@@ -55,41 +55,36 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, '}'), nil
 	case []any:
-		if x == nil {
-			return append(b, "null"...), nil
+		if x != nil {
+			return appendList(b, x, appendJSON)
 		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendJSON(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return append(b, "null"...), nil
 	case []string:
-		if x == nil {
-			return append(b, "null"...), nil
+		if x != nil {
+			return appendList(b, x, appendString)
 		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendString(b, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return append(b, "null"...), nil
 	}
 	out, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
 	return append(b, out...), nil
+}
+
+// appendList writes a non-nil slice as a JSON array, each element by each.
+func appendList[T any](b []byte, xs []T, each func([]byte, T) ([]byte, error)) ([]byte, error) {
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = each(b, x); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // appendString writes s quoted; one that needs escaping is left to
