@@ -62,7 +62,8 @@ const (
 	OpCreateQuote        = "POST /quotes"
 )
 
-// endpointOf is the path template of an op: the pacer's bucket.
+// endpointOf is the path template of an op: the pacer's bucket, and the
+// path itself of a listing, a create and the company settings.
 func endpointOf(op string) string {
 	_, path, _ := strings.Cut(op, " ")
 	return path
@@ -178,35 +179,23 @@ func New(cfg Config) (*Client, error) {
 	})}, nil
 }
 
-// get reads one answer into into. endpoint is the path template the quota
-// counts by ("/customers"); path is the path sent.
-func (c *Client) get(ctx context.Context, op, endpoint, path string, query []queryParam, into any) error {
-	_, err := c.http.Do(ctx, httpkit.Request{
-		Op: op, Method: http.MethodGet, URL: path + encodeQuery(query),
-		Class: classEndpoint, Bucket: endpoint,
-		Decode: func(r *httpkit.Response) error {
-			if err := json.Unmarshal(r.Body, into); err != nil {
-				return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
-					Message: "the answer is not the JSON the API documents: " + jsonProblem(err)}
-			}
-			return nil
-		},
-	})
-	return waitFromMessage(err)
-}
-
-// send writes body as JSON (POST or PUT) and reads the answer into into (nil:
-// ignore it). op is "METHOD /template", path the path sent; personal are the
-// record's texts to scrub from the API's messages.
-func (c *Client) send(ctx context.Context, op, path string, query []queryParam, body, into any, personal []string) error {
-	method, _, _ := strings.Cut(op, " ")
-	data, err := json.Marshal(body)
-	if err != nil {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Message: "the request cannot be made: " + err.Error()}
+// call makes one request of op ("METHOD /template"): path is the path sent
+// and query its OData options; body, unless nil, goes as JSON, and the
+// answer is read into into (nil: ignored). The op's template is the pacer's
+// bucket, since the quota counts per endpoint. personal are the record's
+// texts to scrub from the API's messages.
+func (c *Client) call(ctx context.Context, op, path string, query []queryParam, body, into any, personal []string) error {
+	method, endpoint, _ := strings.Cut(op, " ")
+	var data []byte
+	if body != nil {
+		var err error
+		if data, err = json.Marshal(body); err != nil {
+			return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op, Message: "the request cannot be made: " + err.Error()}
+		}
 	}
-	_, err = c.http.Do(ctx, httpkit.Request{
+	_, err := c.http.Do(ctx, httpkit.Request{
 		Op: op, Method: method, URL: path + encodeQuery(query), Body: data,
-		Class: classEndpoint, Bucket: endpointOf(op), Personal: personal,
+		Class: classEndpoint, Bucket: endpoint, Personal: personal,
 		Decode: func(r *httpkit.Response) error {
 			if into == nil {
 				return nil
@@ -221,18 +210,15 @@ func (c *Client) send(ctx context.Context, op, path string, query []queryParam, 
 	return waitFromMessage(err)
 }
 
-// post creates a record; put replaces one (the API's PUT is a full replacement).
-func (c *Client) post(ctx context.Context, op, path string, query []queryParam, body, into any, personal []string) error {
-	return c.send(ctx, op, path, query, body, into, personal)
+// get reads one answer of a GET op into into.
+func (c *Client) get(ctx context.Context, op, path string, query []queryParam, into any) error {
+	return c.call(ctx, op, path, query, nil, into, nil)
 }
 
-func (c *Client) put(ctx context.Context, op, path string, body, into any, personal []string) error {
-	return c.send(ctx, op, path, nil, body, into, personal)
-}
-
-// getOne reads one record by op (a GET of a template with one parameter).
-func (c *Client) getOne(ctx context.Context, op, path string, into any) error {
-	return c.get(ctx, op, endpointOf(op), path, nil, into)
+// send writes body (a POST creates a record, a PUT replaces one whole) and
+// reads the answer into into (nil: ignore it).
+func (c *Client) send(ctx context.Context, op, path string, body, into any, personal []string) error {
+	return c.call(ctx, op, path, nil, body, into, personal)
 }
 
 // queryParam is one query option. OData's names start with "$", which

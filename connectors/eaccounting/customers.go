@@ -70,7 +70,7 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, cu model.Custome
 // CustomerDetails returns the customer's payment term in days.
 func (c *Client) CustomerDetails(ctx context.Context, id string) (connectors.CustomerDetails, error) {
 	var cu Customer
-	if err := c.getOne(ctx, OpGetCustomer, "/customers/"+id, &cu); err != nil {
+	if err := c.get(ctx, OpGetCustomer, "/customers/"+id, nil, &cu); err != nil {
 		return connectors.CustomerDetails{}, err
 	}
 	var d connectors.CustomerDetails
@@ -110,7 +110,7 @@ func (c *Client) CreateCustomerWithDetails(ctx context.Context, cu model.Custome
 		fields["CustomerNumber"] = id
 	}
 	var created Customer
-	if err := c.post(ctx, OpCreateCustomer, "/customers", nil, fields, &created, cu.PersonalTexts()); err != nil {
+	if err := c.send(ctx, OpCreateCustomer, "/customers", fields, &created, cu.PersonalTexts()); err != nil {
 		return "", err
 	}
 	return created.Id, nil
@@ -121,7 +121,7 @@ func (c *Client) CreateCustomerWithDetails(ctx context.Context, cu model.Custome
 func (c *Client) UpdateCustomerWithDetails(ctx context.Context, id string, cu model.Customer, d connectors.CustomerDetails) error {
 	path := "/customers/" + id
 	var current map[string]json.RawMessage
-	if err := c.getOne(ctx, OpGetCustomer, path, &current); err != nil {
+	if err := c.get(ctx, OpGetCustomer, path, nil, &current); err != nil {
 		return err
 	}
 	fields, err := customerFields(OpUpdateCustomer, cu)
@@ -139,7 +139,7 @@ func (c *Client) UpdateCustomerWithDetails(ctx context.Context, id string, cu mo
 	if err != nil {
 		return invalid(OpUpdateCustomer, "%v", err)
 	}
-	return c.put(ctx, OpUpdateCustomer, path, body, nil, cu.PersonalTexts())
+	return c.send(ctx, OpUpdateCustomer, path, body, nil, cu.PersonalTexts())
 }
 
 // customerFields are the properties Koppel owns on a customer. The address
@@ -237,16 +237,15 @@ func customerFromAPI(cu Customer) model.Customer {
 		Shipping: model.Address{Name: cu.DeliveryCustomerName, Street: cu.DeliveryAddress1, Line2: cu.DeliveryAddress2,
 			PostalCode: cu.DeliveryPostalCode, City: cu.DeliveryCity, CountryCode: cu.DeliveryCountryCode},
 	}
+	// A person's name (or a company's contact) splits at its first space.
+	person := cu.Name
 	if cu.IsPrivatePerson {
 		out.Kind = model.CustomerPerson
-		first, last, _ := strings.Cut(strings.TrimSpace(cu.Name), " ")
-		out.Person = model.Person{FirstName: first, LastName: strings.TrimSpace(last)}
 	} else {
-		out.Kind = model.CustomerCompany
-		out.CompanyName = cu.Name
-		first, last, _ := strings.Cut(strings.TrimSpace(cu.ContactPersonName), " ")
-		out.Person = model.Person{FirstName: first, LastName: strings.TrimSpace(last)}
+		out.Kind, out.CompanyName, person = model.CustomerCompany, cu.Name, cu.ContactPersonName
 	}
+	first, last, _ := strings.Cut(strings.TrimSpace(person), " ")
+	out.Person = model.Person{FirstName: first, LastName: strings.TrimSpace(last)}
 	if out.Shipping.IsZero() {
 		out.Shipping = out.Billing
 	}

@@ -35,23 +35,26 @@ const (
 	maxBuyersReference = 35
 )
 
-// kindOps are each kind's listing and create ops.
-var kindOps = map[connectors.OrderKind]struct{ list, create string }{
+// kindOps are a kind's listing and create ops.
+type kindOps struct{ list, create string }
+
+var opsByKind = map[connectors.OrderKind]kindOps{
 	connectors.KindOrder:        {OpListOrders, OpCreateOrder},
 	connectors.KindInvoice:      {OpListInvoiceDrafts, OpCreateInvoiceDraft},
 	connectors.KindSalesInvoice: {OpListInvoices, OpCreateInvoice},
 	connectors.KindQuote:        {OpListQuotes, OpCreateQuote},
 }
 
-func opsOf(kind connectors.OrderKind, op string) (struct{ list, create string }, error) {
+// opsOf returns the kind ("" is an order) and its ops.
+func opsOf(kind connectors.OrderKind, op string) (connectors.OrderKind, kindOps, error) {
 	if kind == "" {
 		kind = connectors.KindOrder
 	}
-	ops, ok := kindOps[kind]
+	ops, ok := opsByKind[kind]
 	if !ok {
-		return ops, misconfigured(op, "order kind %q is not one of order, invoice, salesInvoice, quote", kind)
+		return kind, ops, misconfigured(op, "order kind %q is not one of order, invoice, salesInvoice, quote", kind)
 	}
-	return ops, nil
+	return kind, ops, nil
 }
 
 // referenceField is the property that holds the natural key.
@@ -75,18 +78,15 @@ func checkKey(op, key string) error {
 // FindOrder looks a document of kind up by the natural key in its
 // reference ($filter=YourReference eq '<key>'). Not found is found=false.
 func (c *Client) FindOrder(ctx context.Context, externalID string, kind connectors.OrderKind) (connectors.TargetOrder, bool, error) {
-	ops, err := opsOf(kind, "find order")
+	kind, ops, err := opsOf(kind, "find order")
 	if err != nil {
 		return connectors.TargetOrder{}, false, err
 	}
 	if err := checkKey(ops.list, externalID); err != nil {
 		return connectors.TargetOrder{}, false, err
 	}
-	if kind == "" {
-		kind = connectors.KindOrder
-	}
 	field := referenceField(kind)
-	p, err := listPage[docAnswer](ctx, c, ops.list, endpointOf(ops.list), ListOptions{Filter: eqFilter(field, externalID), PageSize: 10})
+	p, err := listPage[docAnswer](ctx, c, ops.list, ListOptions{Filter: eqFilter(field, externalID), PageSize: 10})
 	if err != nil {
 		return connectors.TargetOrder{}, false, err
 	}
@@ -108,11 +108,7 @@ func (c *Client) FindOrder(ctx context.Context, externalID string, kind connecto
 // create retried after a lost answer never writes twice: a document that
 // exists is KindConflict (the flow then takes it).
 func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (connectors.TargetOrder, error) {
-	kind := d.Kind
-	if kind == "" {
-		kind = connectors.KindOrder
-	}
-	ops, err := opsOf(kind, "create order")
+	kind, ops, err := opsOf(d.Kind, "create order")
 	if err != nil {
 		return connectors.TargetOrder{}, err
 	}
@@ -143,7 +139,7 @@ func (c *Client) CreateOrder(ctx context.Context, d connectors.OrderDraft) (conn
 		return connectors.TargetOrder{}, err
 	}
 	var answer docAnswer
-	if err := c.post(ctx, ops.create, endpointOf(ops.create), nil, doc, &answer, d.Order.Customer.PersonalTexts()); err != nil {
+	if err := c.send(ctx, ops.create, endpointOf(ops.create), doc, &answer, d.Order.Customer.PersonalTexts()); err != nil {
 		return connectors.TargetOrder{}, err
 	}
 	return connectors.TargetOrder{ID: answer.Id, Number: answer.number(), Kind: kind}, nil
@@ -333,11 +329,8 @@ func (c *Client) plan(ctx context.Context, op string, d connectors.OrderDraft) (
 			text = l.Name
 		}
 		p.rows = append(p.rows, rowFor(o, l, a.Id, cut(text, 2000), includesVat))
-		lt := l.LineTotal().Amount
-		if !o.PricesIncludeVAT {
-			lt += mulDivRound(lt, int64(l.VAT), 10000)
-		}
-		gross[l.VAT] += lt
+		// the line incl. VAT as the order's total counts it (ComputedTotal)
+		gross[l.VAT] += model.LinesTotal([]model.OrderLine{l}, o.PricesIncludeVAT, "").Amount
 	}
 	if err := c.roundRows(ctx, op, o, &p, gross, configured); err != nil {
 		return plan{}, err
@@ -358,7 +351,7 @@ func (c *Client) includesVat(ctx context.Context, d connectors.OrderDraft) (bool
 		return d.Order.Customer.Kind != model.CustomerCompany, nil
 	}
 	var cu Customer
-	if err := c.getOne(ctx, OpGetCustomer, "/customers/"+d.CustomerID, &cu); err != nil {
+	if err := c.get(ctx, OpGetCustomer, "/customers/"+d.CustomerID, nil, &cu); err != nil {
 		return false, err
 	}
 	return cu.IsPrivatePerson, nil
@@ -371,7 +364,7 @@ func (c *Client) includesVat(ctx context.Context, d connectors.OrderDraft) (bool
 func rowFor(o model.Order, l model.OrderLine, articleID, text string, includesVat bool) row {
 	r := row{articleID: articleID, text: text, qty: l.Quantity, rate: l.VAT}
 	price := convert(l.UnitPrice.Amount, l.VAT, o.PricesIncludeVAT, includesVat)
-	sell := convert(l.UnitPrice.Amount-l.UnitDiscount.Amount, l.VAT, o.PricesIncludeVAT, includesVat)
+	sell := convert(l.NetUnitPrice().Amount, l.VAT, o.PricesIncludeVAT, includesVat)
 	r.price = sell
 	if l.UnitDiscount.Amount > 0 && price > 0 && sell >= 0 {
 		want := mulDivRound(int64(l.Quantity), sell, model.QuantityScale)

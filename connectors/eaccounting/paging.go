@@ -41,12 +41,12 @@ func (c *Client) odata(o ListOptions) []queryParam {
 	return q
 }
 
-// listPage reads one page of a listing and checks its envelope: a page
-// without Meta, or one that is not the page asked for, is an error, never a
-// silently short listing.
-func listPage[T any](ctx context.Context, c *Client, op, endpoint string, o ListOptions) (Page[T], error) {
+// listPage reads one page of a listing op (a GET of its template's path)
+// and checks its envelope: a page without Meta, or one that is not the page
+// asked for, is an error, never a silently short listing.
+func listPage[T any](ctx context.Context, c *Client, op string, o ListOptions) (Page[T], error) {
 	var p Page[T]
-	if err := c.get(ctx, op, endpoint, endpoint, c.odata(o), &p); err != nil {
+	if err := c.get(ctx, op, endpointOf(op), c.odata(o), &p); err != nil {
 		return Page[T]{}, err
 	}
 	want := max(o.Page, 1)
@@ -63,10 +63,10 @@ func listPage[T any](ctx context.Context, c *Client, op, endpoint string, o List
 
 // eachPage calls fn with every page's records from o.Page on, until the last
 // page or fn's error.
-func eachPage[T any](ctx context.Context, c *Client, op, endpoint string, o ListOptions, fn func([]T) error) error {
+func eachPage[T any](ctx context.Context, c *Client, op string, o ListOptions, fn func([]T) error) error {
 	o.Page = max(o.Page, 1)
 	for {
-		p, err := listPage[T](ctx, c, op, endpoint, o)
+		p, err := listPage[T](ctx, c, op, o)
 		if err != nil {
 			return err
 		}

@@ -284,7 +284,7 @@ func (c *Client) writeArticle(ctx context.Context, p model.Product, existing Art
 		}
 		f["UnitId"] = unit
 		var created Article
-		if err := c.post(ctx, OpCreateArticle, "/articles", nil, f, &created, nil); err != nil {
+		if err := c.send(ctx, OpCreateArticle, "/articles", f, &created, nil); err != nil {
 			return "", err
 		}
 		return created.Id, nil
@@ -296,14 +296,14 @@ func (c *Client) writeArticle(ctx context.Context, p model.Product, existing Art
 func (c *Client) replaceArticle(ctx context.Context, id string, fields map[string]any) error {
 	path := "/articles/" + id
 	var current map[string]json.RawMessage
-	if err := c.getOne(ctx, OpGetArticle, path, &current); err != nil {
+	if err := c.get(ctx, OpGetArticle, path, nil, &current); err != nil {
 		return err
 	}
 	body, err := mergeRecord(current, fields, articleReadOnly)
 	if err != nil {
 		return invalid(OpUpdateArticle, "%v", err)
 	}
-	return c.put(ctx, OpUpdateArticle, path, body, nil, nil)
+	return c.send(ctx, OpUpdateArticle, path, body, nil, nil)
 }
 
 // prices are an article's NetPrice and GrossPrice from the product's price:
@@ -330,7 +330,7 @@ func (c *Client) articlesByNumber(ctx context.Context, numbers []string) (map[st
 		}
 	}
 	for _, f := range orFilters("Number", list) {
-		err := eachPage(ctx, c, OpListArticles, endpointOf(OpListArticles), ListOptions{Filter: f}, func(as []Article) error {
+		err := eachPage(ctx, c, OpListArticles, ListOptions{Filter: f}, func(as []Article) error {
 			for _, a := range as {
 				// the filter is the API's: keep only exact matches
 				if want[a.Number] {

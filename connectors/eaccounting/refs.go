@@ -34,7 +34,7 @@ type cached[T any] struct {
 // load returns c's value, reading it with read when it is missing or old.
 // The lock is not held during the read: two callers may both read, which
 // is harmless.
-func load[T any](cl *Client, c *cached[T], read func(context.Context) (T, error), ctx context.Context) (T, error) {
+func load[T any](ctx context.Context, cl *Client, c *cached[T], read func(context.Context) (T, error)) (T, error) {
 	cl.cache.mu.Lock()
 	if cl.cfg.Now().Before(c.until) {
 		v := c.value
@@ -52,37 +52,36 @@ func load[T any](cl *Client, c *cached[T], read func(context.Context) (T, error)
 	return v, nil
 }
 
-func listAll[T any](op string) func(*Client) func(context.Context) ([]T, error) {
-	return func(c *Client) func(context.Context) ([]T, error) {
-		return func(ctx context.Context) ([]T, error) {
-			var out []T
-			err := eachPage(ctx, c, op, endpointOf(op), ListOptions{}, func(p []T) error {
-				out = append(out, p...)
-				return nil
-			})
-			return out, err
-		}
+// listAll reads every page of a listing op.
+func listAll[T any](c *Client, op string) func(context.Context) ([]T, error) {
+	return func(ctx context.Context) ([]T, error) {
+		var out []T
+		err := eachPage(ctx, c, op, ListOptions{}, func(p []T) error {
+			out = append(out, p...)
+			return nil
+		})
+		return out, err
 	}
 }
 
 func (c *Client) settings(ctx context.Context) (CompanySettings, error) {
-	return load(c, &c.cache.settings, c.CompanySettings, ctx)
+	return load(ctx, c, &c.cache.settings, c.CompanySettings)
 }
 
 func (c *Client) codings(ctx context.Context) ([]Coding, error) {
-	return load(c, &c.cache.codings, listAll[Coding](OpListCodings)(c), ctx)
+	return load(ctx, c, &c.cache.codings, listAll[Coding](c, OpListCodings))
 }
 
 func (c *Client) units(ctx context.Context) ([]Unit, error) {
-	return load(c, &c.cache.units, listAll[Unit](OpListUnits)(c), ctx)
+	return load(ctx, c, &c.cache.units, listAll[Unit](c, OpListUnits))
 }
 
 func (c *Client) termsOfPayment(ctx context.Context) ([]TermsOfPayment, error) {
-	return load(c, &c.cache.terms, listAll[TermsOfPayment](OpListTermsOfPayments)(c), ctx)
+	return load(ctx, c, &c.cache.terms, listAll[TermsOfPayment](c, OpListTermsOfPayments))
 }
 
 func (c *Client) deliveryMethods(ctx context.Context) ([]DeliveryMethod, error) {
-	return load(c, &c.cache.methods, listAll[DeliveryMethod](OpListDeliveryMethods)(c), ctx)
+	return load(ctx, c, &c.cache.methods, listAll[DeliveryMethod](c, OpListDeliveryMethods))
 }
 
 // checkCurrency refuses to write when the company books in another currency

@@ -116,7 +116,7 @@ const (
 
 // wireRow is one row of a sales document. The four row schemas differ in
 // what is writable (LineNumber and IsTextRow are required on order rows,
-// read-only on invoice and quote rows), so rowFor blanks what a kind does
+// read-only on invoice and quote rows), so document blanks what a kind does
 // not take. No row takes a VAT rate: it is the article's coding's.
 type wireRow struct {
 	LineNumber                          *int        `json:"LineNumber,omitempty"`
@@ -133,7 +133,7 @@ type wireRow struct {
 
 // wireDocument is a sales document as written: OrderApi,
 // CustomerInvoiceDraftApi, CustomerInvoiceApi or QuoteApi, with what one
-// kind does not take left empty (documentFor). The answer is read into
+// kind does not take left empty (document). The answer is read into
 // docAnswer.
 type wireDocument struct {
 	CustomerId   string `json:"CustomerId"`
@@ -261,28 +261,16 @@ func mergeRecord(current map[string]json.RawMessage, ours any, readOnly []string
 	return out, nil
 }
 
-// roundHalfAway divides a by b (b > 0), rounding half away from zero.
-func roundHalfAway(a, b int64) int64 {
-	if a < 0 {
-		return -((-a + b/2) / b)
-	}
-	return (a + b/2) / b
-}
-
 // mulDivRound is a×b/c (c > 0) rounded half away from zero, exact for any
 // product of prices and quantities (big.Int: the product may pass int64).
 func mulDivRound(a, b, c int64) int64 {
 	n := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
-	return bigDivRound(n, big.NewInt(c))
-}
-
-func bigDivRound(n, d *big.Int) int64 {
 	neg := n.Sign() < 0
-	n = new(big.Int).Abs(n)
-	half := new(big.Int).Rsh(d, 1)
-	q := new(big.Int).Quo(n.Add(n, half), d)
+	n.Abs(n)
+	n.Add(n, big.NewInt(c/2))
+	n.Quo(n, big.NewInt(c))
 	if neg {
-		q.Neg(q)
+		n.Neg(n)
 	}
-	return q.Int64()
+	return n.Int64()
 }
