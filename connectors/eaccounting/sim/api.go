@@ -261,7 +261,7 @@ func oneOf[T any](s *Sim, param string, guid bool, find func(*state, string) *T)
 }
 
 func oneWith[T any](s *Sim, param string, guid bool, view func(*state, string) (T, bool)) simkit.HandlerFunc {
-	what := strings.TrimSuffix(reflect.TypeFor[T]().Name(), "Api")
+	what := recordName[T]()
 	return func(w http.ResponseWriter, r *http.Request, p simkit.Params) {
 		id := p.Get(param)
 		if guid && !guidRE.MatchString(id) {
@@ -277,6 +277,16 @@ func oneWith[T any](s *Sim, param string, guid bool, view func(*state, string) (
 		}
 		s.out.JSON(w, r, http.StatusOK, v)
 	}
+}
+
+// recordName is how a 404 names a record of type T.
+func recordName[T any]() string { return strings.TrimSuffix(reflect.TypeFor[T]().Name(), "Api") }
+
+// lockedCopy returns a deep copy of part of the state, read under the lock.
+func lockedCopy[T any](s *Sim, part func(*state) T) T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return clone(part(&s.st))
 }
 
 // clone copies a record deeply through its JSON, so no caller shares rows

@@ -4,34 +4,30 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/koppel/koppel/connectors/eaccounting"
 	"github.com/koppel/koppel/connectors/simkit"
 )
 
+// articles are served as stored records (records.go).
+var articles = storedRecords[Article]{
+	all:    func(st *state) []Article { return st.Articles },
+	idOf:   func(a *Article) string { return a.Id },
+	check:  checkArticle,
+	store:  (*Sim).storeArticleLocked,
+	expand: (*state).expandArticle,
+}
+
 func (s *Sim) articleRoutes(rt *simkit.Router) {
 	// customerId and showPricesWithTwoDecimals (customer price lists) are
 	// accepted and change nothing: the simulated company has no price lists.
-	s.handle(rt, http.MethodGet, "/articles", salesRead, listWith(s, func(st *state) []Article {
-		out := clone(st.Articles)
-		for i := range out {
-			st.expandArticle(&out[i])
-		}
-		return out
-	}))
-	s.handle(rt, http.MethodPost, "/articles", salesWrite, s.postArticle)
-	s.handle(rt, http.MethodGet, "/articles/{articleId}", salesRead, oneWith(s, "articleId", true, func(st *state, id string) (Article, bool) {
-		a := st.article(id)
-		if a == nil {
-			return Article{}, false
-		}
-		out := clone(*a)
-		st.expandArticle(&out)
-		return out, true
-	}))
-	s.handle(rt, http.MethodPut, "/articles/{articleId}", salesWrite, s.putArticle)
+	s.handle(rt, http.MethodGet, "/articles", salesRead, articles.list(s))
+	// SendToWebshop defaults to true on a POST, as the contract says; a PUT
+	// replaces the whole article, so there it is false when absent.
+	s.handle(rt, http.MethodPost, "/articles", salesWrite, articles.post(s, Article{SendToWebshop: true}))
+	s.handle(rt, http.MethodGet, "/articles/{articleId}", salesRead, articles.get(s, "articleId"))
+	s.handle(rt, http.MethodPut, "/articles/{articleId}", salesWrite, articles.put(s, "articleId"))
 }
 
 // expandArticle fills the computed fields of a read: names of the coding
@@ -72,53 +68,6 @@ func checkArticle(a *Article, ps *problems) {
 		if f.id != "" && !guidRE.MatchString(f.id) {
 			ps.add(f.name, "The value '%s' is not a valid GUID.", f.id)
 		}
-	}
-}
-
-func (s *Sim) postArticle(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	a := Article{SendToWebshop: true} // the contract's default when absent
-	ps := decodeStrict(r, &a)
-	if len(ps) == 0 {
-		checkArticle(&a, &ps)
-	}
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	field, msg, code := s.storeArticleLocked(&a, -1)
-	out := clone(a)
-	s.st.expandArticle(&out)
-	s.mu.Unlock()
-	if s.answerStoreProblem(w, r, field, msg, code) {
-		s.out.JSON(w, r, http.StatusCreated, out)
-	}
-}
-
-func (s *Sim) putArticle(w http.ResponseWriter, r *http.Request, p simkit.Params) {
-	id := p.Get("articleId")
-	var a Article
-	ps := decodeStrict(r, &a)
-	if len(ps) == 0 {
-		checkArticle(&a, &ps)
-	}
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	at := slices.IndexFunc(s.st.Articles, func(x Article) bool { return strings.EqualFold(x.Id, id) })
-	if at < 0 {
-		s.mu.Unlock()
-		s.notFound(w, r, "Article")
-		return
-	}
-	field, msg, code := s.storeArticleLocked(&a, at)
-	out := clone(a)
-	s.st.expandArticle(&out)
-	s.mu.Unlock()
-	if s.answerStoreProblem(w, r, field, msg, code) {
-		s.out.JSON(w, r, http.StatusOK, out)
 	}
 }
 
@@ -215,11 +164,7 @@ func (s *Sim) AddArticle(a Article) (string, error) {
 func (s *Sim) Articles() []Article {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := clone(s.st.Articles)
-	for i := range out {
-		s.st.expandArticle(&out[i])
-	}
-	return out
+	return articles.view(&s.st)
 }
 
 // Article returns a copy of the article with that number.

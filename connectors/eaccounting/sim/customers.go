@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -12,25 +11,20 @@ import (
 	"github.com/koppel/koppel/connectors/simkit"
 )
 
+// customers are served as stored records (records.go).
+var customers = storedRecords[Customer]{
+	all:    func(st *state) []Customer { return st.Customers },
+	idOf:   func(c *Customer) string { return c.Id },
+	check:  checkCustomer,
+	store:  (*Sim).storeCustomerLocked,
+	expand: (*state).expandCustomer,
+}
+
 func (s *Sim) customerRoutes(rt *simkit.Router) {
-	s.handle(rt, http.MethodGet, "/customers", salesRead, listWith(s, func(st *state) []Customer {
-		out := clone(st.Customers)
-		for i := range out {
-			st.expandCustomer(&out[i])
-		}
-		return out
-	}))
-	s.handle(rt, http.MethodPost, "/customers", salesWrite, s.postCustomer)
-	s.handle(rt, http.MethodGet, "/customers/{customerId}", salesRead, oneWith(s, "customerId", true, func(st *state, id string) (Customer, bool) {
-		c := st.customer(id)
-		if c == nil {
-			return Customer{}, false
-		}
-		out := clone(*c)
-		st.expandCustomer(&out)
-		return out, true
-	}))
-	s.handle(rt, http.MethodPut, "/customers/{customerId}", salesWrite, s.putCustomer)
+	s.handle(rt, http.MethodGet, "/customers", salesRead, customers.list(s))
+	s.handle(rt, http.MethodPost, "/customers", salesWrite, customers.post(s, Customer{}))
+	s.handle(rt, http.MethodGet, "/customers/{customerId}", salesRead, customers.get(s, "customerId"))
+	s.handle(rt, http.MethodPut, "/customers/{customerId}", salesWrite, customers.put(s, "customerId"))
 }
 
 // expandCustomer fills what a read shows beside the stored fields.
@@ -49,55 +43,6 @@ func checkCustomer(c *Customer, ps *problems) {
 	if c.TermsOfPaymentId != "" && !guidRE.MatchString(c.TermsOfPaymentId) {
 		ps.add("TermsOfPaymentId", "The value '%s' is not a valid GUID.", c.TermsOfPaymentId)
 	}
-}
-
-func (s *Sim) postCustomer(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var c Customer
-	ps := decodeStrict(r, &c)
-	if len(ps) == 0 {
-		checkCustomer(&c, &ps)
-	}
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	field, msg, code := s.storeCustomerLocked(&c, -1)
-	out := clone(c)
-	s.st.expandCustomer(&out)
-	s.mu.Unlock()
-	if !s.answerStoreProblem(w, r, field, msg, code) {
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
-}
-
-func (s *Sim) putCustomer(w http.ResponseWriter, r *http.Request, p simkit.Params) {
-	id := p.Get("customerId")
-	var c Customer
-	ps := decodeStrict(r, &c)
-	if len(ps) == 0 {
-		checkCustomer(&c, &ps)
-	}
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	at := slices.IndexFunc(s.st.Customers, func(x Customer) bool { return strings.EqualFold(x.Id, id) })
-	if at < 0 {
-		s.mu.Unlock()
-		s.notFound(w, r, "Customer")
-		return
-	}
-	field, msg, code := s.storeCustomerLocked(&c, at)
-	out := clone(c)
-	s.st.expandCustomer(&out)
-	s.mu.Unlock()
-	if !s.answerStoreProblem(w, r, field, msg, code) {
-		return
-	}
-	s.out.JSON(w, r, http.StatusOK, out)
 }
 
 // answerStoreProblem answers a reference or conflict error; true when there is none.
@@ -208,9 +153,7 @@ func (s *Sim) PutCustomer(c Customer) (string, error) {
 
 // Customers returns copies of the stored customers in the order added.
 func (s *Sim) Customers() []Customer {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.st.Customers)
+	return lockedCopy(s, func(st *state) []Customer { return st.Customers })
 }
 
 // CustomerByNumber returns a copy of the customer with that number.

@@ -16,23 +16,23 @@ import (
 
 func (s *Sim) documentRoutes(rt *simkit.Router) {
 	s.handle(rt, http.MethodGet, "/orders", salesRead, listOf(s, func(st *state) []Order { return st.Orders }))
-	s.handle(rt, http.MethodPost, "/orders", salesWrite, s.postOrder)
+	s.handle(rt, http.MethodPost, "/orders", salesWrite, postDocument(s, s.createOrderLocked))
 	s.handle(rt, http.MethodGet, "/orders/{id}", salesRead, oneOf(s, "id", true, func(st *state, id string) *Order {
 		return findByID(st.Orders, id, func(o *Order) string { return o.Id })
 	}))
 	s.handle(rt, http.MethodGet, "/customerinvoicedrafts", salesRead, listOf(s, func(st *state) []InvoiceDraft { return st.Drafts }))
-	s.handle(rt, http.MethodPost, "/customerinvoicedrafts", salesWrite, s.postDraft)
+	s.handle(rt, http.MethodPost, "/customerinvoicedrafts", salesWrite, postDocument(s, s.createDraftLocked))
 	s.handle(rt, http.MethodGet, "/customerinvoicedrafts/{invoiceDraftId}", salesRead, oneOf(s, "invoiceDraftId", true,
 		func(st *state, id string) *InvoiceDraft { return st.draft(id) }))
 	s.handle(rt, http.MethodPost, "/customerinvoicedrafts/{customerInvoiceDraftId}/convert", salesWrite, s.convertDraft)
 	s.handle(rt, http.MethodGet, "/customerinvoices", salesRead, listOf(s, func(st *state) []Invoice { return st.Invoices }))
 	// The contract lets ea:sales_readonly create a booked invoice too; followed as written.
-	s.handle(rt, http.MethodPost, "/customerinvoices", salesRead, s.postInvoice)
+	s.handle(rt, http.MethodPost, "/customerinvoices", salesRead, postDocument(s, s.createPostedInvoiceLocked))
 	s.handle(rt, http.MethodGet, "/customerinvoices/{invoiceId}", salesRead, oneOf(s, "invoiceId", true, func(st *state, id string) *Invoice {
 		return findByID(st.Invoices, id, func(i *Invoice) string { return i.Id })
 	}))
 	s.handle(rt, http.MethodGet, "/quotes", salesRead, listOf(s, func(st *state) []Quote { return st.Quotes }))
-	s.handle(rt, http.MethodPost, "/quotes", salesWrite, s.postQuote)
+	s.handle(rt, http.MethodPost, "/quotes", salesWrite, postDocument(s, s.createQuoteLocked))
 	s.handle(rt, http.MethodGet, "/quotes/{id}", salesRead, oneOf(s, "id", true, func(st *state, id string) *Quote {
 		return findByID(st.Quotes, id, func(q *Quote) string { return q.Id })
 	}))
@@ -62,26 +62,59 @@ func notFoundRef(field, what string) *refusal {
 	return &refusal{field: field, what: what, code: eaccounting.CodeNotFound}
 }
 
+// postDocument is the POST of every sales document: the body read
+// strictly, then create (which stores the document or refuses it) under
+// the lock.
+func postDocument[T any](s *Sim, create func(*T) *refusal) simkit.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
+		var doc T
+		if ps := decodeStrict(r, &doc); len(ps) > 0 {
+			s.invalid(w, r, ps)
+			return
+		}
+		s.mu.Lock()
+		f := create(&doc)
+		out := clone(doc)
+		s.mu.Unlock()
+		s.answerCreated(w, r, f, out)
+	}
+}
+
+// answerCreated answers a document write: its refusal, else 201 and the
+// document as stored.
+func (s *Sim) answerCreated(w http.ResponseWriter, r *http.Request, f *refusal, doc any) {
+	if f != nil {
+		s.refuse(w, r, f)
+		return
+	}
+	s.out.JSON(w, r, http.StatusCreated, doc)
+}
+
 // docContext is what a document takes from its customer and the company.
 type docContext struct {
 	cust        *Customer
+	currency    string
 	includesVat bool
 	// domestic: the customer is in the company's country and the document
 	// in its currency; then unit prices have two decimals, else four.
 	domestic bool
 }
 
-func (st *state) docContextFor(custID, currency string) (docContext, *refusal) {
+// docContextFor looks up a document's customer; currencyOf gives the
+// document's currency once the customer is known.
+func (st *state) docContextFor(custID string, currencyOf func(*Customer) string) (docContext, *refusal) {
 	c := st.customer(custID)
 	if c == nil {
 		return docContext{}, notFoundRef("CustomerId", "Customer")
 	}
+	currency := currencyOf(c)
 	domestic := (c.InvoiceCountryCode == "" || strings.EqualFold(c.InvoiceCountryCode, st.Company.CountryCode)) &&
 		(currency == "" || strings.EqualFold(currency, st.Company.CurrencyCode))
-	return docContext{cust: c, includesVat: st.Company.ShowPricesExclVatPC && c.IsPrivatePerson, domestic: domestic}, nil
+	return docContext{cust: c, currency: currency, includesVat: st.Company.ShowPricesExclVatPC && c.IsPrivatePerson, domestic: domestic}, nil
 }
 
-// currencyOf is a customer's currency, else the company's.
+// currencyOf is a customer's currency, else the company's: the currency
+// of drafts, invoices and quotes (an order names its own).
 func (st *state) currencyOf(c *Customer) string {
 	if c.CurrencyCode != "" {
 		return c.CurrencyCode
@@ -103,6 +136,40 @@ type rowRef struct {
 	// filled by priceRows
 	article *Article
 	coding  *ArticleAccountCoding
+}
+
+// impliedTextRow is IsTextRow where the contract makes it read only
+// (invoices, quotes): a row without an article, price or quantity.
+func impliedTextRow(articleID string, unitPrice *Dec, quantity Dec) bool {
+	return articleID == "" && (unitPrice == nil || unitPrice.V == 0) && quantity.V == 0
+}
+
+// articleFields are what a priced article row shows of its article: its
+// number and unit, whether it is a service, and its coding's VAT rate.
+func (r rowRef) articleFields() (number, unitID string, isService bool, vatRate *Dec) {
+	return r.article.Number, r.article.UnitId, r.coding.Type == "Services", ptr(r.coding.VatRatePercent)
+}
+
+// pricedDoc is a document's rows checked and priced.
+type pricedDoc struct {
+	refs   []rowRef // per row, with its article and coding resolved
+	rows   []pricedRow
+	totals docTotals
+}
+
+// priceDocRows prices the rows of any document type: refOf says where a
+// row's fields are (priceDocRows adds the path).
+func priceDocRows[R any](st *state, ctx docContext, rows []R, replaceZero bool, refOf func(*R) rowRef) (pricedDoc, *refusal) {
+	refs := make([]rowRef, len(rows))
+	for i := range rows {
+		refs[i] = refOf(&rows[i])
+		refs[i].path = fmt.Sprintf("Rows[%d]", i)
+	}
+	priced, f := st.priceRows(ctx, refs, replaceZero)
+	if f != nil {
+		return pricedDoc{}, f
+	}
+	return pricedDoc{refs: refs, rows: priced, totals: computeTotals(priced, ctx.includesVat)}, nil
 }
 
 // priceRows checks rows and resolves their articles: a text row has text
@@ -176,6 +243,22 @@ func (st *state) priceRows(ctx docContext, rows []rowRef, replaceZero bool) ([]p
 	return out, nil
 }
 
+// addressFields points at a document's invoice and delivery address, each
+// as name, two lines, postal code, city and country code.
+type addressFields struct{ invoice, delivery [6]*string }
+
+// defaultFrom fills the address fields a document leaves empty from its
+// customer. A document's read-only address fields arrive empty
+// (decodeStrict clears them), so those always show the customer's.
+func (a addressFields) defaultFrom(c *Customer) {
+	invoice := [6]string{c.Name, c.InvoiceAddress1, c.InvoiceAddress2, c.InvoicePostalCode, c.InvoiceCity, c.InvoiceCountryCode}
+	delivery := [6]string{c.DeliveryCustomerName, c.DeliveryAddress1, c.DeliveryAddress2, c.DeliveryPostalCode, c.DeliveryCity, c.DeliveryCountryCode}
+	for i := range invoice {
+		*a.invoice[i] = or(*a.invoice[i], invoice[i])
+		*a.delivery[i] = or(*a.delivery[i], delivery[i])
+	}
+}
+
 // today is the simulator's date at midnight UTC.
 func (s *Sim) today() *Time {
 	n := s.o.Now().UTC()
@@ -211,56 +294,33 @@ func (st *state) termsFor(id string, c *Customer) (string, *refusal) {
 
 // Orders.
 
-func (s *Sim) postOrder(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var o Order
-	if ps := decodeStrict(r, &o); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	f := s.createOrderLocked(&o)
-	out := clone(o)
-	s.mu.Unlock()
-	if f != nil {
-		s.refuse(w, r, f)
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
-}
-
 func (s *Sim) createOrderLocked(o *Order) *refusal {
 	st := &s.st
 	if !slices.ContainsFunc(st.Currencies, func(c Currency) bool { return strings.EqualFold(c.Code, o.CurrencyCode) }) {
 		return &refusal{ps: problems{{Field: "CurrencyCode", ErrorCode: "2000", Message: "Unknown currency " + o.CurrencyCode + "."}}}
 	}
-	ctx, f := st.docContextFor(o.CustomerId, o.CurrencyCode)
+	ctx, f := st.docContextFor(o.CustomerId, func(*Customer) string { return o.CurrencyCode })
 	if f != nil {
 		return f
-	}
-	if o.TermsOfPaymentId, f = st.termsFor(o.TermsOfPaymentId, ctx.cust); f != nil {
-		return f
-	}
-	refs := make([]rowRef, len(o.Rows))
-	for i := range o.Rows {
-		row := &o.Rows[i]
-		refs[i] = rowRef{path: fmt.Sprintf("Rows[%d]", i), isText: row.IsTextRow, articleID: row.ArticleId, text: &row.Text,
-			unitPrice: &row.UnitPrice, quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 4}
-	}
-	priced, f := st.priceRows(ctx, refs, false)
-	if f != nil {
-		return f
-	}
-	t := computeTotals(priced, ctx.includesVat)
-	for i := range o.Rows {
-		row, ref := &o.Rows[i], refs[i]
-		row.Id = s.nextIDLocked()
-		if ref.article != nil {
-			row.ArticleNumber, row.UnitId, row.IsServiceArticle = ref.article.Number, ref.article.UnitId, ref.coding.Type == "Services"
-			row.VatRate = ptr(ref.coding.VatRatePercent)
-		}
-		row.Amount = Cents(t.rows[i])
 	}
 	c := ctx.cust
+	if o.TermsOfPaymentId, f = st.termsFor(o.TermsOfPaymentId, c); f != nil {
+		return f
+	}
+	p, f := priceDocRows(st, ctx, o.Rows, false, func(row *OrderRow) rowRef {
+		return rowRef{isText: row.IsTextRow, articleID: row.ArticleId, text: &row.Text, unitPrice: &row.UnitPrice,
+			quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 4}
+	})
+	if f != nil {
+		return f
+	}
+	for i := range o.Rows {
+		row, ref := &o.Rows[i], p.refs[i]
+		row.Id, row.Amount = s.nextIDLocked(), Cents(p.totals.rows[i])
+		if ref.article != nil {
+			row.ArticleNumber, row.UnitId, row.IsServiceArticle, row.VatRate = ref.articleFields()
+		}
+	}
 	o.Id = s.nextIDLocked()
 	st.LastOrderNumber++
 	o.Number = ptr(st.LastOrderNumber)
@@ -268,15 +328,11 @@ func (s *Sim) createOrderLocked(o *Order) *refusal {
 		o.OrderDate = s.today()
 	}
 	o.CustomerNumber, o.CustomerName, o.CustomerIsPrivatePerson, o.IncludesVat = c.CustomerNumber, c.Name, c.IsPrivatePerson, ctx.includesVat
-	o.InvoiceCustomerName = or(o.InvoiceCustomerName, c.Name)
-	o.InvoiceAddress1, o.InvoiceAddress2 = or(o.InvoiceAddress1, c.InvoiceAddress1), or(o.InvoiceAddress2, c.InvoiceAddress2)
-	o.InvoicePostalCode, o.InvoiceCity = or(o.InvoicePostalCode, c.InvoicePostalCode), or(o.InvoiceCity, c.InvoiceCity)
-	o.InvoiceCountryCode = or(o.InvoiceCountryCode, c.InvoiceCountryCode)
-	o.DeliveryCustomerName = or(o.DeliveryCustomerName, c.DeliveryCustomerName)
-	o.DeliveryAddress1, o.DeliveryAddress2 = or(o.DeliveryAddress1, c.DeliveryAddress1), or(o.DeliveryAddress2, c.DeliveryAddress2)
-	o.DeliveryPostalCode, o.DeliveryCity = or(o.DeliveryPostalCode, c.DeliveryPostalCode), or(o.DeliveryCity, c.DeliveryCity)
-	o.DeliveryCountryCode = or(o.DeliveryCountryCode, c.DeliveryCountryCode)
-	o.Amount, o.VatAmount, o.RoundingsAmount = Cents(t.exclVat), Cents(t.vat), Cents(0)
+	addressFields{
+		invoice:  [6]*string{&o.InvoiceCustomerName, &o.InvoiceAddress1, &o.InvoiceAddress2, &o.InvoicePostalCode, &o.InvoiceCity, &o.InvoiceCountryCode},
+		delivery: [6]*string{&o.DeliveryCustomerName, &o.DeliveryAddress1, &o.DeliveryAddress2, &o.DeliveryPostalCode, &o.DeliveryCity, &o.DeliveryCountryCode},
+	}.defaultFrom(c)
+	o.Amount, o.VatAmount, o.RoundingsAmount = Cents(p.totals.exclVat), Cents(p.totals.vat), Cents(0)
 	o.CreatedUtc, o.ModifiedUtc = At(s.o.Now()), At(s.o.Now())
 	st.Orders = append(st.Orders, *o)
 	return nil
@@ -284,77 +340,49 @@ func (s *Sim) createOrderLocked(o *Order) *refusal {
 
 // Invoice drafts.
 
-func (s *Sim) postDraft(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d InvoiceDraft
-	if ps := decodeStrict(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	f := s.createDraftLocked(&d)
-	out := clone(d)
-	s.mu.Unlock()
-	if f != nil {
-		s.refuse(w, r, f)
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
-}
-
 func (s *Sim) createDraftLocked(d *InvoiceDraft) *refusal {
 	st := &s.st
-	c := st.customer(d.CustomerId)
-	if c == nil {
-		return notFoundRef("CustomerId", "Customer")
-	}
-	currency := st.currencyOf(c)
-	ctx, f := st.docContextFor(d.CustomerId, currency)
+	ctx, f := st.docContextFor(d.CustomerId, st.currencyOf)
 	if f != nil {
 		return f
 	}
+	c := ctx.cust
 	if d.TermsOfPaymentId, f = st.termsFor(d.TermsOfPaymentId, c); f != nil {
 		return f
 	}
-	refs := make([]rowRef, len(d.Rows))
-	for i := range d.Rows {
-		row := &d.Rows[i]
-		refs[i] = rowRef{path: fmt.Sprintf("Rows[%d]", i), isText: row.IsTextRow, articleID: row.ArticleId, text: &row.Text,
-			unitPrice: &row.UnitPrice, quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 2}
-	}
-	priced, f := st.priceRows(ctx, refs, d.ReplaceUnitPriceWhenZero)
+	p, f := priceDocRows(st, ctx, d.Rows, d.ReplaceUnitPriceWhenZero, func(row *InvoiceDraftRow) rowRef {
+		return rowRef{isText: row.IsTextRow, articleID: row.ArticleId, text: &row.Text, unitPrice: &row.UnitPrice,
+			quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 2}
+	})
 	if f != nil {
 		return f
 	}
-	t := computeTotals(priced, ctx.includesVat)
 	for i := range d.Rows {
-		row, ref := &d.Rows[i], refs[i]
-		row.Id = s.nextIDLocked()
+		row, ref := &d.Rows[i], p.refs[i]
+		row.Id, row.Amount = s.nextIDLocked(), Cents(p.totals.rows[i])
 		if row.LineNumber == nil {
 			row.LineNumber = ptr(i) // "based on the order of the row in the JSON"
 		}
 		if ref.article != nil {
-			row.ArticleNumber, row.UnitId, row.IsServiceArticle = ref.article.Number, ref.article.UnitId, ref.coding.Type == "Services"
-			row.VatRate, row.VatRateId = ptr(ref.coding.VatRatePercent), ref.coding.Id
+			row.ArticleNumber, row.UnitId, row.IsServiceArticle, row.VatRate = ref.articleFields()
+			row.VatRateId = ref.coding.Id
 			if u := st.unit(ref.article.UnitId); u != nil {
 				row.UnitName, row.UnitAbbreviation, row.UnitAbbreviationEnglish = u.Name, u.Abbreviation, u.AbbreviationEnglish
 			}
 		}
-		row.Amount = Cents(t.rows[i])
 	}
 	d.Id = s.nextIDLocked()
 	d.CustomerNumber, d.CustomerName, d.CustomerIsPrivatePerson, d.IncludesVat = c.CustomerNumber, c.Name, c.IsPrivatePerson, ctx.includesVat
-	d.InvoiceCustomerName, d.InvoicePostalCode, d.InvoiceCity, d.InvoiceCountryCode = c.Name, c.InvoicePostalCode, c.InvoiceCity, c.InvoiceCountryCode
-	d.InvoiceAddress1, d.InvoiceAddress2 = or(d.InvoiceAddress1, c.InvoiceAddress1), or(d.InvoiceAddress2, c.InvoiceAddress2)
-	d.InvoiceCurrencyCode = currency
-	d.DeliveryCustomerName = or(d.DeliveryCustomerName, c.DeliveryCustomerName)
-	d.DeliveryAddress1, d.DeliveryAddress2 = or(d.DeliveryAddress1, c.DeliveryAddress1), or(d.DeliveryAddress2, c.DeliveryAddress2)
-	d.DeliveryPostalCode, d.DeliveryCity = or(d.DeliveryPostalCode, c.DeliveryPostalCode), or(d.DeliveryCity, c.DeliveryCity)
-	d.DeliveryCountryCode = or(d.DeliveryCountryCode, c.DeliveryCountryCode)
+	addressFields{
+		invoice:  [6]*string{&d.InvoiceCustomerName, &d.InvoiceAddress1, &d.InvoiceAddress2, &d.InvoicePostalCode, &d.InvoiceCity, &d.InvoiceCountryCode},
+		delivery: [6]*string{&d.DeliveryCustomerName, &d.DeliveryAddress1, &d.DeliveryAddress2, &d.DeliveryPostalCode, &d.DeliveryCity, &d.DeliveryCountryCode},
+	}.defaultFrom(c)
+	d.InvoiceCurrencyCode = ctx.currency
 	d.ReverseChargeOnConstructionServices = c.ReverseChargeOnConstructionServices
 	if d.InvoiceDate != nil && d.DueDate == nil {
 		d.DueDate = st.dueDate(d.InvoiceDate, d.TermsOfPaymentId)
 	}
-	d.TotalAmount, d.TotalVatAmount, d.TotalRoundings = Cents(t.inclVat), Cents(t.vat), Cents(0)
+	d.TotalAmount, d.TotalVatAmount, d.TotalRoundings = Cents(p.totals.inclVat), Cents(p.totals.vat), Cents(0)
 	d.TotalAmountBaseCurrency, d.TotalVatAmountBaseCurrency = d.TotalAmount, d.TotalVatAmount
 	d.CreatedUtc = At(s.o.Now())
 	st.Drafts = append(st.Drafts, *d)
@@ -398,11 +426,7 @@ func (s *Sim) convertDraft(w http.ResponseWriter, r *http.Request, p simkit.Para
 	}
 	out := clone(inv)
 	s.mu.Unlock()
-	if f != nil {
-		s.refuse(w, r, f)
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
+	s.answerCreated(w, r, f, out)
 }
 
 // invoiceFromDraft carries a draft's writable fields over to an invoice.
@@ -431,32 +455,21 @@ func invoiceFromDraft(d *InvoiceDraft, keepDate bool) Invoice {
 
 // Invoices.
 
-func (s *Sim) postInvoice(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var inv Invoice
-	if ps := decodeStrict(r, &inv); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
+// createPostedInvoiceLocked books an invoice POSTed to /customerinvoices.
+// With CreatedFromDraftId, "a valid customer invoice draft Id … will be
+// bookkeeped": the draft must exist and is used up.
+func (s *Sim) createPostedInvoiceLocked(inv *Invoice) *refusal {
 	fromDraft := inv.CreatedFromDraftId
-	f := (*refusal)(nil)
 	if fromDraft != "" && s.st.draft(fromDraft) == nil {
-		f = notFoundRef("CreatedFromDraftId", "CustomerInvoiceDraft")
+		return notFoundRef("CreatedFromDraftId", "CustomerInvoiceDraft")
 	}
-	if f == nil {
-		f = s.createInvoiceLocked(&inv, nil)
+	if f := s.createInvoiceLocked(inv, nil); f != nil {
+		return f
 	}
-	if f == nil && fromDraft != "" {
-		// "a valid customer invoice draft Id … will be bookkeeped": the draft is used up
+	if fromDraft != "" {
 		s.st.Drafts = slices.DeleteFunc(s.st.Drafts, func(x InvoiceDraft) bool { return strings.EqualFold(x.Id, fromDraft) })
 	}
-	out := clone(inv)
-	s.mu.Unlock()
-	if f != nil {
-		s.refuse(w, r, f)
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
+	return nil
 }
 
 // createInvoiceLocked books an invoice: numbers, totals, VAT
@@ -464,41 +477,32 @@ func (s *Sim) postInvoice(w http.ResponseWriter, r *http.Request, _ simkit.Param
 // the stock. check, when given, must match the totals.
 func (s *Sim) createInvoiceLocked(inv *Invoice, check *DraftValidation) *refusal {
 	st := &s.st
-	c := st.customer(inv.CustomerId)
-	if c == nil {
-		return notFoundRef("CustomerId", "Customer")
-	}
-	currency := st.currencyOf(c)
-	ctx, f := st.docContextFor(inv.CustomerId, currency)
+	ctx, f := st.docContextFor(inv.CustomerId, st.currencyOf)
 	if f != nil {
 		return f
 	}
+	c := ctx.cust
 	if inv.TermsOfPaymentId, f = st.termsFor(inv.TermsOfPaymentId, c); f != nil {
 		return f
 	}
-	refs := make([]rowRef, len(inv.Rows))
-	for i := range inv.Rows {
-		row := &inv.Rows[i]
-		// IsTextRow is read only here: a row without an article is a text row.
-		refs[i] = rowRef{path: fmt.Sprintf("Rows[%d]", i), isText: row.ArticleId == "" && (row.UnitPrice == nil || row.UnitPrice.V == 0) && row.Quantity.V == 0,
-			articleID: row.ArticleId, text: &row.Text, unitPrice: &row.UnitPrice, quantity: row.Quantity,
-			discount: row.DiscountPercentage, qtyPlaces: 4}
-	}
-	priced, f := st.priceRows(ctx, refs, inv.ReplaceUnitPriceWhenZero)
+	p, f := priceDocRows(st, ctx, inv.Rows, inv.ReplaceUnitPriceWhenZero, func(row *InvoiceRow) rowRef {
+		return rowRef{isText: impliedTextRow(row.ArticleId, row.UnitPrice, row.Quantity), articleID: row.ArticleId, text: &row.Text,
+			unitPrice: &row.UnitPrice, quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 4}
+	})
 	if f != nil {
 		return f
 	}
-	t := computeTotals(priced, ctx.includesVat)
-	if f := checkTotals(check, t, priced); f != nil {
+	t := p.totals
+	if f := checkTotals(check, t, p.rows); f != nil {
 		return f
 	}
 	for i := range inv.Rows {
-		row, ref := &inv.Rows[i], refs[i]
+		row, ref := &inv.Rows[i], p.refs[i]
 		row.Id, row.LineNumber, row.IsTextRow = s.nextIDLocked(), i, ref.isText
 		row.Amount, row.AmountNoVat = Cents(t.rows[i]), Cents(t.rows[i])
 		if ref.article != nil {
-			row.ArticleNumber, row.UnitId, row.IsServiceArticle = ref.article.Number, ref.article.UnitId, ref.coding.Type == "Services"
-			row.VatRate, row.PercentVat = ptr(ref.coding.VatRatePercent), ref.coding.VatRatePercent
+			row.ArticleNumber, row.UnitId, row.IsServiceArticle, row.VatRate = ref.articleFields()
+			row.PercentVat = ref.coding.VatRatePercent
 			if ctx.includesVat {
 				row.AmountNoVat = Cents(t.rows[i] - vatOf(t.rows[i], ref.coding.VatRatePercent, true))
 			}
@@ -521,7 +525,7 @@ func (s *Sim) createInvoiceLocked(inv *Invoice, check *DraftValidation) *refusal
 	st.LastVoucherNumber++
 	inv.InvoiceNumber = st.LastInvoiceNumber
 	inv.VoucherNumber, inv.VoucherId = fmt.Sprintf("F%d", st.LastVoucherNumber), s.nextIDLocked()
-	inv.CurrencyCode = currency
+	inv.CurrencyCode = ctx.currency
 	if inv.InvoiceDate == nil {
 		inv.InvoiceDate = s.today()
 	}
@@ -530,14 +534,10 @@ func (s *Sim) createInvoiceLocked(inv *Invoice, check *DraftValidation) *refusal
 	}
 	inv.CustomerNumber, inv.CustomerName, inv.CustomerEmail = c.CustomerNumber, c.Name, c.EmailAddress
 	inv.CustomerIsPrivatePerson, inv.IncludesVat = c.IsPrivatePerson, ctx.includesVat
-	inv.InvoiceCustomerName = c.Name
-	inv.InvoiceAddress1, inv.InvoiceAddress2 = or(inv.InvoiceAddress1, c.InvoiceAddress1), or(inv.InvoiceAddress2, c.InvoiceAddress2)
-	inv.InvoicePostalCode, inv.InvoiceCity = or(inv.InvoicePostalCode, c.InvoicePostalCode), or(inv.InvoiceCity, c.InvoiceCity)
-	inv.InvoiceCountryCode = or(inv.InvoiceCountryCode, c.InvoiceCountryCode)
-	inv.DeliveryCustomerName = or(inv.DeliveryCustomerName, c.DeliveryCustomerName)
-	inv.DeliveryAddress1, inv.DeliveryAddress2 = or(inv.DeliveryAddress1, c.DeliveryAddress1), or(inv.DeliveryAddress2, c.DeliveryAddress2)
-	inv.DeliveryPostalCode, inv.DeliveryCity = or(inv.DeliveryPostalCode, c.DeliveryPostalCode), or(inv.DeliveryCity, c.DeliveryCity)
-	inv.DeliveryCountryCode = or(inv.DeliveryCountryCode, c.DeliveryCountryCode)
+	addressFields{
+		invoice:  [6]*string{&inv.InvoiceCustomerName, &inv.InvoiceAddress1, &inv.InvoiceAddress2, &inv.InvoicePostalCode, &inv.InvoiceCity, &inv.InvoiceCountryCode},
+		delivery: [6]*string{&inv.DeliveryCustomerName, &inv.DeliveryAddress1, &inv.DeliveryAddress2, &inv.DeliveryPostalCode, &inv.DeliveryCity, &inv.DeliveryCountryCode},
+	}.defaultFrom(c)
 	inv.TotalAmount, inv.TotalVatAmount, inv.TotalRoundings = Cents(t.inclVat), Cents(t.vat), Cents(0)
 	inv.TotalAmountInvoiceCurrency, inv.TotalVatAmountInvoiceCurrency = inv.TotalAmount, inv.TotalVatAmount
 	inv.RemainingAmount, inv.RemainingAmountInvoiceCurrency = inv.TotalAmount, inv.TotalAmount
@@ -583,61 +583,32 @@ func checkTotals(v *DraftValidation, t docTotals, rows []pricedRow) *refusal {
 
 // Quotes.
 
-func (s *Sim) postQuote(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var q Quote
-	if ps := decodeStrict(r, &q); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	f := s.createQuoteLocked(&q)
-	out := clone(q)
-	s.mu.Unlock()
-	if f != nil {
-		s.refuse(w, r, f)
-		return
-	}
-	s.out.JSON(w, r, http.StatusCreated, out)
-}
-
 func (s *Sim) createQuoteLocked(q *Quote) *refusal {
 	st := &s.st
-	c := st.customer(q.CustomerId)
-	if c == nil {
-		return notFoundRef("CustomerId", "Customer")
-	}
-	currency := st.currencyOf(c)
-	ctx, f := st.docContextFor(q.CustomerId, currency)
+	ctx, f := st.docContextFor(q.CustomerId, st.currencyOf)
 	if f != nil {
 		return f
 	}
-	termsID := c.TermsOfPaymentId
-	if q.TermsOfPayment != nil && q.TermsOfPayment.Id != "" { // the one place the contract lets Id be written
-		termsID = q.TermsOfPayment.Id
-	}
-	terms := st.terms(termsID)
+	c := ctx.cust
+	// A quote's terms are the customer's: the contract makes its
+	// TermsOfPayment read-only, Id included (decodeStrict clears it).
+	terms := st.terms(c.TermsOfPaymentId)
 	if terms == nil {
 		return notFoundRef("TermsOfPayment.Id", "TermsOfPayment")
 	}
-	refs := make([]rowRef, len(q.Rows))
-	for i := range q.Rows {
-		row := &q.Rows[i]
-		refs[i] = rowRef{path: fmt.Sprintf("Rows[%d]", i), isText: row.ArticleId == "" && (row.UnitPrice == nil || row.UnitPrice.V == 0) && row.Quantity.V == 0,
-			articleID: row.ArticleId, text: &row.Text, unitPrice: &row.UnitPrice, quantity: row.Quantity,
-			discount: row.DiscountPercentage, qtyPlaces: 4}
-	}
-	priced, f := st.priceRows(ctx, refs, false)
+	p, f := priceDocRows(st, ctx, q.Rows, false, func(row *QuoteRow) rowRef {
+		return rowRef{isText: impliedTextRow(row.ArticleId, row.UnitPrice, row.Quantity), articleID: row.ArticleId, text: &row.Text,
+			unitPrice: &row.UnitPrice, quantity: row.Quantity, discount: row.DiscountPercentage, qtyPlaces: 4}
+	})
 	if f != nil {
 		return f
 	}
-	t := computeTotals(priced, ctx.includesVat)
 	for i := range q.Rows {
-		row, ref := &q.Rows[i], refs[i]
+		row, ref := &q.Rows[i], p.refs[i]
 		row.Id, row.LineNumber, row.IsTextRow = s.nextIDLocked(), i, ref.isText
-		row.Amount = Cents(t.rows[i])
+		row.Amount = Cents(p.totals.rows[i])
 		if ref.article != nil {
-			row.ArticleNumber, row.UnitId, row.IsServiceArticle = ref.article.Number, ref.article.UnitId, ref.coding.Type == "Services"
-			row.VatRate = ptr(ref.coding.VatRatePercent)
+			row.ArticleNumber, row.UnitId, row.IsServiceArticle, row.VatRate = ref.articleFields()
 		}
 	}
 	q.Id = s.nextIDLocked()
@@ -648,14 +619,14 @@ func (s *Sim) createQuoteLocked(q *Quote) *refusal {
 		q.QuoteDate = s.today()
 	}
 	q.TermsOfPayment = ptr(clone(*terms))
-	q.CurrencyCode, q.CurrencyRate = currency, DecOf(decScale)
+	q.CurrencyCode, q.CurrencyRate = ctx.currency, DecOf(decScale)
 	q.CustomerNumber, q.CustomerName, q.CustomerIsPrivatePerson, q.IncludesVat = c.CustomerNumber, c.Name, c.IsPrivatePerson, ctx.includesVat
 	q.IsDomestic = ctx.domestic
-	q.InvoiceCustomerName, q.InvoiceAddress1, q.InvoiceAddress2 = c.Name, c.InvoiceAddress1, c.InvoiceAddress2
-	q.InvoicePostalCode, q.InvoiceCity, q.InvoiceCountryCode = c.InvoicePostalCode, c.InvoiceCity, c.InvoiceCountryCode
-	q.DeliveryCustomerName, q.DeliveryAddress1, q.DeliveryAddress2 = c.DeliveryCustomerName, c.DeliveryAddress1, c.DeliveryAddress2
-	q.DeliveryPostalCode, q.DeliveryCity, q.DeliveryCountryCode = c.DeliveryPostalCode, c.DeliveryCity, c.DeliveryCountryCode
-	q.TotalAmount, q.VatAmount, q.RoundingsAmount = Cents(t.exclVat), Cents(t.vat), Cents(0)
+	addressFields{ // all read only: the customer's
+		invoice:  [6]*string{&q.InvoiceCustomerName, &q.InvoiceAddress1, &q.InvoiceAddress2, &q.InvoicePostalCode, &q.InvoiceCity, &q.InvoiceCountryCode},
+		delivery: [6]*string{&q.DeliveryCustomerName, &q.DeliveryAddress1, &q.DeliveryAddress2, &q.DeliveryPostalCode, &q.DeliveryCity, &q.DeliveryCountryCode},
+	}.defaultFrom(c)
+	q.TotalAmount, q.VatAmount, q.RoundingsAmount = Cents(p.totals.exclVat), Cents(p.totals.vat), Cents(0)
 	q.CreatedUtc, q.ModifiedUtc = At(s.o.Now()), At(s.o.Now())
 	st.Quotes = append(st.Quotes, *q)
 	return nil
@@ -663,28 +634,20 @@ func (s *Sim) createQuoteLocked(q *Quote) *refusal {
 
 // Orders returns copies of the orders in the order created.
 func (s *Sim) Orders() []Order {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.st.Orders)
+	return lockedCopy(s, func(st *state) []Order { return st.Orders })
 }
 
 // InvoiceDrafts returns copies of the customer invoice drafts not converted.
 func (s *Sim) InvoiceDrafts() []InvoiceDraft {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.st.Drafts)
+	return lockedCopy(s, func(st *state) []InvoiceDraft { return st.Drafts })
 }
 
 // Invoices returns copies of the booked customer invoices.
 func (s *Sim) Invoices() []Invoice {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.st.Invoices)
+	return lockedCopy(s, func(st *state) []Invoice { return st.Invoices })
 }
 
 // Quotes returns copies of the quotes.
 func (s *Sim) Quotes() []Quote {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return clone(s.st.Quotes)
+	return lockedCopy(s, func(st *state) []Quote { return st.Quotes })
 }

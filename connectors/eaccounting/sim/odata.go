@@ -197,22 +197,20 @@ func (p *parser) keyword(word string) bool {
 }
 
 func (p *parser) or() (filterExpr, error) {
-	l, err := p.and()
-	for err == nil && p.keyword("or") {
-		var r filterExpr
-		if r, err = p.and(); err == nil {
-			l = orExpr{l, r}
-		}
-	}
-	return l, err
+	return p.joined("or", p.and, func(l, r filterExpr) filterExpr { return orExpr{l, r} })
 }
 
 func (p *parser) and() (filterExpr, error) {
-	l, err := p.unary()
-	for err == nil && p.keyword("and") {
+	return p.joined("and", p.unary, func(l, r filterExpr) filterExpr { return andExpr{l, r} })
+}
+
+// joined parses operands joined by the keyword word, grouping from the left.
+func (p *parser) joined(word string, operand func() (filterExpr, error), join func(l, r filterExpr) filterExpr) (filterExpr, error) {
+	l, err := operand()
+	for err == nil && p.keyword(word) {
 		var r filterExpr
-		if r, err = p.unary(); err == nil {
-			l = andExpr{l, r}
+		if r, err = operand(); err == nil {
+			l = join(l, r)
 		}
 	}
 	return l, err
