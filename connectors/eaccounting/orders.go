@@ -265,7 +265,7 @@ func (c *Client) plan(ctx context.Context, op string, d connectors.OrderDraft) (
 	for _, t := range []RateTable{c.cfg.ShippingArticles, c.cfg.DiscountArticles, c.cfg.CostArticles, c.cfg.FallbackArticles, c.cfg.RoundingArticles} {
 		numbers = append(numbers, t.values()...)
 	}
-	articles, err := c.articlesByNumber(ctx, numbers)
+	articles, err := c.orderArticles(ctx, numbers)
 	if err != nil {
 		return plan{}, err
 	}

@@ -25,9 +25,10 @@ import (
 // vouchers and supplier invoices only), so the target declares no
 // CapProductImages and a products flow with images is refused.
 
-// LookupProducts returns the article id of every SKU eAccounting knows.
+// LookupProducts returns the article id of every SKU eAccounting knows (for
+// an order's products check, so through the order path's short cache).
 func (c *Client) LookupProducts(ctx context.Context, skus []string) (map[string]string, error) {
-	found, err := c.articlesByNumber(ctx, skus)
+	found, err := c.orderArticles(ctx, skus)
 	if err != nil {
 		return nil, err
 	}

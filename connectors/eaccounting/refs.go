@@ -24,6 +24,50 @@ type refCache struct {
 	units    cached[[]Unit]
 	terms    cached[[]TermsOfPayment]
 	methods  cached[[]DeliveryMethod]
+	// articles are the order path's articles by number (orderArticles).
+	articles map[string]cached[Article]
+}
+
+// orderArticleTTL is how long the order path trusts an article it read:
+// one order's total check, products check and write read the same
+// articles within seconds, and a quota counts every read.
+const orderArticleTTL = time.Minute
+
+// orderArticles is articlesByNumber for the order path: an article read in
+// the last orderArticleTTL is not read again. A number without an article
+// is always asked again, so an article created meanwhile is found at once.
+// Product and stock writes read fresh (they write the record back).
+func (c *Client) orderArticles(ctx context.Context, numbers []string) (map[string]Article, error) {
+	now := c.cfg.Now()
+	out := map[string]Article{}
+	var missing []string
+	c.cache.mu.Lock()
+	for _, n := range numbers {
+		n = strings.TrimSpace(n)
+		if a, ok := c.cache.articles[n]; ok && now.Before(a.until) {
+			out[n] = a.value
+		} else if n != "" {
+			missing = append(missing, n)
+		}
+	}
+	c.cache.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, err := c.articlesByNumber(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.cache.mu.Lock()
+	defer c.cache.mu.Unlock()
+	if c.cache.articles == nil || len(c.cache.articles) > 10000 {
+		c.cache.articles = map[string]cached[Article]{} // a catalogue that big is read again, not kept
+	}
+	for n, a := range found {
+		out[n] = a
+		c.cache.articles[n] = cached[Article]{value: a, until: now.Add(orderArticleTTL)}
+	}
+	return out, nil
 }
 
 type cached[T any] struct {
