@@ -163,12 +163,15 @@ type page[T any] struct {
 // entity's own properties, then $page/$pagesize, in the order the records
 // were added unless $orderby says otherwise.
 func listOf[T any](s *Sim, all func(*state) []T) simkit.HandlerFunc {
-	return listWith(s, func(st *state) []T { return clone(all(st)) })
+	return listWith(s, all, nil)
 }
 
-// listWith is listOf for records that are shaped for the answer first.
-func listWith[T any](s *Sim, view func(*state) []T) simkit.HandlerFunc {
+// listWith is listOf for records that a read shows with more than is
+// stored (shape fills it in on a shallow copy). Filters and sorting read
+// the records where they are; only the page's records are copied out.
+func listWith[T any](s *Sim, all func(*state) []T, shape func(*state, *T)) simkit.HandlerFunc {
 	props := propertiesOf(reflect.TypeFor[T]())
+	fields := jsonFieldsOf(reflect.TypeFor[T]())
 	return func(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
 		q := r.URL.Query()
 		pg, err := s.pager.Parse(q)
@@ -196,23 +199,24 @@ func listWith[T any](s *Sim, view func(*state) []T) simkit.HandlerFunc {
 			}
 		}
 		s.mu.Lock()
-		items := view(&s.st)
-		s.mu.Unlock()
 		type row struct {
-			item T
-			m    map[string]any
+			item  T
+			props properties
 		}
-		rows := make([]row, 0, len(items))
-		for _, it := range items {
-			m := asMap(it)
-			if filter == nil || filter.eval(m) {
-				rows = append(rows, row{it, m})
+		var rows []row
+		for _, it := range all(&s.st) {
+			if shape != nil {
+				shape(&s.st, &it)
+			}
+			p := fields.of(&it)
+			if filter == nil || filter.eval(p) {
+				rows = append(rows, row{it, p})
 			}
 		}
 		if len(order) > 0 {
 			slices.SortStableFunc(rows, func(a, b row) int {
 				for _, k := range order {
-					c := compareJSON(a.m[k.prop], b.m[k.prop])
+					c := compareJSON(a.props(k.prop), b.props(k.prop))
 					if k.desc {
 						c = -c
 					}
@@ -223,17 +227,14 @@ func listWith[T any](s *Sim, view func(*state) []T) simkit.HandlerFunc {
 				return 0
 			})
 		}
-		matched := make([]T, len(rows))
-		for i, x := range rows {
-			matched[i] = x.item
+		data := make([]T, 0, pg.Size)
+		for _, x := range simkit.Slice(rows, pg) {
+			data = append(data, clone(x.item))
 		}
-		data := simkit.Slice(matched, pg)
-		if data == nil {
-			data = []T{}
-		}
+		s.mu.Unlock()
 		s.out.JSON(w, r, http.StatusOK, page[T]{
-			Meta: Meta{CurrentPage: pg.Number(), PageSize: pg.Size, TotalNumberOfPages: (len(matched) + pg.Size - 1) / pg.Size,
-				TotalNumberOfResults: len(matched), ServerTimeUtc: At(s.o.Now())},
+			Meta: Meta{CurrentPage: pg.Number(), PageSize: pg.Size, TotalNumberOfPages: (len(rows) + pg.Size - 1) / pg.Size,
+				TotalNumberOfResults: len(rows), ServerTimeUtc: At(s.o.Now())},
 			Data: data,
 		})
 	}
@@ -303,14 +304,68 @@ func clone[T any](v T) T {
 	return out
 }
 
-// asMap is a record as $filter sees it: its JSON properties.
-func asMap(v any) map[string]any {
-	b, _ := json.Marshal(v)
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var m map[string]any
-	_ = d.Decode(&m)
-	return m
+// jsonFields are a record type's JSON properties by name: how $filter
+// and $orderby read one property of a record without encoding all of it.
+type jsonFields map[string]jsonField
+
+type jsonField struct {
+	index     int
+	omitEmpty bool
+}
+
+func jsonFieldsOf(t reflect.Type) jsonFields {
+	out := jsonFields{}
+	for i := range t.NumField() {
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out[name] = jsonField{index: i, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")}
+		}
+	}
+	return out
+}
+
+// of reads the properties of *v as its JSON shows them: a property the
+// JSON leaves out (omitempty) is nil, numbers are json.Number. Each is
+// read once.
+func (fs jsonFields) of(v any) properties {
+	rv := reflect.ValueOf(v).Elem()
+	seen := map[string]any{}
+	return func(name string) any {
+		if x, ok := seen[name]; ok {
+			return x
+		}
+		var x any
+		if f, ok := fs[name]; ok {
+			fv := rv.Field(f.index)
+			if !f.omitEmpty || !emptyJSON(fv) {
+				b, _ := json.Marshal(fv.Interface())
+				d := json.NewDecoder(bytes.NewReader(b))
+				d.UseNumber()
+				_ = d.Decode(&x)
+			}
+		}
+		seen[name] = x
+		return x
+	}
+}
+
+// emptyJSON is encoding/json's omitempty test.
+func emptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
 }
 
 // SetCompany replaces the company's settings (ShowPricesExclVatPC decides

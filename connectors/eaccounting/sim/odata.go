@@ -120,8 +120,15 @@ func tokenize(s string) ([]token, error) {
 
 // filterExpr is a parsed $filter.
 type filterExpr interface {
-	eval(e map[string]any) bool
+	eval(p properties) bool
 }
+
+// properties reads a record's property by its JSON name, as its JSON shows
+// it (json.Number for numbers, nil when absent).
+type properties func(name string) any
+
+// mapProperties reads the properties of a record decoded into a map.
+func mapProperties(m map[string]any) properties { return func(name string) any { return m[name] } }
 
 type (
 	orExpr  struct{ l, r filterExpr }
@@ -290,16 +297,16 @@ func (p *parser) function(name token) (filterExpr, error) {
 	return funcExpr{name.text, prop, arg.text}, nil
 }
 
-func (e orExpr) eval(m map[string]any) bool  { return e.l.eval(m) || e.r.eval(m) }
-func (e andExpr) eval(m map[string]any) bool { return e.l.eval(m) && e.r.eval(m) }
-func (e notExpr) eval(m map[string]any) bool { return !e.x.eval(m) }
-func (e boolProp) eval(m map[string]any) bool {
-	b, _ := m[e.prop].(bool)
+func (e orExpr) eval(p properties) bool  { return e.l.eval(p) || e.r.eval(p) }
+func (e andExpr) eval(p properties) bool { return e.l.eval(p) && e.r.eval(p) }
+func (e notExpr) eval(p properties) bool { return !e.x.eval(p) }
+func (e boolProp) eval(p properties) bool {
+	b, _ := p(e.prop).(bool)
 	return b
 }
 
-func (e funcExpr) eval(m map[string]any) bool {
-	s, ok := m[e.prop].(string)
+func (e funcExpr) eval(p properties) bool {
+	s, ok := p(e.prop).(string)
 	if !ok {
 		return false
 	}
@@ -316,8 +323,8 @@ func (e funcExpr) eval(m map[string]any) bool {
 
 // eval compares the property's value with the literal; values of
 // different kinds never match (except ne).
-func (e cmpExpr) eval(m map[string]any) bool {
-	c, comparable := compareValue(m[e.prop], e.lit)
+func (e cmpExpr) eval(p properties) bool {
+	c, comparable := compareValue(p(e.prop), e.lit)
 	if !comparable {
 		return e.op == "ne"
 	}

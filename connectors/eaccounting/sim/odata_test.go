@@ -49,7 +49,7 @@ func TestFilterParsesAndEvaluates(t *testing.T) {
 	} {
 		e, err := parseFilter(c.filter, props)
 		require.NoError(t, err, c.filter)
-		assert.Equal(t, c.want, e.eval(anna), c.filter)
+		assert.Equal(t, c.want, e.eval(mapProperties(anna)), c.filter)
 	}
 }
 

@@ -33,7 +33,7 @@ func (k storedRecords[T]) view(st *state) []T {
 	return out
 }
 
-func (k storedRecords[T]) list(s *Sim) simkit.HandlerFunc { return listWith(s, k.view) }
+func (k storedRecords[T]) list(s *Sim) simkit.HandlerFunc { return listWith(s, k.all, k.expand) }
 
 // get serves the record whose id is the path parameter param.
 func (k storedRecords[T]) get(s *Sim, param string) simkit.HandlerFunc {
