@@ -1,7 +1,6 @@
 package eaccounting
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -175,7 +174,7 @@ func New(cfg Config) (*Client, error) {
 		System: System, BaseURL: base, Timeout: cfg.Timeout,
 		Accept: "application/json", ContentType: "application/json",
 		Auth: bearerFrom(cfg.Tokens), Transport: cfg.Transport, Pacer: pacer, Observe: cfg.Observe,
-		ReadError: readError, DefaultRetryAfter: cfg.DefaultRetryAfter, Now: cfg.Now,
+		ReadError: readError, RetryAfterText: waitInMessage, DefaultRetryAfter: cfg.DefaultRetryAfter, Now: cfg.Now,
 	})}, nil
 }
 
@@ -207,7 +206,7 @@ func (c *Client) call(ctx context.Context, op, path string, query []queryParam, 
 			return nil
 		},
 	})
-	return waitFromMessage(err)
+	return err
 }
 
 // get reads one answer of a GET op into into.
@@ -257,38 +256,12 @@ func jsonProblem(err error) string {
 	return "unreadable"
 }
 
-// bearerFrom authorises every request with the source's access token. When
-// the API answers 401 anyway (the token was revoked, or expired early), it
-// asks once for another, naming the rejected one so the source renews
-// instead of handing it out again, and sends the request once more.
+// bearerFrom authorises every request with the source's access token
+// (renewed once, naming the rejected one, when the API answers 401).
 func bearerFrom(src connectors.TokenSource) httpkit.Auth {
-	return func(next http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-			var body []byte
-			if req.Body != nil && req.Body != http.NoBody {
-				b, err := io.ReadAll(req.Body)
-				_ = req.Body.Close()
-				if err != nil {
-					return nil, err
-				}
-				body = b
-			}
-			tok, err := accessToken(req.Context(), src, "")
-			if err != nil {
-				return nil, err
-			}
-			resp, err := sendWith(next, req, body, tok)
-			if err != nil || resp.StatusCode != http.StatusUnauthorized {
-				return resp, err
-			}
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
-			_ = resp.Body.Close()
-			if tok, err = accessToken(req.Context(), src, tok); err != nil {
-				return nil, err
-			}
-			return sendWith(next, req, body, tok)
-		})
-	}
+	return httpkit.BearerFrom(func(ctx context.Context, rejected string) (string, error) {
+		return accessToken(ctx, src, rejected)
+	})
 }
 
 // accessToken asks the source and keeps its error typed: an untyped one
@@ -306,19 +279,6 @@ func accessToken(ctx context.Context, src connectors.TokenSource, rejected strin
 	}
 	return "", &connectors.Error{Kind: connectors.KindUnavailable, System: System, Message: "no access token: " + err.Error(), Err: err}
 }
-
-func sendWith(next http.RoundTripper, req *http.Request, body []byte, token string) (*http.Response, error) {
-	req = req.Clone(req.Context()) // a round-tripper must not change its request
-	if body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	return next.RoundTrip(req)
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // StaticToken is a token source of one access token that never renews: for
 // tests and one-off scripts. A rejected token is an auth error.

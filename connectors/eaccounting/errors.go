@@ -2,7 +2,6 @@ package eaccounting
 
 import (
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,17 +81,13 @@ func kindOfCode(code, status int) connectors.ErrorKind {
 // tryAgainIn finds the wait in the quota message: "… Try again in 55 seconds."
 var tryAgainIn = regexp.MustCompile(`(?i)try again in (\d+) seconds?`)
 
-// waitFromMessage sets a rate-limited error's wait from its message: the
-// API documents no Retry-After header (§2.6), only the text.
-func waitFromMessage(err error) error {
-	var ce *connectors.Error
-	if !errors.As(err, &ce) || ce.Kind != connectors.KindRateLimited {
-		return err
-	}
-	if m := tryAgainIn.FindStringSubmatch(ce.Message); m != nil {
-		if s, perr := strconv.Atoi(m[1]); perr == nil {
-			ce.RetryAfter = max(time.Duration(s)*time.Second, time.Second)
+// waitInMessage reads the wait of a 429 from its message: the API
+// documents no Retry-After header (§2.6), only the text.
+func waitInMessage(text string) time.Duration {
+	if m := tryAgainIn.FindStringSubmatch(text); m != nil {
+		if s, err := strconv.Atoi(m[1]); err == nil {
+			return max(time.Duration(s)*time.Second, time.Second)
 		}
 	}
-	return err
+	return 0
 }

@@ -107,42 +107,61 @@ type oauthTransport struct {
 }
 
 func (t *oauthTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return sendWithToken(t.next, req, t.current)
+}
+
+// BearerFrom is an Auth that takes every request's access token from
+// token, which hands out the current one (rejected is "") or, after the
+// system answered 401 with rejected, another one. Token keeping is the
+// caller's (Visma eAccounting's single-use refresh tokens live in a
+// workflow); the 401 handling is OAuth2's.
+func BearerFrom(token func(ctx context.Context, rejected string) (string, error)) Auth {
+	return func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) { return sendWithToken(next, req, token) })
+	}
+}
+
+// sendWithToken sends req with a bearer token from token; when the system
+// answers 401 anyway (it revoked the token, or its clock runs ahead), it
+// asks for another once, naming the rejected one, and sends the request
+// once more. A second 401 is returned as it is, for the client to report
+// as KindAuth.
+func sendWithToken(next http.RoundTripper, req *http.Request, token func(ctx context.Context, rejected string) (string, error)) (*http.Response, error) {
 	body, err := replayBody(req)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := t.current(req.Context(), nil)
+	send := func(tok string) (*http.Response, error) {
+		r := req.Clone(req.Context()) // a round-tripper must not change its request
+		if body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		r.Header.Set("Authorization", "Bearer "+tok)
+		return next.RoundTrip(r)
+	}
+	tok, err := token(req.Context(), "")
 	if err != nil {
 		return nil, err
 	}
-	resp, err := t.send(req, body, tok)
+	resp, err := send(tok)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	_ = resp.Body.Close()
-	if tok, err = t.current(req.Context(), tok); err != nil {
+	if tok, err = token(req.Context(), tok); err != nil {
 		return nil, err
 	}
-	return t.send(req, body, tok)
+	return send(tok)
 }
 
-func (t *oauthTransport) send(req *http.Request, body []byte, tok *oauth2.Token) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	if body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	tok.SetAuthHeader(req)
-	return t.next.RoundTrip(req)
-}
-
-// current returns the cached token, or a new one when there is none, it
-// expired, or it is rejected (the token a 401 came back with).
-func (t *oauthTransport) current(ctx context.Context, rejected *oauth2.Token) (*oauth2.Token, error) {
+// current returns the cached access token, or a new one when there is
+// none, it expired, or it is rejected (the token a 401 came back with).
+func (t *oauthTransport) current(ctx context.Context, rejected string) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.token != nil && t.token.Valid() && (rejected == nil || t.token.AccessToken != rejected.AccessToken) {
-		return t.token, nil
+	if t.token != nil && t.token.Valid() && (rejected == "" || t.token.AccessToken != rejected) {
+		return t.token.AccessToken, nil
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: t.next, Timeout: t.cfg.Timeout})
 	var tok *oauth2.Token
@@ -158,7 +177,7 @@ func (t *oauthTransport) current(ctx context.Context, rejected *oauth2.Token) (*
 	}
 	if err != nil {
 		t.token = nil
-		return nil, tokenError(t.cfg.TokenURL, err)
+		return "", tokenError(t.cfg.TokenURL, err)
 	}
 	t.token = tok
 	if tok.RefreshToken != "" {
@@ -167,7 +186,7 @@ func (t *oauthTransport) current(ctx context.Context, rejected *oauth2.Token) (*
 	if t.cfg.OnToken != nil {
 		t.cfg.OnToken(tok)
 	}
-	return tok, nil
+	return tok.AccessToken, nil
 }
 
 // tokenError says what the token endpoint's answer means for the operator.

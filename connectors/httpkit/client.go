@@ -65,6 +65,10 @@ type Config struct {
 	// for the status's own (connectors.KindForStatus), the system's code and
 	// its readable text. nil reads nothing: the status's kind and text.
 	ReadError func(*Response) (kind connectors.ErrorKind, code, text string)
+	// RetryAfterText reads the wait from a rate-limited answer's text (the
+	// text ReadError gave), for a system that says it there and sends no
+	// Retry-After; 0 when the text names none. It wins over the header.
+	RetryAfterText func(text string) time.Duration
 	// DefaultRetryAfter is the wait reported when a rate-limited answer
 	// carries no usable Retry-After.
 	DefaultRetryAfter time.Duration
@@ -257,6 +261,9 @@ func (c *Client) statusError(op string, resp *Response, personal []string) *conn
 		}
 	}
 	e := c.outsideError(kind, op, resp.Status, code, text, personal...)
+	if e.Kind == connectors.KindRateLimited && e.RetryAfter == 0 && c.cfg.RetryAfterText != nil {
+		e.RetryAfter = c.cfg.RetryAfterText(text)
+	}
 	if e.Kind == connectors.KindRateLimited && e.RetryAfter == 0 {
 		e.RetryAfter = RetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now(), c.cfg.DefaultRetryAfter)
 	}
