@@ -529,28 +529,38 @@ func (c *Client) document(ctx context.Context, op string, kind connectors.OrderK
 		doc.YourReference, doc.OurReference = d.ExternalID, our
 	}
 
+	// Payment terms: terms of payment named by the payment method (the
+	// flow's paymentMethods maps the shop's method to their name), else
+	// those of the draft's days (a quote's TermsOfPayment is an object whose
+	// Id the contract marks read-only: a quote keeps the customer's terms).
+	termDays := d.PaymentTermDays
+	if kind != connectors.KindQuote {
+		t, named, err := c.termsNamed(ctx, d.PaymentMethod)
+		switch {
+		case err != nil:
+			return doc, err
+		case named:
+			doc.TermsOfPaymentId, termDays = t.Id, t.NumberOfDays
+		case d.PaymentTermDays > 0:
+			id, err := c.termsFor(ctx, op, d.PaymentTermDays, "flows.orders.paymentTerms")
+			if err != nil {
+				return doc, err
+			}
+			doc.TermsOfPaymentId = id
+		}
+	}
+
 	switch kind {
 	case connectors.KindOrder:
 		doc.CurrencyCode, doc.Status, doc.OrderDate = strings.ToUpper(c.cfg.Currency), OrderStatusOngoing, day
 		doc.ReverseChargeOnConstructionServices = &no
 	case connectors.KindInvoice, connectors.KindSalesInvoice:
 		doc.InvoiceDate = day
-		if d.PaymentTermDays > 0 {
-			doc.DueDate = date.AddDate(0, 0, d.PaymentTermDays).Format("2006-01-02") + "T00:00:00Z"
+		if termDays > 0 {
+			doc.DueDate = date.AddDate(0, 0, termDays).Format("2006-01-02") + "T00:00:00Z"
 		}
 	case connectors.KindQuote:
 		doc.QuoteDate = day
-	}
-
-	// Payment terms: the draft's days pick the terms of payment (a quote's
-	// TermsOfPayment is an object whose Id the contract marks read-only:
-	// a quote keeps the customer's terms).
-	if d.PaymentTermDays > 0 && kind != connectors.KindQuote {
-		id, err := c.termsFor(ctx, op, d.PaymentTermDays, "flows.orders.paymentTerms")
-		if err != nil {
-			return doc, err
-		}
-		doc.TermsOfPaymentId = id
 	}
 	// Delivery method: orders and drafts take its name and code (its Id is
 	// read-only); invoices and quotes keep the customer's.

@@ -267,6 +267,24 @@ func (c *Client) termsFor(ctx context.Context, op string, days int, setting stri
 	return match[0].Id, nil
 }
 
+// termsNamed finds the terms of payment (available for sales) whose name,
+// English name or id is method; false when none is, or method is empty.
+func (c *Client) termsNamed(ctx context.Context, method string) (TermsOfPayment, bool, error) {
+	if method = strings.TrimSpace(method); method == "" {
+		return TermsOfPayment{}, false, nil
+	}
+	ts, err := c.termsOfPayment(ctx)
+	if err != nil {
+		return TermsOfPayment{}, false, err
+	}
+	for _, t := range ts {
+		if t.AvailableForSales && (strings.EqualFold(t.Name, method) || strings.EqualFold(t.NameEnglish, method) || strings.EqualFold(t.Id, method)) {
+			return t, true, nil
+		}
+	}
+	return TermsOfPayment{}, false, nil
+}
+
 // daysOfTerms is the number of days of a terms of payment id.
 func (c *Client) daysOfTerms(ctx context.Context, id string) (int, bool, error) {
 	ts, err := c.termsOfPayment(ctx)

@@ -663,3 +663,30 @@ func TestSimRevokedConsentIsAnAuthError(t *testing.T) {
 	assert.Equal(t, connectors.KindAuth, connectors.KindOf(err), "%v", err)
 	assert.Empty(t, e.sim.Orders())
 }
+
+// A payment method the flow maps to the name of eAccounting terms of
+// payment picks those terms (a paid webshop order is not a 14-day
+// invoice); a method naming none keeps the payment term's days.
+func TestSimPaymentMethodNamesTheTermsOfPayment(t *testing.T) {
+	e := newSimEnv(t, sim.Options{}, nil)
+	seedSimProducts(t, e)
+	c := e.client(t, eaccounting.StaticToken(e.token), nil)
+	ctx := context.Background()
+	for _, kind := range []connectors.OrderKind{connectors.KindOrder, connectors.KindSalesInvoice} {
+		cash := draftFor(t, e, c, simOrder("2001-"+string(kind), true, simCustomer("cash-"+string(kind)+"@example.com", false)), kind)
+		cash.PaymentMethod, cash.PaymentTermDays = "cash", 14
+		_, err := c.CreateOrder(ctx, cash)
+		require.NoError(t, err)
+		docs := e.storedDocs(cash.ExternalID, kind)
+		require.Len(t, docs, 1)
+		assert.Equal(t, sim.TermsCashID, docs[0].termsID, "%s: the terms named by the payment method", kind)
+
+		other := draftFor(t, e, c, simOrder("2002-"+string(kind), true, simCustomer("ideal-"+string(kind)+"@example.com", false)), kind)
+		other.PaymentMethod, other.PaymentTermDays = "iDEAL", 14
+		_, err = c.CreateOrder(ctx, other)
+		require.NoError(t, err)
+		docs = e.storedDocs(other.ExternalID, kind)
+		require.Len(t, docs, 1)
+		assert.Equal(t, sim.Terms14ID, docs[0].termsID, "%s: a method that names no terms keeps the days' terms", kind)
+	}
+}

@@ -93,6 +93,7 @@ type Unit struct {
 type TermsOfPayment struct {
 	Id                   string `json:"Id"`
 	Name                 string `json:"Name,omitempty"`
+	NameEnglish          string `json:"NameEnglish,omitempty"`
 	NumberOfDays         int    `json:"NumberOfDays"`
 	TermsOfPaymentTypeId int    `json:"TermsOfPaymentTypeId"`
 	AvailableForSales    bool   `json:"AvailableForSales"`
