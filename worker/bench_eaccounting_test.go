@@ -22,7 +22,6 @@ import (
 	easim "github.com/koppel/koppel/connectors/eaccounting/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	kworker "github.com/koppel/koppel/worker"
-	"github.com/koppel/koppel/worker/codec"
 )
 
 // BenchmarkEAccountingOrderSync pushes N orders (KOPPEL_BENCH_ORDERS, default
@@ -34,25 +33,8 @@ import (
 // quota is 600 a minute per endpoint, so the busiest endpoint bounds how
 // many orders a minute one app can book.
 func BenchmarkEAccountingOrderSync(b *testing.B) {
-	n := 1000
-	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(b, err, "KOPPEL_BENCH_ORDERS")
-	}
-	ctx := context.Background()
-	dir := b.TempDir()
-	srv := startBenchServer(b, filepath.Join(dir, "temporal.db"))
-	key, err := codec.NewKey("bench")
-	require.NoError(b, err)
-	ring, err := codec.ParseKeys(key, "")
-	require.NoError(b, err)
-	dc := codec.DataConverter(ring)
-	sealed, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
-		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
-	require.NoError(b, err)
-	defer sealed.Close()
-
+	e := newBenchEnv(b)
+	n, ctx, srv, dir, key, sealed := e.n, e.ctx, e.srv, e.dir, e.key, e.sealed
 	for i := 0; i < b.N; i++ {
 		real, perEndpoint := runEAccountingSync(b, ctx, srv.FrontendHostPort(), srv.Client(), sealed, dir, n, i, key)
 		noop := runNoopSync(b, ctx, sealed, n, i)

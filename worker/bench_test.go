@@ -48,32 +48,48 @@ func BenchmarkShopwareOrderSync(b *testing.B) {
 }
 
 func benchOrderSync(b *testing.B, pair string, source func() benchSource) {
-	n := 1000
-	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(b, err, "KOPPEL_BENCH_ORDERS")
-	}
-	ctx := context.Background()
-	dir := b.TempDir()
-	srv := startBenchServer(b, filepath.Join(dir, "temporal.db"))
-
-	// Both runs seal their payloads, as production does.
-	key, err := codec.NewKey("bench")
-	require.NoError(b, err)
-	ring, err := codec.ParseKeys(key, "")
-	require.NoError(b, err)
-	dc := codec.DataConverter(ring)
-	sealed, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
-		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
-	require.NoError(b, err)
-	defer sealed.Close()
+	e := newBenchEnv(b)
+	n, ctx, srv, dir, key, sealed := e.n, e.ctx, e.srv, e.dir, e.key, e.sealed
 
 	for i := 0; i < b.N; i++ {
 		real := runRealSync(b, ctx, srv, dir, n, i, key, source())
 		noop := runNoopSync(b, ctx, sealed, n, i)
 		report(b, "Order sync "+pair, n, real, noop)
 	}
+}
+
+// benchEnv is what every order sync benchmark runs on: N (from
+// KOPPEL_BENCH_ORDERS, default 1,000), a real dev server, the encryption
+// key the worker seals with and a client that seals as it does (both runs
+// seal their payloads, as production does).
+type benchEnv struct {
+	n      int
+	ctx    context.Context
+	dir    string
+	srv    *testsuite.DevServer
+	key    string
+	sealed client.Client
+}
+
+func newBenchEnv(b *testing.B) benchEnv {
+	e := benchEnv{n: 1000, ctx: context.Background(), dir: b.TempDir()}
+	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
+		var err error
+		e.n, err = strconv.Atoi(v)
+		require.NoError(b, err, "KOPPEL_BENCH_ORDERS")
+	}
+	e.srv = startBenchServer(b, filepath.Join(e.dir, "temporal.db"))
+	var err error
+	e.key, err = codec.NewKey("bench")
+	require.NoError(b, err)
+	ring, err := codec.ParseKeys(e.key, "")
+	require.NoError(b, err)
+	dc := codec.DataConverter(ring)
+	e.sealed, err = client.Dial(client.Options{HostPort: e.srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
+		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+	require.NoError(b, err)
+	b.Cleanup(e.sealed.Close)
+	return e
 }
 
 // benchSource is the shop a real run reads, unthrottled: its simulator, how
