@@ -112,17 +112,11 @@ func replayAfterReconnect(ctx context.Context, c client.Client, taskQueue, file,
 	if !ok {
 		return fmt.Errorf("connected, but %s is not in %s to replay its orders", integration, file)
 	}
-	refs, err := kworker.FailedOrders(ctx, c, integration, since.Add(-time.Minute))
+	replayed, err := kworker.ReplayFailedSince(ctx, c, taskQueue, *in, since.Add(-time.Minute), func(r kworker.OrderRef, err error) {
+		fmt.Fprintf(out, "order %s: not replayed: %v\n", r.ID, err)
+	})
 	if err != nil {
 		return fmt.Errorf("connected, but listing the orders to replay failed (%w); run %s", err, again)
-	}
-	replayed := 0
-	for _, r := range refs {
-		if _, err := kworker.ReplayOrder(ctx, c, taskQueue, *in, r); err != nil {
-			fmt.Fprintf(out, "order %s: not replayed: %v\n", r.ID, err)
-			continue
-		}
-		replayed++
 	}
 	fmt.Fprintf(out, "Replaying %d order(s) that failed since the consent was lost; the catalog flows catch up on their next run.\n", replayed)
 	return nil

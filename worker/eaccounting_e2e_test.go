@@ -239,10 +239,11 @@ func TestEAccountingRevokedConsentStopsAndResumes(t *testing.T) {
 	assert.Equal(t, activities.TokenStateReconnect, st.State)
 
 	s.connectEAccounting(t, ea)
-	refs, err := kworkerFailedOrders(ctx, s, st.ReconnectAt.Add(-time.Minute))
+	// What starter connect does next: replay the orders that failed since.
+	replayed, err := kworker.ReplayFailedSince(ctx, s.client, s.taskQueue, s.file.Integrations[0], st.ReconnectAt.Add(-time.Minute),
+		func(r kworker.OrderRef, err error) { t.Errorf("order %s not replayed: %v", r.ID, err) })
 	require.NoError(t, err)
-	require.Len(t, refs, 1, "the order that failed on the lost consent is listed for the replay")
-	s.replayOrder(t, refs[0])
+	require.Equal(t, 1, replayed, "the order that failed on the lost consent is replayed")
 	r, err := s.orderResult(id)
 	require.NoError(t, err)
 	assert.Equal(t, workflows.OrderCreated, r.Outcome)
@@ -279,17 +280,4 @@ func TestEAccountingTokensRotateOnceAcrossTwoWorkers(t *testing.T) {
 	t.Logf("%d orders over two workers, %d refreshes, %d refresh tokens reused", n, refreshes, ea.Reused())
 	assert.GreaterOrEqual(t, refreshes, 2, "the tokens expired during the run")
 	assert.LessOrEqual(t, refreshes, 5, "one refresh per expiry (a 12 s token is renewed 2.4 s early), not one per worker or call")
-}
-
-func kworkerFailedOrders(ctx context.Context, s *stack, since time.Time) ([]kworker.OrderRef, error) {
-	return kworker.FailedOrders(ctx, s.client, s.file.Integrations[0].Name, since)
-}
-
-// replayOrder runs an order again, as starter connect does after a reconnect.
-func (s *stack) replayOrder(t *testing.T, r kworker.OrderRef) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	_, err := kworker.ReplayOrder(ctx, s.client, s.taskQueue, s.file.Integrations[0], r)
-	require.NoError(t, err)
 }

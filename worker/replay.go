@@ -82,3 +82,24 @@ func latestRunFailed(ctx context.Context, c client.Client, workflowID string) bo
 	}
 	return false
 }
+
+// ReplayFailedSince runs again every order of the integration whose latest
+// run failed since since (after a lost consent is given again, say). It
+// returns how many it started; one that could not start is handed to
+// notStarted and the others go on.
+func ReplayFailedSince(ctx context.Context, c client.Client, taskQueue string, in config.Integration, since time.Time,
+	notStarted func(OrderRef, error)) (int, error) {
+	refs, err := FailedOrders(ctx, c, in.Name, since)
+	if err != nil {
+		return 0, err
+	}
+	started := 0
+	for _, r := range refs {
+		if _, err := ReplayOrder(ctx, c, taskQueue, in, r); err != nil {
+			notStarted(r, err)
+			continue
+		}
+		started++
+	}
+	return started, nil
+}
