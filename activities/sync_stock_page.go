@@ -2,7 +2,12 @@ package activities
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/activity"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
@@ -92,12 +97,37 @@ func (a *Activities) syncStock(ctx context.Context, f *StockFlow, l model.StockL
 	case OutcomeMissing:
 		rec.Detail = fmt.Sprintf("not in %s", f.ToName)
 	case OutcomeUpdated:
-		if err := f.To.SetStock(ctx, mapped.SKU, plan.Set, r.ManageStock); err != nil {
+		if err := setStock(ctx, f.To, mapped.SKU, plan.Set, r.ManageStock); err != nil {
 			return rec, err
 		}
 		rec.Detail = fmt.Sprintf("%s → %s", have.Quantity, plan.Set)
 	}
 	return rec, nil
+}
+
+// setStock writes an absolute figure; a target that moves stock by documents
+// gets a reference for the write that is the same on every attempt of this
+// run for this SKU and figure, so a retried attempt finds the document the
+// lost answer was about instead of moving the stock twice.
+func setStock(ctx context.Context, to connectors.StockTarget, sku string, qty model.Quantity, manage bool) error {
+	dt, ok := to.(connectors.StockDocumentTarget)
+	if !ok {
+		return to.SetStock(ctx, sku, qty, manage)
+	}
+	run := ""
+	if activity.IsActivity(ctx) {
+		info := activity.GetInfo(ctx)
+		run = info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID
+	}
+	return dt.SetStockOnce(ctx, sku, qty, manage, StockWriteRef(run, sku, qty))
+}
+
+// StockWriteRef is the reference of one stock write: "KOPPEL-" and 16 hex
+// digits of a hash of the run, the SKU and the figure (short enough for any
+// reference field; no SKU in clear, as references show in the target's UI).
+func StockWriteRef(run, sku string, qty model.Quantity) string {
+	sum := sha256.Sum256([]byte(run + "\x00" + sku + "\x00" + qty.String()))
+	return "KOPPEL-" + strings.ToUpper(hex.EncodeToString(sum[:8]))
 }
 
 // latestPerSKU keeps one level per SKU, the last one listed (a change feed

@@ -135,6 +135,17 @@ type StockTarget interface {
 	SetStock(ctx context.Context, sku string, qty model.Quantity, manage bool) error
 }
 
+// StockDocumentTarget is a StockTarget that holds stock through documents,
+// not a figure it lets us set (Visma.net: a released inventory adjustment).
+// SetStockOnce writes the document that moves the SKU from what the target
+// shows now to qty. ref names this one write (the flow derives it from its
+// run, the SKU and qty): when a document tagged ref already exists, nothing
+// is written again (one left on hold is released), so a retry after a lost
+// answer moves the stock once. The flow prefers it to SetStock.
+type StockDocumentTarget interface {
+	SetStockOnce(ctx context.Context, sku string, qty model.Quantity, manage bool, ref string) error
+}
+
 // SourceCustomer is a customer as a source delivers it, with its native record.
 type SourceCustomer struct {
 	Customer model.Customer `json:"customer"`
