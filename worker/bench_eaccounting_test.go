@@ -34,12 +34,15 @@ import (
 // many orders a minute one app can book.
 func BenchmarkEAccountingOrderSync(b *testing.B) {
 	e := newBenchEnv(b)
-	n, ctx, srv, dir, key, sealed := e.n, e.ctx, e.srv, e.dir, e.key, e.sealed
 	for i := 0; i < b.N; i++ {
-		real, perEndpoint := runEAccountingSync(b, ctx, srv.FrontendHostPort(), srv.Client(), sealed, dir, n, i, key)
-		noop := runNoopSync(b, ctx, sealed, n, i)
-		report(b, "Order sync CCV Shop → eAccounting", n, real, noop)
-		reportQuota(b, n, perEndpoint)
+		var perEndpoint map[string]int // the calls of one round: they are the same every round
+		real, noop := e.alternate(b, i, func(round int) syncRun {
+			var run syncRun
+			run, perEndpoint = runEAccountingSync(b, e.ctx, e.srv.FrontendHostPort(), e.srv.Client(), e.sealed, e.dir, e.n, round, e.key)
+			return run
+		})
+		report(b, "Order sync CCV Shop → eAccounting", e.n, real, noop)
+		reportQuota(b, e.n, perEndpoint)
 	}
 }
 
@@ -96,6 +99,7 @@ integrations:
 
 	wk := startWorkerProcess(b, dir, hostPort, taskQueue, file, key, "B_EA_ID="+easim.DemoClientID, "B_EA_SECRET="+easim.DemoClientSecret)
 	defer wk.stop()
+	waitPolling(b, ctx, c, taskQueue)
 	// A fresh pair for the keeper (the first one's refresh token stays unused).
 	code, err = ea.Authorize(oa.RedirectURI, oa.Scopes...)
 	require.NoError(b, err)
@@ -109,10 +113,12 @@ integrations:
 	srcCalls.Store(0)
 	tgtCalls.Store(0)
 	before := ea.Calls().Snapshot()
+	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
 	start := time.Now()
 	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
 	waitClosed(b, ctx, c, integration, n)
 	run.took = time.Since(start)
+	run.cpu = cpu.used()
 	run.workerPeakRSS = wk.peakRSS()
 	require.Len(b, ea.Orders(), n, "every order reached eAccounting exactly once")
 	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)

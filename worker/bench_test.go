@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -49,21 +51,40 @@ func BenchmarkShopwareOrderSync(b *testing.B) {
 
 func benchOrderSync(b *testing.B, pair string, source func() benchSource) {
 	e := newBenchEnv(b)
-	n, ctx, srv, dir, key, sealed := e.n, e.ctx, e.srv, e.dir, e.key, e.sealed
-
 	for i := 0; i < b.N; i++ {
-		real := runRealSync(b, ctx, srv, dir, n, i, key, source())
-		noop := runNoopSync(b, ctx, sealed, n, i)
-		report(b, "Order sync "+pair, n, real, noop)
+		real, noop := e.alternate(b, i,
+			func(round int) syncRun { return runRealSync(b, e.ctx, e.srv, e.dir, e.n, round, e.key, source()) })
+		report(b, "Order sync "+pair, e.n, real, noop)
 	}
+}
+
+// alternate runs the real sync and the no-op bound e.rounds times each,
+// swapping which goes first every round, so that drift on the machine (the
+// dev server's database grows, other load comes and goes) falls on both
+// alike. One pair of runs says little: the no-op bound alone moves by a
+// fifth between runs on two cores.
+func (e benchEnv) alternate(b *testing.B, iter int, realRun func(round int) syncRun) (real, noop []syncRun) {
+	for r := 0; r < e.rounds; r++ {
+		round := iter*e.rounds + r
+		if r%2 == 0 {
+			real = append(real, realRun(round))
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
+		} else {
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
+			real = append(real, realRun(round))
+		}
+	}
+	return real, noop
 }
 
 // benchEnv is what every order sync benchmark runs on: N (from
 // KOPPEL_BENCH_ORDERS, default 1,000), a real dev server, the encryption
 // key the worker seals with and a client that seals as it does (both runs
-// seal their payloads, as production does).
+// seal their payloads, as production does), and how many rounds of real
+// and no-op runs to take the medians of (KOPPEL_BENCH_ROUNDS, default 3).
 type benchEnv struct {
 	n      int
+	rounds int
 	ctx    context.Context
 	dir    string
 	srv    *testsuite.DevServer
@@ -72,12 +93,8 @@ type benchEnv struct {
 }
 
 func newBenchEnv(b *testing.B) benchEnv {
-	e := benchEnv{n: 1000, ctx: context.Background(), dir: b.TempDir()}
-	if v := os.Getenv("KOPPEL_BENCH_ORDERS"); v != "" {
-		var err error
-		e.n, err = strconv.Atoi(v)
-		require.NoError(b, err, "KOPPEL_BENCH_ORDERS")
-	}
+	e := benchEnv{n: benchSetting(b, "KOPPEL_BENCH_ORDERS", 1000), rounds: benchSetting(b, "KOPPEL_BENCH_ROUNDS", 3),
+		ctx: context.Background(), dir: b.TempDir()}
 	e.srv = startBenchServer(b, filepath.Join(e.dir, "temporal.db"))
 	var err error
 	e.key, err = codec.NewKey("bench")
@@ -90,6 +107,18 @@ func newBenchEnv(b *testing.B) benchEnv {
 	require.NoError(b, err)
 	b.Cleanup(e.sealed.Close)
 	return e
+}
+
+// benchSetting reads a positive whole number from the environment.
+func benchSetting(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(b, err, "%s must be a whole number", name)
+	require.Positive(b, n, "%s must be at least 1", name)
+	return n
 }
 
 // benchSource is the shop a real run reads, unthrottled: its simulator, how
@@ -127,6 +156,7 @@ type syncRun struct {
 	sourceCalls   int64
 	targetCalls   int64
 	workerPeakRSS int64 // kB, 0 when the worker ran in this process
+	cpu           cpuUse
 }
 
 func startBenchServer(b *testing.B, db string) *testsuite.DevServer {
@@ -230,11 +260,14 @@ integrations:
 
 	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key, src.env...)
 	defer wk.stop()
+	waitPolling(b, ctx, srv.Client(), taskQueue)
 
+	cpu := startCPUMeter(srv.FrontendHostPort(), wk.cmd.Process.Pid)
 	start := time.Now()
 	backfillAll(b, ctx, srv.Client(), integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
 	waitClosed(b, ctx, srv.Client(), integration, n)
 	run.took = time.Since(start)
+	run.cpu = cpu.used()
 	run.workerPeakRSS = wk.peakRSS()
 	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
 	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, srv.Client(), integration)
@@ -242,7 +275,7 @@ integrations:
 	return run
 }
 
-func runNoopSync(b *testing.B, ctx context.Context, c client.Client, n, iter int) syncRun {
+func runNoopSync(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, n, iter int) syncRun {
 	integration := fmt.Sprintf("noop%d", iter)
 	taskQueue := "bench-noop-" + strconv.Itoa(iter)
 	from := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -255,11 +288,13 @@ func runNoopSync(b *testing.B, ctx context.Context, c client.Client, n, iter int
 	require.NoError(b, w.Start())
 	defer w.Stop()
 
+	cpu := startCPUMeter(serverHostPort, 0)
 	start := time.Now()
 	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
 	waitClosed(b, ctx, c, integration, n)
 	var run syncRun
 	run.took = time.Since(start)
+	run.cpu = cpu.used()
 	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)
 	return run
 }
@@ -272,6 +307,24 @@ func backfillAll(b *testing.B, ctx context.Context, c client.Client, integration
 	}, workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: integration, Backfill: &workflows.Window{From: from, To: to}})
 	require.NoError(b, err)
 	require.NoError(b, r.Get(ctx, nil))
+}
+
+// waitPolling waits until a worker polls the task queue for workflow and
+// activity tasks, so the clock starts at work, not at a process starting up
+// (the no-op run's worker starts in this process before its clock).
+func waitPolling(b *testing.B, ctx context.Context, c client.Client, taskQueue string) {
+	deadline := time.Now().Add(time.Minute)
+	for _, kind := range []enumspb.TaskQueueType{enumspb.TASK_QUEUE_TYPE_WORKFLOW, enumspb.TASK_QUEUE_TYPE_ACTIVITY} {
+		for {
+			resp, err := c.DescribeTaskQueue(ctx, taskQueue, kind)
+			require.NoError(b, err)
+			if len(resp.GetPollers()) > 0 {
+				break
+			}
+			require.True(b, time.Now().Before(deadline), "no worker polls %s after a minute", taskQueue)
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 }
 
 // waitClosed waits until n order workflows of the integration have completed.
@@ -313,21 +366,75 @@ func orderStats(b *testing.B, ctx context.Context, c client.Client, integration 
 	return lat[len(lat)/2], lat[len(lat)*95/100], float64(total) / float64(len(lat))
 }
 
-func report(b *testing.B, title string, n int, real, noop syncRun) {
+// report prints every round and the medians; the metrics b reports are the
+// medians (the ratio is the median of the rounds' ratios, each real run
+// against the no-op run beside it).
+func report(b *testing.B, title string, n int, real, noop []syncRun) {
 	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
-	b.ReportMetric(rate(real), "orders/s")
-	b.ReportMetric(rate(noop), "noop-orders/s")
-	b.ReportMetric(rate(real)/rate(noop), "ratio")
-	b.ReportMetric(float64(real.targetCalls)/float64(n), "target-calls/order")
-	b.ReportMetric(float64(real.sourceCalls)/float64(n), "source-calls/order")
-	b.ReportMetric(real.eventsPerOrd, "events/order")
-	b.ReportMetric(float64(real.workerPeakRSS)/1024, "worker-peak-MiB")
-	fmt.Printf("\n%s, %d orders of 5 lines, real dev server (SQLite, WAL)\n", title, n)
+	ratios := make([]float64, len(real))
+	for i := range real {
+		ratios[i] = rate(real[i]) / rate(noop[i])
+	}
+	med := func(f func(syncRun) float64, runs []syncRun) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = f(r)
+		}
+		return median(v)
+	}
+	dur := func(f func(syncRun) time.Duration) func(syncRun) float64 {
+		return func(r syncRun) float64 { return float64(f(r)) }
+	}
+	perOrder := func(f func(syncRun) int64) func(syncRun) float64 {
+		return func(r syncRun) float64 { return float64(f(r)) / float64(n) }
+	}
+	srcCalls, tgtCalls := perOrder(func(r syncRun) int64 { return r.sourceCalls }), perOrder(func(r syncRun) int64 { return r.targetCalls })
+	events := func(r syncRun) float64 { return r.eventsPerOrd }
+	rss := med(func(r syncRun) float64 { return float64(r.workerPeakRSS) / 1024 }, real)
+
+	b.ReportMetric(med(rate, real), "orders/s")
+	b.ReportMetric(med(rate, noop), "noop-orders/s")
+	b.ReportMetric(median(ratios), "ratio")
+	b.ReportMetric(med(tgtCalls, real), "target-calls/order")
+	b.ReportMetric(med(srcCalls, real), "source-calls/order")
+	b.ReportMetric(med(events, real), "events/order")
+	b.ReportMetric(rss, "worker-peak-MiB")
+
+	fmt.Printf("\n%s, %d orders of 5 lines, real dev server (SQLite, WAL), %d rounds (real and no-op alternating)\n", title, n, len(real))
 	fmt.Printf("  %-22s %10s %10s %10s %10s %14s\n", "", "orders/s", "p50", "p95", "events/ord", "calls/order")
-	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f %7.2f src %4.2f tgt\n", "real connectors", rate(real), real.p50.Round(time.Millisecond), real.p95.Round(time.Millisecond), real.eventsPerOrd,
-		float64(real.sourceCalls)/float64(n), float64(real.targetCalls)/float64(n))
-	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f\n", "no-op activities", rate(noop), noop.p50.Round(time.Millisecond), noop.p95.Round(time.Millisecond), noop.eventsPerOrd)
-	fmt.Printf("  ratio real/no-op: %.0f %%   worker peak RSS: %.1f MiB\n\n", 100*rate(real)/rate(noop), float64(real.workerPeakRSS)/1024)
+	line := func(name string, r syncRun, calls bool) {
+		fmt.Printf("  %-22s %10.1f %10s %10s %10.1f", name, rate(r), r.p50.Round(time.Millisecond), r.p95.Round(time.Millisecond), r.eventsPerOrd)
+		if calls {
+			fmt.Printf(" %7.2f src %4.2f tgt", srcCalls(r), tgtCalls(r))
+		} else {
+			fmt.Printf(" %21s", "")
+		}
+		perOrder := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+		fmt.Printf("   CPU ms/order: server %.1f, worker %.1f, bench %.1f\n", perOrder(r.cpu.server), perOrder(r.cpu.worker), perOrder(r.cpu.bench))
+	}
+	for i := range real {
+		line(fmt.Sprintf("round %d real", i+1), real[i], true)
+		line(fmt.Sprintf("round %d no-op", i+1), noop[i], false)
+		fmt.Printf("  %-22s %9.0f %%\n", fmt.Sprintf("round %d ratio", i+1), 100*ratios[i])
+	}
+	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f %7.2f src %4.2f tgt\n", "median real", med(rate, real),
+		time.Duration(med(dur(func(r syncRun) time.Duration { return r.p50 }), real)).Round(time.Millisecond),
+		time.Duration(med(dur(func(r syncRun) time.Duration { return r.p95 }), real)).Round(time.Millisecond),
+		med(events, real), med(srcCalls, real), med(tgtCalls, real))
+	fmt.Printf("  %-22s %10.1f %10s %10s %10.1f\n", "median no-op", med(rate, noop),
+		time.Duration(med(dur(func(r syncRun) time.Duration { return r.p50 }), noop)).Round(time.Millisecond),
+		time.Duration(med(dur(func(r syncRun) time.Duration { return r.p95 }), noop)).Round(time.Millisecond),
+		med(events, noop))
+	fmt.Printf("  median ratio real/no-op: %.0f %%   worker peak RSS: %.1f MiB\n\n", 100*median(ratios), rss)
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // workerProcess is the worker binary run as its own process, so its memory
