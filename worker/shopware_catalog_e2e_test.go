@@ -32,8 +32,14 @@ const (
 )
 
 func newShopwareCatalogStack(t *testing.T, flow string) (*stack, *swsim.Sim) {
+	return newShopwareCatalogStackOf(t, "", flow)
+}
+
+// newShopwareCatalogStackOf is newShopwareCatalogStack against a Shopware
+// of the given version ("" the newest).
+func newShopwareCatalogStackOf(t *testing.T, version, flow string) (*stack, *swsim.Sim) {
 	t.Helper()
-	s := newStack(t, stackOptions{source: "shopware6", target: "mplus", noOrders: true,
+	s := newStack(t, stackOptions{source: "shopware6", target: "mplus", noOrders: true, sourceSim: shopwareOf(version),
 		// The storefront only: the headless channel every shop has must not
 		// get the products.
 		sourceOptions: fmt.Sprintf("{productSalesChannelIds: %q}", swsim.DefaultSalesChannelID),
@@ -41,6 +47,18 @@ func newShopwareCatalogStack(t *testing.T, flow string) (*stack, *swsim.Sim) {
 	shop, ok := s.source.(*swsim.Sim)
 	require.True(t, ok, "the source is the Shopware simulator")
 	return s, shop
+}
+
+// eachShopwareVersion runs a test against every Shopware version the
+// simulator serves.
+func eachShopwareVersion(t *testing.T, test func(t *testing.T, version string)) {
+	for _, version := range shopwareVersions {
+		name := "Shopware " + version
+		if version == "" {
+			name = "Shopware 6.7"
+		}
+		t.Run(name, func(t *testing.T) { test(t, version) })
+	}
 }
 
 // swProduct is a product or variant of the shop by number, with its
@@ -151,7 +169,11 @@ func TestShopwareProductsFromTheTill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	s, shop := newShopwareCatalogStack(t,
+	eachShopwareVersion(t, shopwareProductsFromTheTill)
+}
+
+func shopwareProductsFromTheTill(t *testing.T, version string) {
+	s, shop := newShopwareCatalogStackOf(t, version,
 		`productsToSource: {attributes: {size: Maat, colour: Kleur}, updateProductInfo: false, createCategories: true}`)
 	koffie := s.mplus.AddGroup(0, "Koffie")
 	bonen := s.mplus.AddGroup(koffie, "Bonen")
@@ -320,7 +342,11 @@ func TestShopwareStockFromTheTill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	s, shop := newShopwareCatalogStack(t, `stockToSource: {interval: 1h, buffer: 1, manageStock: true}`)
+	eachShopwareVersion(t, shopwareStockFromTheTill)
+}
+
+func shopwareStockFromTheTill(t *testing.T, version string) {
+	s, shop := newShopwareCatalogStackOf(t, version, `stockToSource: {interval: 1h, buffer: 1, manageStock: true}`)
 	for _, sku := range []string{"KOF-1000", "MOK-0001", "FLT-0102"} {
 		s.mplus.AddProduct(mplussim.Product{PLU: sku, Description: sku, PriceInclCents: 100, StockArticle: true, Webshop: true})
 		shop.AddProduct(model.Product{SKU: sku, Name: sku, Price: eurCents(100), PriceIncludesVAT: true, VAT: model.VATPercent(21), Active: true})

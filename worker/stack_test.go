@@ -105,6 +105,9 @@ type stackOptions struct {
 	// source and target are the systems stacked (any with a registered
 	// simulator); empty means ccvshop and mplus.
 	source, target string
+	// sourceSim, when set, builds the source's simulator in place of its
+	// registration (a Shopware of another version).
+	sourceSim func(simkit.Config) simkit.Instance
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -153,7 +156,7 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	}
 	env := map[string]string{"E2E_WEBHOOK": o.webhook}
 	var sourceURL, targetURL, sourceCreds, targetCreds string
-	s.source, sourceURL, sourceCreds = startStackSim(t, o.source, "E2E_SOURCE_", o.unthrottled, env)
+	s.source, sourceURL, sourceCreds = startStackSimWith(t, o.source, "E2E_SOURCE_", o.unthrottled, env, o.sourceSim)
 	s.target, targetURL, targetCreds = startStackSim(t, o.target, "E2E_TARGET_", o.unthrottled, env)
 	s.ccv, _ = s.source.(*ccvsim.Sim)
 	s.mplus, _ = s.target.(*mplussim.Sim)
@@ -228,13 +231,22 @@ func (s *stack) startSecondWorker(t testing.TB) func() {
 // It returns the instance, its URL and the YAML flow map of the side's
 // credentials, whose variables (prefix + credential name) it adds to env.
 func startStackSim(t testing.TB, system, prefix string, unlimited bool, env map[string]string) (simkit.Instance, string, string) {
+	return startStackSimWith(t, system, prefix, unlimited, env, nil)
+}
+
+// startStackSimWith is startStackSim with the simulator built by build
+// (nil: by its registration).
+func startStackSimWith(t testing.TB, system, prefix string, unlimited bool, env map[string]string, build func(simkit.Config) simkit.Instance) (simkit.Instance, string, string) {
 	reg, ok := simkit.Lookup(system)
 	require.True(t, ok, "no simulator registered for %s", system)
 	creds, ok := e2eCredentials[system]
 	if !ok {
 		creds = reg.DemoCredentials
 	}
-	inst := reg.Build(simkit.Config{Credentials: creds, Unlimited: unlimited})
+	if build == nil {
+		build = reg.Build
+	}
+	inst := build(simkit.Config{Credentials: creds, Unlimited: unlimited})
 	srv, err := simkit.Start("127.0.0.1:0", inst)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
