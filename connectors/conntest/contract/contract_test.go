@@ -103,6 +103,14 @@ func TestVismaNetContract(t *testing.T) {
 		{"an error status the file does not declare passes", Exchange{Request: request("GET", "http://127.0.0.1:9/v1/customer/10007", ""),
 			Status: 503, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("Service Unavailable")}, ""},
 		{"GET of a split template", Exchange{Request: request("GET", "http://127.0.0.1:9/v1/project/P1", "")}, ""},
+		// Creates answer 201 + Location with no body and updates 204; the
+		// file declares a bare object for both.
+		{"create answered 201 without a body", Exchange{Request: request("POST", "http://127.0.0.1:9/v1/project", project), RequestBody: []byte(project),
+			Status: 201, Header: http.Header{"Location": {"http://127.0.0.1:9/v1/project/P2"}}}, ""},
+		{"update answered 204 without a body", Exchange{Request: request("PUT", "http://127.0.0.1:9/v1/project/P1", project), RequestBody: []byte(project),
+			Status: 204}, ""},
+		{"a 201 body is still checked", Exchange{Request: request("POST", "http://127.0.0.1:9/v1/project", project), RequestBody: []byte(project),
+			Status: 201, Header: jsonHeader(), Body: []byte(`[1,2]`)}, "201"},
 		{"PUT of a split template", Exchange{Request: request("PUT", "http://127.0.0.1:9/v1/project/P1", project), RequestBody: []byte(project)}, ""},
 	})
 	if api.Rewrites["merged path variant"] == 0 {
