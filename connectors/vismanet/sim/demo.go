@@ -16,6 +16,7 @@ import (
 const (
 	DemoShippingItem = "VERZENDKOSTEN"
 	DemoCostsItem    = "KOSTEN"
+	DemoDiscountItem = "KORTING"
 	// DemoImageItem is the catalogue item with attributes and an image.
 	DemoImageItem = "MOK-0001"
 )
@@ -54,6 +55,8 @@ func SeedDemo(s *Sim, _ simkit.DemoContext) {
 			VatCategoryID: VatCatHigh, SalesAccount: AccountShipping},
 		{Number: DemoCostsItem, Description: "Overige kosten", ClassID: ItemClassService, Type: "NonStockItem",
 			VatCategoryID: VatCatHigh, SalesAccount: AccountRevenueNL},
+		{Number: DemoDiscountItem, Description: "Korting", ClassID: ItemClassService, Type: "NonStockItem",
+			VatCategoryID: VatCatHigh, SalesAccount: AccountDiscounts},
 	} {
 		must(s.AddItem(it))
 	}

@@ -89,9 +89,9 @@ func TestChangeFilters(t *testing.T) {
 	assert.Equal(t, []string{"THE-0100"}, changed(">", t0))
 	assert.Equal(t, []string{"THE-0100"}, changed(">=", c.now))
 	assert.Empty(t, changed(">", c.now))
-	assert.Len(t, changed("<", c.now), 7, "the others, stamped at the seed")
-	assert.Len(t, changed("<=", t0), 7)
-	assert.Len(t, query("createdDateTime="+t0.Format("2006-01-02")+"&createdDateTimeCondition=%3E%3D"), 8)
+	assert.Len(t, changed("<", c.now), 8, "the others, stamped at the seed")
+	assert.Len(t, changed("<=", t0), 8)
+	assert.Len(t, query("createdDateTime="+t0.Format("2006-01-02")+"&createdDateTimeCondition=%3E%3D"), 9)
 
 	for _, q := range []string{
 		"lastModifiedDateTime=2026-03-02",                                     // no condition

@@ -179,10 +179,10 @@ func TestWalkKeepsTheContract(t *testing.T) {
 	}
 	c.do(http.MethodGet, "/v1/inventory?pageNumber=1&pageSize=4", "").decode(t, &page)
 	require.Len(t, page, 4)
-	assert.Equal(t, 9, page[0].Metadata.TotalCount, "6 demo products, shipping, costs and the new item")
+	assert.Equal(t, 10, page[0].Metadata.TotalCount, "6 demo products, shipping, costs, discount and the new item")
 	assert.Equal(t, sim.MaxPageSizeInventory, page[0].Metadata.MaxPageSize)
 	c.do(http.MethodGet, "/v1/inventory?pageNumber=3&pageSize=4", "").decode(t, &page)
-	require.Len(t, page, 1)
+	require.Len(t, page, 2)
 	c.do(http.MethodGet, "/v1/inventory?pageNumber=4&pageSize=4", "").decode(t, &page)
 	assert.Empty(t, page)
 	since := start.Add(30 * time.Second).Format("2006-01-02T15:04:05")
