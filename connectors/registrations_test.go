@@ -12,6 +12,7 @@ import (
 	"github.com/koppel/koppel/connectors/ccvshop"
 	"github.com/koppel/koppel/connectors/mplus"
 	"github.com/koppel/koppel/connectors/shopware6"
+	"github.com/koppel/koppel/connectors/vismanet"
 )
 
 // The capabilities are read from Registration.Client, so the prototype must be
@@ -21,8 +22,9 @@ func TestClientPrototypeIsWhatNewBuilds(t *testing.T) {
 		ccvshop.System:   {"publicKey": "pk", "secretKey": "sk"},
 		mplus.System:     {"ident": "id", "secret": "s"},
 		shopware6.System: {"accessKeyId": "SWIA", "secretAccessKey": "s"},
+		vismanet.System:  {"clientId": "app", "clientSecret": "s", "tenantId": "t"},
 	}
-	require.Equal(t, []string{ccvshop.System, mplus.System, shopware6.System}, connectors.Systems())
+	require.Equal(t, []string{ccvshop.System, mplus.System, shopware6.System, vismanet.System}, connectors.Systems())
 	for _, name := range connectors.Systems() {
 		r, _ := connectors.Lookup(name)
 		c, err := r.New(connectors.Settings{BaseURL: "https://example.invalid:1234", Credentials: creds[name]})

@@ -7,4 +7,5 @@ import (
 	_ "github.com/koppel/koppel/connectors/eaccounting"
 	_ "github.com/koppel/koppel/connectors/mplus"
 	_ "github.com/koppel/koppel/connectors/shopware6"
+	_ "github.com/koppel/koppel/connectors/vismanet"
 )

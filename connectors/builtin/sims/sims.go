@@ -9,4 +9,5 @@ import (
 	_ "github.com/koppel/koppel/connectors/eaccounting/sim"
 	_ "github.com/koppel/koppel/connectors/mplus/sim"
 	_ "github.com/koppel/koppel/connectors/shopware6/sim"
+	_ "github.com/koppel/koppel/connectors/vismanet/sim"
 )
