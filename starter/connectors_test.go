@@ -57,5 +57,5 @@ func TestConnectorsNamesOneSystem(t *testing.T) {
 	assert.NotContains(t, out.String(), "ccvshop")
 
 	err := connectorsCmd(&out, []string{"nope"})
-	assert.EqualError(t, err, `unknown system "nope" (known: ccvshop, eaccounting, mplus, shopware6)`)
+	assert.EqualError(t, err, `unknown system "nope" (known: ccvshop, eaccounting, mplus, shopware6, vismanet)`)
 }

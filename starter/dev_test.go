@@ -60,11 +60,11 @@ func (s *devSims) tillOf(t *testing.T, integration int) *mplussim.Sim {
 
 // The example file: the CCV shop and the Shopware shop, each with its demo
 // orders, selling into one till (both name its baseURL); the CCV shop also
-// feeds an eAccounting company.
+// feeds an eAccounting company; a second CCV shop feeds a Visma.net company.
 func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	dir := t.TempDir()
 	sims, derived := startFileSims(t, exampleFileHere, dir)
-	require.Len(t, sims.list, 4, "a CCV shop, a till, a Shopware shop and an eAccounting company")
+	require.Len(t, sims.list, 6, "a CCV shop, a till, a Shopware shop, an eAccounting company, a second CCV shop and a Visma.net company")
 	shop, till := sims.shopOf(t, 0), sims.tillOf(t, 0)
 	assert.Equal(t, 11, shop.Len(), "today's demo orders")
 	assert.Equal(t, []string{"1005", "1009"}, shop.Unpaid(), "the first shop numbers its orders as the demo always did")
@@ -75,9 +75,11 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	assert.Equal(t, 8, sw.Len(), "the Shopware demo orders")
 	assert.Len(t, sw.Unpaid(), 2)
 
-	require.Len(t, derived.Integrations, 3)
-	in, swIn, eaIn := derived.Integrations[0], derived.Integrations[1], derived.Integrations[2]
+	require.Len(t, derived.Integrations, 4)
+	in, swIn, eaIn, vnIn := derived.Integrations[0], derived.Integrations[1], derived.Integrations[2], derived.Integrations[3]
 	assert.Equal(t, in.Source.BaseURL, eaIn.Source.BaseURL, "the eAccounting integration reads the same shop")
+	assert.NotEqual(t, in.Source.BaseURL, vnIn.Source.BaseURL, "the Visma.net integration has a shop of its own")
+	assert.NotSame(t, sims.bySide[devSide{0, "source"}].inst, sims.bySide[devSide{3, "source"}].inst)
 	assert.Equal(t, sims.list[3].url(), eaIn.Target.BaseURL)
 	assert.Equal(t, sims.list[0].url(), in.Source.BaseURL)
 	assert.Equal(t, sims.list[1].url(), in.Target.BaseURL)
@@ -91,6 +93,8 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 		"KOPPEL_DEMO_MPLUS_IDENT=demo-ident", "KOPPEL_DEMO_MPLUS_SECRET=demo-secret",
 		"KOPPEL_DEMO_SHOPWARE6_ACCESSKEYID=SWIADEMOKOPPELACCESSKEY01", "KOPPEL_DEMO_SHOPWARE6_SECRETACCESSKEY=demo-secret-access-key",
 		"KOPPEL_DEMO_EACCOUNTING_CLIENTID=koppel-demo-app", "KOPPEL_DEMO_EACCOUNTING_CLIENTSECRET=demo-client-secret",
+		"KOPPEL_DEMO_VISMANET_CLIENTID=koppel-demo-vismanet", "KOPPEL_DEMO_VISMANET_CLIENTSECRET=demo-vismanet-secret",
+		"KOPPEL_DEMO_VISMANET_TENANTID=demo-tenant",
 	}, sims.credentialEnv())
 
 	user, err := config.Load(exampleFileHere)
@@ -195,7 +199,7 @@ func TestDataFolderOfAnotherFileIsRefused(t *testing.T) {
 	twoShops, err := config.Load(twoShopsFile)
 	require.NoError(t, err)
 	err = sameIntegrations(derived, twoShops)
-	require.ErrorContains(t, err, "(demo-shop, demo-shopware, demo-eaccounting)")
+	require.ErrorContains(t, err, "(demo-shop, demo-shopware, demo-eaccounting, demo-vismanet)")
 	require.ErrorContains(t, err, "--data")
 }
 
