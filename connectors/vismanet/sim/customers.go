@@ -54,6 +54,19 @@ func (s *Sim) customerDto(c *Customer) customerDto {
 	if c.PriceClassID != "" {
 		d.PriceClass = &idDescDto{ID: c.PriceClassID}
 	}
+	if len(c.GLAccounts) > 0 {
+		d.GLAccounts = map[string]accountNumberDto{}
+		for field, number := range c.GLAccounts {
+			if number == "" {
+				continue
+			}
+			a := accountNumberDto{Number: number}
+			if acc := ref.account(number); acc != nil {
+				a.Type, a.Description = acc.Type, acc.Description
+			}
+			d.GLAccounts[field] = a
+		}
+	}
 	return d
 }
 
@@ -243,8 +256,16 @@ func (s *Sim) applyCustomerLocked(c *Customer, d *customerUpdateDto, fresh bool)
 			{"salesExportAccount", gl.SalesExportAccount}, {"discountAccount", gl.DiscountAccount},
 			{"freightAccount", gl.FreightAccount}, {"cashDiscountAccount", gl.CashDiscountAccount},
 			{"prepaymentAccount", gl.PrepaymentAccount}} {
-			var sink string // the simulator does not post customer ledgers; it checks the accounts exist
-			setRef(&ps, "glAccounts."+a.field, &sink, a.v, func(id string) bool { return ref.account(id) != nil }, "Account")
+			// The simulator posts no customer ledgers; it keeps the accounts
+			// (they show on a read) once it knows they exist.
+			number := c.GLAccounts[a.field]
+			setRef(&ps, "glAccounts."+a.field, &number, a.v, func(id string) bool { return ref.account(id) != nil }, "Account")
+			if number != c.GLAccounts[a.field] {
+				if c.GLAccounts == nil {
+					c.GLAccounts = map[string]string{}
+				}
+				c.GLAccounts[a.field] = number
+			}
 		}
 	}
 	s.applyAttributes(&ps, &c.Attributes, d.AttributeLines)

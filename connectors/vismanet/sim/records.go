@@ -44,6 +44,9 @@ type Customer struct {
 
 	// Attributes are attribute id → value.
 	Attributes map[string]string
+	// GLAccounts are the customer's own ledger accounts by glAccounts
+	// field (salesAccount …); a field not set is the class's.
+	GLAccounts map[string]string
 
 	Created, Modified time.Time
 	// Version counts the changes; the ETag is made from it.

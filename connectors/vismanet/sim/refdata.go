@@ -184,6 +184,8 @@ const (
 	ItemClassService = "SERVICE"
 	AttributeColour  = "COLOUR"
 	AttributeOrigin  = "ORIGIN"
+	// AttributeChannel is a customer attribute: where the customer buys.
+	AttributeChannel = "CHANNEL"
 
 	// GL accounts.
 	AccountBank         = "1100"
@@ -251,6 +253,7 @@ func defaultRefData() RefData {
 			{ID: AttributeColour, Description: "Kleur", ControlType: "Combo",
 				Values: []AttributeValue{{"WHITE", "Wit"}, {"BLACK", "Zwart"}, {"RED", "Rood"}}},
 			{ID: AttributeOrigin, Description: "Herkomst", ControlType: "Text"},
+			{ID: AttributeChannel, Description: "Verkoopkanaal", ControlType: "Text"},
 		},
 		Accounts: []Account{
 			{ID: 1, Number: AccountBank, Description: "Bank", Type: "Asset", Active: true},
@@ -458,8 +461,12 @@ func classAttributes(ref *RefData, ids, required []string) []classAttributeDto {
 		if a == nil {
 			continue
 		}
-		out = append(out, classAttributeDto{AttributeID: a.ID, Description: a.Description, SortOrder: int64(i + 1),
-			Required: slices.Contains(required, id), AttributeType: a.ControlType})
+		ca := classAttributeDto{AttributeID: a.ID, Description: a.Description, SortOrder: int64(i + 1),
+			Required: slices.Contains(required, id), AttributeType: a.ControlType}
+		for _, v := range a.Values {
+			ca.Details = append(ca.Details, idDescDto{ID: v.ID, Description: v.Description})
+		}
+		out = append(out, ca)
 	}
 	return out
 }

@@ -141,6 +141,19 @@ func (s *Sim) SetItemPrice(item string, price Dec) error {
 	return nil
 }
 
+// SetItemDescription changes an item's description, as a user in the ERP
+// would.
+func (s *Sim) SetItemDescription(item, description string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	it := s.itemLocked(item)
+	if it == nil {
+		return fmt.Errorf("sim: no item %s", item)
+	}
+	it.Description, it.Modified = description, s.now()
+	return nil
+}
+
 // AddAttachment attaches a file to an item (a new revision when it has
 // one of that name) and returns the attachment's id.
 func (s *Sim) AddAttachment(item, name, contentType string, data []byte) (string, error) {

@@ -79,35 +79,37 @@ type vatZoneRefDto struct {
 }
 
 type customerDto struct {
-	InternalID             int64               `json:"internalId"`
-	Number                 string              `json:"number"`
-	Name                   string              `json:"name"`
-	Status                 string              `json:"status"`
-	MainAddress            *addressDto         `json:"mainAddress,omitempty"`
-	MainContact            *contactDto         `json:"mainContact,omitempty"`
-	AccountReference       string              `json:"accountReference,omitempty"`
-	ParentRecord           *numberNameDto      `json:"parentRecord,omitempty"`
-	CustomerClass          *idDescDto          `json:"customerClass,omitempty"`
-	CreditTerms            *idDescDto          `json:"creditTerms,omitempty"`
-	CurrencyID             string              `json:"currencyId,omitempty"`
-	CreditLimit            Dec                 `json:"creditLimit"`
-	InvoiceAddress         *addressDto         `json:"invoiceAddress,omitempty"`
-	InvoiceContact         *contactDto         `json:"invoiceContact,omitempty"`
-	PrintInvoices          bool                `json:"printInvoices"`
-	AcceptAutoInvoices     bool                `json:"acceptAutoInvoices"`
-	SendInvoicesByEmail    bool                `json:"sendInvoicesByEmail"`
-	DeliveryAddress        *addressDto         `json:"deliveryAddress,omitempty"`
-	DeliveryContact        *contactDto         `json:"deliveryContact,omitempty"`
-	VatRegistrationID      string              `json:"vatRegistrationId,omitempty"`
-	CorporateID            string              `json:"corporateId,omitempty"`
-	GLN                    string              `json:"gln,omitempty"`
-	VatZone                *vatZoneRefDto      `json:"vatZone,omitempty"`
-	Attributes             []attributeValueDto `json:"attributes"`
-	LastModifiedDateTime   *Time               `json:"lastModifiedDateTime,omitempty"`
-	CreatedDateTime        *Time               `json:"createdDateTime,omitempty"`
-	PriceClass             *idDescDto          `json:"priceClass,omitempty"`
-	DefaultPaymentMethodID string              `json:"defaultPaymentMethodId,omitempty"`
-	Metadata               *metadataDto        `json:"metadata,omitempty"`
+	InternalID          int64               `json:"internalId"`
+	Number              string              `json:"number"`
+	Name                string              `json:"name"`
+	Status              string              `json:"status"`
+	MainAddress         *addressDto         `json:"mainAddress,omitempty"`
+	MainContact         *contactDto         `json:"mainContact,omitempty"`
+	AccountReference    string              `json:"accountReference,omitempty"`
+	ParentRecord        *numberNameDto      `json:"parentRecord,omitempty"`
+	CustomerClass       *idDescDto          `json:"customerClass,omitempty"`
+	CreditTerms         *idDescDto          `json:"creditTerms,omitempty"`
+	CurrencyID          string              `json:"currencyId,omitempty"`
+	CreditLimit         Dec                 `json:"creditLimit"`
+	InvoiceAddress      *addressDto         `json:"invoiceAddress,omitempty"`
+	InvoiceContact      *contactDto         `json:"invoiceContact,omitempty"`
+	PrintInvoices       bool                `json:"printInvoices"`
+	AcceptAutoInvoices  bool                `json:"acceptAutoInvoices"`
+	SendInvoicesByEmail bool                `json:"sendInvoicesByEmail"`
+	DeliveryAddress     *addressDto         `json:"deliveryAddress,omitempty"`
+	DeliveryContact     *contactDto         `json:"deliveryContact,omitempty"`
+	VatRegistrationID   string              `json:"vatRegistrationId,omitempty"`
+	CorporateID         string              `json:"corporateId,omitempty"`
+	GLN                 string              `json:"gln,omitempty"`
+	VatZone             *vatZoneRefDto      `json:"vatZone,omitempty"`
+	Attributes          []attributeValueDto `json:"attributes"`
+	// GLAccounts is glAccountsInCustomerDto: the set accounts by field.
+	GLAccounts             map[string]accountNumberDto `json:"glAccounts,omitempty"`
+	LastModifiedDateTime   *Time                       `json:"lastModifiedDateTime,omitempty"`
+	CreatedDateTime        *Time                       `json:"createdDateTime,omitempty"`
+	PriceClass             *idDescDto                  `json:"priceClass,omitempty"`
+	DefaultPaymentMethodID string                      `json:"defaultPaymentMethodId,omitempty"`
+	Metadata               *metadataDto                `json:"metadata,omitempty"`
 }
 
 func (d *customerDto) setMeta(m *metadataDto) { d.Metadata = m }
@@ -118,6 +120,8 @@ type classAttributeDto struct {
 	SortOrder     int64  `json:"sortOrder"`
 	Required      bool   `json:"required"`
 	AttributeType string `json:"attributeType,omitempty"`
+	// Details are a combo's values (ClassAttributeDetailDto: id, description).
+	Details []idDescDto `json:"details,omitempty"`
 }
 
 type itemClassRefDto struct {
@@ -263,6 +267,13 @@ type customerRefDto struct {
 	InternalID int64  `json:"internalId,omitempty"`
 	Number     string `json:"number"`
 	Name       string `json:"name,omitempty"`
+}
+
+// accountNumberDto is the contract's AccountNumberTypeDescriptionDto.
+type accountNumberDto struct {
+	Type        string `json:"type,omitempty"`
+	Number      string `json:"number"`
+	Description string `json:"description,omitempty"`
 }
 
 type accountRefDto struct {
