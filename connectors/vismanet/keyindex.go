@@ -43,6 +43,8 @@ type keyIndex struct {
 	mu   sync.Mutex
 	refs map[string]docRef
 	mark time.Time // the newest lastModifiedDateTime seen
+	// listed is when the last complete listing started (our clock).
+	listed time.Time
 }
 
 type keyIndexes struct {
@@ -98,6 +100,7 @@ func (c *Client) lookup(ctx context.Context, kind connectors.OrderKind, key stri
 	if r, ok := ix.get(key); ok {
 		return r, true, nil
 	}
+	asked := time.Now()
 	select {
 	case ix.scan <- struct{}{}:
 	case <-ctx.Done():
@@ -108,11 +111,19 @@ func (c *Client) lookup(ctx context.Context, kind connectors.OrderKind, key stri
 		return r, true, nil
 	}
 	ix.mu.Lock()
+	if ix.listed.After(asked) {
+		// A listing that started after this lookup was asked for has
+		// completed without the key: it answers this lookup as a listing
+		// of our own would, so lookups that wait together share one.
+		ix.mu.Unlock()
+		return docRef{}, false, nil
+	}
 	since := c.now().Add(-c.opt.LookupWindow)
 	if m := ix.mark.Add(-indexOverlap); !ix.mark.IsZero() && m.After(since) {
 		since = m
 	}
 	ix.mu.Unlock()
+	started := time.Now()
 	var err error
 	switch kind {
 	case connectors.KindFinancialMutation:
@@ -123,6 +134,9 @@ func (c *Client) lookup(ctx context.Context, kind connectors.OrderKind, key stri
 	if err != nil {
 		return docRef{}, false, err
 	}
+	ix.mu.Lock()
+	ix.listed = started
+	ix.mu.Unlock()
 	r, ok := ix.get(key)
 	return r, ok, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +284,47 @@ func TestJournalIsBalancedToTheCent(t *testing.T) {
 // is retryable, FindOrder finds the document by its key, and a retried
 // create writes nothing twice (an invoice or journal transaction whose
 // release never came is released then).
+// Lookups that miss at the same time share a listing: one that started
+// after a lookup was asked for answers it, so a burst of new orders does
+// not list the recent sales orders once per order.
+func TestConcurrentLookupsShareAListing(t *testing.T) {
+	f := newFake()
+	c := f.client(t, func(c *vismanet.Config) {
+		next := c.Transport
+		c.Transport = roundTrip(func(r *http.Request) (*http.Response, error) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/salesorder" {
+				time.Sleep(50 * time.Millisecond) // a listing takes a while
+			}
+			return next.RoundTrip(r)
+		})
+	})
+	ctx := context.Background()
+	_, found, err := c.FindOrder(ctx, "warm-up", connectors.KindOrder) // the first listing covers the whole window
+	require.NoError(t, err)
+	require.False(t, found)
+	before := f.count(vismanet.OpListSalesOrders)
+
+	const lookups = 8
+	var wg sync.WaitGroup
+	errs := make([]error, lookups)
+	for i := range lookups {
+		wg.Go(func() {
+			var found bool
+			_, found, errs[i] = c.FindOrder(ctx, fmt.Sprintf("shop-%d", i), connectors.KindOrder)
+			if found {
+				errs[i] = fmt.Errorf("shop-%d found", i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	listings := f.count(vismanet.OpListSalesOrders) - before
+	assert.LessOrEqual(t, listings, 2, "eight lookups at once: one listing they wait for, at most one more")
+	assert.GreaterOrEqual(t, listings, 1)
+}
+
 func TestFindOrderAfterALostAnswer(t *testing.T) {
 	for _, tc := range []struct {
 		kind   connectors.OrderKind
