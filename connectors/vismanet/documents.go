@@ -345,7 +345,7 @@ func (c *Client) checkDocument(ctx context.Context, op string, d connectors.Orde
 			return err
 		}
 	}
-	if err := c.vatCodeChecks(ctx, op, d); err != nil {
+	if err := c.vatCodeChecks(ctx, op, d, true); err != nil {
 		return err
 	}
 	if d.Kind == connectors.KindInvoice {

@@ -53,6 +53,10 @@ type fake struct {
 	// inclVAT says the fake's VAT categories calculate on "extract from
 	// item amount" (prices include VAT).
 	inclVAT bool
+	// silentCategories report a calculation (DocumentAmount) that says
+	// nothing about prices incl. or excl. VAT, so only the booked document
+	// shows how they calculate.
+	silentCategories bool
 
 	vatRates  map[string]model.VATRate // VAT category → rate
 	items     map[string]map[string]any
@@ -304,10 +308,17 @@ func (f *fake) routes() {
 	})
 	h(vismanet.OpListVatCategories, func(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
 		var out []map[string]any
+		calculateOn := "ItemAmount"
+		if f.inclVAT {
+			calculateOn = "ExtractFromItemAmount"
+		}
+		if f.silentCategories {
+			calculateOn = "DocumentAmount"
+		}
 		for _, id := range []string{"0", "1", "2"} {
 			rate := f.vatRates[id]
 			out = append(out, map[string]any{"vatCategoryId": id, "description": "VAT " + rate.String(), "active": true,
-				"vatCategoryLines": []map[string]any{{"vatId": "V" + id, "calculateOn": "ItemAmount",
+				"vatCategoryLines": []map[string]any{{"vatId": "V" + id, "calculateOn": calculateOn,
 					"vatRates": []map[string]any{{"vatRate": json.Number(model.FormatMinor(int64(rate), 2)), "startDate": "2020-01-01T00:00:00Z"}}}}})
 		}
 		reply(w, 200, out)

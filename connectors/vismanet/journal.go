@@ -243,7 +243,7 @@ func (c *Client) createJournal(ctx context.Context, d connectors.OrderDraft) (st
 	if err := c.checkBranch(ctx, op); err != nil {
 		return "", 0, err
 	}
-	if err := c.vatCodeChecks(ctx, op, d); err != nil {
+	if err := c.vatCodeChecks(ctx, op, d, false); err != nil {
 		return "", 0, err
 	}
 	checked := map[string]bool{}

@@ -347,8 +347,10 @@ func (c *Client) orderDay(o model.Order) string {
 }
 
 // vatCodeChecks checks the VAT code the flow names for every rate the
-// order charges.
-func (c *Client) vatCodeChecks(ctx context.Context, op string, d connectors.OrderDraft) error {
+// order charges; priced says Visma.net prices the document's lines (a
+// sales order, an invoice), so each category must calculate as
+// options.pricesIncludeVat says (a journal's amounts are Koppel's own).
+func (c *Client) vatCodeChecks(ctx context.Context, op string, d connectors.OrderDraft, priced bool) error {
 	seen := map[model.VATRate]bool{}
 	for _, l := range d.Order.ChargeLines() {
 		if seen[l.VAT] {
@@ -360,7 +362,7 @@ func (c *Client) vatCodeChecks(ctx context.Context, op string, d connectors.Orde
 			if day.IsZero() {
 				day = c.now()
 			}
-			if err := c.checkVATCode(ctx, op, code, l.VAT, day, "countries.*.vatCodes"); err != nil {
+			if err := c.checkVATCode(ctx, op, code, l.VAT, day, "countries.*.vatCodes", priced); err != nil {
 				return err
 			}
 		}

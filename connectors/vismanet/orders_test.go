@@ -457,11 +457,26 @@ func TestConfiguredCodesAreCheckedBeforeWriting(t *testing.T) {
 	}
 }
 
+// VAT categories that calculate otherwise than options.pricesIncludeVat
+// says are refused before anything is written, naming the option.
+func TestAPriceModeMismatchIsRefusedBeforeWriting(t *testing.T) {
+	f := newFake()
+	f.inclVAT = true // the company's categories extract VAT, the options say they add it
+	c := f.client(t, items)
+	_, err := c.CreateOrder(context.Background(), draft(order("8002"), connectors.KindOrder))
+	require.Error(t, err)
+	assert.Equal(t, connectors.KindConfig, connectors.KindOf(err))
+	assert.Contains(t, err.Error(), "options.pricesIncludeVat")
+	assert.Zero(t, f.count(vismanet.OpCreateSalesOrder), "nothing written")
+}
+
 // What Visma.net booked is read back: a total that differs (its VAT
-// categories calculate otherwise than the options say) is reported.
+// categories calculate otherwise than the options say, and their
+// listing does not tell) is reported.
 func TestAWrongBookingIsReported(t *testing.T) {
 	f := newFake()
 	f.inclVAT = true // the company's categories extract VAT, the options say they add it
+	f.silentCategories = true
 	c := f.client(t, items)
 	_, err := c.CreateOrder(context.Background(), draft(order("8001"), connectors.KindOrder))
 	require.Error(t, err)

@@ -316,8 +316,9 @@ func (v VatCategory) Rate(day time.Time) (model.VATRate, bool) {
 }
 
 // checkVATCode checks that a VAT code names a VAT category that holds the
-// rate the order charges (when the category lists rates).
-func (c *Client) checkVATCode(ctx context.Context, op, code string, rate model.VATRate, day time.Time, setting string) error {
+// rate the order charges (when the category lists rates) and, for a priced
+// document, calculates as options.pricesIncludeVat says.
+func (c *Client) checkVATCode(ctx context.Context, op, code string, rate model.VATRate, day time.Time, setting string, priced bool) error {
 	v, err := c.vatCategory(ctx, op, code, setting)
 	if err != nil {
 		return err
@@ -328,6 +329,36 @@ func (c *Client) checkVATCode(ctx context.Context, op, code string, rate model.V
 			names[i] = r.String()
 		}
 		return misconfigured(op, "VAT code %q (%s) is a VAT category of %s, but the order charges %s there", code, setting, strings.Join(names, ", "), rate)
+	}
+	if !priced {
+		return nil
+	}
+	return c.checkPriceMode(op, v, code)
+}
+
+// checkPriceMode checks, before anything is written, that the VAT
+// category calculates as options.pricesIncludeVat says: a category that
+// extracts VAT from the item amount takes prices incl. VAT, one that adds
+// it prices excl. VAT. Otherwise the document Visma.net books would add up
+// to another total than the shop's.
+func (c *Client) checkPriceMode(op string, v VatCategory, code string) error {
+	for _, l := range v.Lines {
+		var includes bool
+		switch l.CalculateOn {
+		case "ExtractFromItemAmount":
+			includes = true
+		case "ItemAmount":
+		default:
+			continue // not reported: nothing to check
+		}
+		if includes != c.opt.PricesIncludeVat {
+			want := "false"
+			if includes {
+				want = "true"
+			}
+			return misconfigured(op, "VAT category %q calculates VAT on %s, which means prices %s VAT, but options.pricesIncludeVat is %t; set it to %s (or change the category in Visma.net)",
+				code, l.CalculateOn, map[bool]string{true: "include", false: "exclude"}[includes], c.opt.PricesIncludeVat, want)
+		}
 	}
 	return nil
 }

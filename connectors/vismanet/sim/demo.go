@@ -81,6 +81,18 @@ func SeedDemo(s *Sim, _ simkit.DemoContext) {
 	}
 }
 
+// SeedConsumerDemo is SeedDemo for a Dutch company selling to consumers, as
+// the local demo runs it beside a shop whose prices include VAT: its VAT
+// categories calculate on "extract from item amount", so documents' unit
+// prices and the items' default prices include VAT.
+func SeedConsumerDemo(s *Sim, d simkit.DemoContext) {
+	SeedDemo(s, d)
+	s.SetPricesIncludeVAT(true)
+	for _, p := range simkit.DemoProducts() {
+		must(s.SetItemPrice(p.SKU, Cents(p.PriceCents)))
+	}
+}
+
 // withoutVAT is a price including VAT without it, to four decimals.
 func withoutVAT(cents, pct int64) Dec {
 	// cents/100 × 100/(100+pct) is cents/(100+pct) euro: in ten-thousandths,
