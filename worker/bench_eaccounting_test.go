@@ -47,7 +47,6 @@ func BenchmarkEAccountingOrderSync(b *testing.B) {
 }
 
 func runEAccountingSync(b *testing.B, ctx context.Context, hostPort string, c, sealed client.Client, dir string, n, iter int, key string) (syncRun, map[string]int) {
-	var run syncRun
 	var srcCalls, tgtCalls atomic.Int64
 	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
 	ea := easim.New(easim.Options{ClientID: easim.DemoClientID, ClientSecret: easim.DemoClientSecret, RequestsPerMinute: -1})
@@ -99,7 +98,6 @@ integrations:
 
 	wk := startWorkerProcess(b, dir, hostPort, taskQueue, file, key, "B_EA_ID="+easim.DemoClientID, "B_EA_SECRET="+easim.DemoClientSecret)
 	defer wk.stop()
-	waitPolling(b, ctx, c, taskQueue)
 	// A fresh pair for the keeper (the first one's refresh token stays unused).
 	code, err = ea.Authorize(oa.RedirectURI, oa.Scopes...)
 	require.NoError(b, err)
@@ -110,19 +108,9 @@ integrations:
 		activities.TokenSet{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, Lifetime: tok.Lifetime, Scope: tok.Scope})
 	require.NoError(b, err)
 
-	srcCalls.Store(0)
-	tgtCalls.Store(0)
 	before := ea.Calls().Snapshot()
-	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
-	start := time.Now()
-	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
-	waitClosed(b, ctx, c, integration, n)
-	run.took = time.Since(start)
-	run.cpu = cpu.used()
-	run.workerPeakRSS = wk.peakRSS()
+	run := measureSync(b, ctx, c, hostPort, wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, ea.Orders(), n, "every order reached eAccounting exactly once")
-	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)
-	run.sourceCalls, run.targetCalls = srcCalls.Load(), tgtCalls.Load()
 	perEndpoint := map[string]int{}
 	for op, k := range ea.Calls().Snapshot() {
 		if d := k - before[op]; d > 0 {

@@ -260,17 +260,35 @@ integrations:
 
 	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key, src.env...)
 	defer wk.stop()
-	waitPolling(b, ctx, srv.Client(), taskQueue)
+	run = measureSync(b, ctx, srv.Client(), srv.FrontendHostPort(), wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
+	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
+	return run
+}
 
-	cpu := startCPUMeter(srv.FrontendHostPort(), wk.cmd.Process.Pid)
+// syncWindow is what a real run syncs: the integration's orders created in
+// the hour from from, n of them, on the worker's task queue.
+type syncWindow struct {
+	integration, taskQueue string
+	from                   time.Time
+	n                      int
+}
+
+// measureSync runs a backfill of the window on a started worker process,
+// once it polls, and measures it: time, CPU of each party, the worker's
+// peak memory, latency and history per order, the simulators' calls.
+func measureSync(b *testing.B, ctx context.Context, c client.Client, hostPort string, wk *workerProcess, win syncWindow, srcCalls, tgtCalls *atomic.Int64) syncRun {
+	waitPolling(b, ctx, c, win.taskQueue)
+	srcCalls.Store(0)
+	tgtCalls.Store(0)
+	var run syncRun
+	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
 	start := time.Now()
-	backfillAll(b, ctx, srv.Client(), integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
-	waitClosed(b, ctx, srv.Client(), integration, n)
+	backfillAll(b, ctx, c, win.integration, win.taskQueue, win.from.Add(-time.Minute), win.from.Add(time.Hour))
+	waitClosed(b, ctx, c, win.integration, win.n)
 	run.took = time.Since(start)
 	run.cpu = cpu.used()
 	run.workerPeakRSS = wk.peakRSS()
-	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
-	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, srv.Client(), integration)
+	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, win.integration)
 	run.sourceCalls, run.targetCalls = srcCalls.Load(), tgtCalls.Load()
 	return run
 }

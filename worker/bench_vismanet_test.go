@@ -42,7 +42,6 @@ func BenchmarkVismaNetOrderSync(b *testing.B) {
 }
 
 func runVismaNetSync(b *testing.B, ctx context.Context, hostPort string, c client.Client, dir string, n, iter int, key string) (syncRun, map[string]int) {
-	var run syncRun
 	var srcCalls, tgtCalls atomic.Int64
 	shop := ccvsim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
 	vn := vnsim.New(vnsim.Options{ClientID: vnsim.DemoClientID, ClientSecret: vnsim.DemoClientSecret, TenantID: vnsim.DemoTenantID,
@@ -89,21 +88,9 @@ integrations:
 	wk := startWorkerProcess(b, dir, hostPort, taskQueue, file, key,
 		"B_VN_ID="+vnsim.DemoClientID, "B_VN_SECRET="+vnsim.DemoClientSecret, "B_VN_TENANT="+vnsim.DemoTenantID)
 	defer wk.stop()
-	waitPolling(b, ctx, c, taskQueue)
-
-	srcCalls.Store(0)
-	tgtCalls.Store(0)
 	before := vn.Calls().Snapshot()
-	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
-	start := time.Now()
-	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
-	waitClosed(b, ctx, c, integration, n)
-	run.took = time.Since(start)
-	run.cpu = cpu.used()
-	run.workerPeakRSS = wk.peakRSS()
+	run := measureSync(b, ctx, c, hostPort, wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, vn.SalesOrders(), n, "every order reached Visma.net exactly once")
-	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)
-	run.sourceCalls, run.targetCalls = srcCalls.Load(), tgtCalls.Load()
 	perEndpoint := map[string]int{}
 	for op, k := range vn.Calls().Snapshot() {
 		if d := k - before[op]; d > 0 {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/connectors/simkit"
 )
@@ -126,37 +127,15 @@ func (s *Sim) createAdjustment(w http.ResponseWriter, r *http.Request, _ simkit.
 }
 
 func (s *Sim) updateAdjustment(w http.ResponseWriter, r *http.Request, p simkit.Params) {
-	var d inventoryAdjustmentUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	number := p.Get("inventoryAdjustmentNumber")
-	s.mu.Lock()
-	a := s.adjustmentLocked(number)
-	if a == nil {
-		s.mu.Unlock()
-		s.notFound(w, r, "Inventory adjustment", number)
-		return
-	}
-	var ps problems
-	if a.Released {
-		ps.add("inventoryAdjustmentNumber", "The inventory adjustment %s is released and cannot be changed.", a.ReferenceNumber)
-	}
-	next := clone(*a)
-	if len(ps) == 0 {
-		ps = s.applyAdjustmentLocked(&next, &d, false)
-	}
-	if len(ps) == 0 {
-		next.Modified = s.now()
-		*a = next
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	updateReleasable(s, w, r, releasable[Adjustment, inventoryAdjustmentUpdateDto]{
+		what: "Inventory adjustment", param: "inventoryAdjustmentNumber", number: p.Get("inventoryAdjustmentNumber"),
+		find:     s.adjustmentLocked,
+		released: func(a *Adjustment) bool { return a.Released },
+		apply: func(a *Adjustment, d *inventoryAdjustmentUpdateDto) problems {
+			return s.applyAdjustmentLocked(a, d, false)
+		},
+		touch: func(a *Adjustment, now time.Time) { a.Modified = now },
+	})
 }
 
 // applyAdjustmentLocked applies an adjustment write; fresh is a create.

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // Helpers that apply a decoded write to a record: a field written is set
@@ -138,4 +140,50 @@ func (s *Sim) attributeValues(attrs map[string]string, describe bool) []attribut
 		out = append(out, d)
 	}
 	return out
+}
+
+// releasable is how a document that release books (an adjustment, a
+// journal transaction) is updated: found by its number, refused once
+// released, changed on a copy so a refused write changes nothing.
+type releasable[T any, D any] struct {
+	what, param, number string
+	find                func(number string) *T
+	released            func(*T) bool
+	apply               func(*T, *D) problems
+	touch               func(*T, time.Time)
+}
+
+// updateReleasable serves the PUT of a releasable document: 204, or the
+// problems of the write, or 404.
+func updateReleasable[T any, D any](s *Sim, w http.ResponseWriter, r *http.Request, u releasable[T, D]) {
+	var d D
+	if ps := decodeWrite(r, &d); len(ps) > 0 {
+		s.invalid(w, r, ps)
+		return
+	}
+	s.mu.Lock()
+	doc := u.find(u.number)
+	if doc == nil {
+		s.mu.Unlock()
+		s.notFound(w, r, u.what, u.number)
+		return
+	}
+	var ps problems
+	if u.released(doc) {
+		ps.add(u.param, "The %s %s is released and cannot be changed.", strings.ToLower(u.what), u.number)
+	}
+	next := clone(*doc)
+	if len(ps) == 0 {
+		ps = u.apply(&next, &d)
+	}
+	if len(ps) == 0 {
+		u.touch(&next, s.now())
+		*doc = next
+	}
+	s.mu.Unlock()
+	if len(ps) > 0 {
+		s.invalid(w, r, ps)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/connectors/simkit"
 )
@@ -178,37 +179,15 @@ func (s *Sim) createJournal(w http.ResponseWriter, r *http.Request, _ simkit.Par
 }
 
 func (s *Sim) updateJournal(w http.ResponseWriter, r *http.Request, p simkit.Params) {
-	var d journalTransactionUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	number := p.Get("journalTransactionNumber")
-	s.mu.Lock()
-	j := s.journalLocked(number)
-	if j == nil {
-		s.mu.Unlock()
-		s.notFound(w, r, "Journal transaction", number)
-		return
-	}
-	var ps problems
-	if j.Released {
-		ps.add("journalTransactionNumber", "The journal transaction %s is released and cannot be changed.", j.BatchNumber)
-	}
-	next := clone(*j)
-	if len(ps) == 0 {
-		ps = s.applyJournalLocked(&next, &d, false)
-	}
-	if len(ps) == 0 {
-		next.Modified = s.now()
-		*j = next
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	updateReleasable(s, w, r, releasable[JournalTransaction, journalTransactionUpdateDto]{
+		what: "Journal transaction", param: "journalTransactionNumber", number: p.Get("journalTransactionNumber"),
+		find:     s.journalLocked,
+		released: func(j *JournalTransaction) bool { return j.Released },
+		apply: func(j *JournalTransaction, d *journalTransactionUpdateDto) problems {
+			return s.applyJournalLocked(j, d, false)
+		},
+		touch: func(j *JournalTransaction, now time.Time) { j.Modified = now },
+	})
 }
 
 // applyJournalLocked applies a journal transaction write; fresh is a
