@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/koppel/koppel/connectors"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,5 +58,6 @@ func TestConnectorsNamesOneSystem(t *testing.T) {
 	assert.NotContains(t, out.String(), "ccvshop")
 
 	err := connectorsCmd(&out, []string{"nope"})
-	assert.EqualError(t, err, `unknown system "nope" (known: ccvshop, eaccounting, mplus, shopware6, vismanet)`)
+	assert.EqualError(t, err, `unknown system "nope" (known: `+strings.Join(connectors.Systems(), ", ")+`)`)
+	assert.Contains(t, err.Error(), "ccvshop, eaccounting", "the known systems, sorted")
 }

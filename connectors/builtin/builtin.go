@@ -5,6 +5,7 @@ package builtin
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop"
 	_ "github.com/koppel/koppel/connectors/eaccounting"
+	_ "github.com/koppel/koppel/connectors/ecwid"
 	_ "github.com/koppel/koppel/connectors/mplus"
 	_ "github.com/koppel/koppel/connectors/shopware6"
 	_ "github.com/koppel/koppel/connectors/vismanet"

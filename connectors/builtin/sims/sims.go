@@ -7,6 +7,7 @@ package sims
 import (
 	_ "github.com/koppel/koppel/connectors/ccvshop/sim"
 	_ "github.com/koppel/koppel/connectors/eaccounting/sim"
+	_ "github.com/koppel/koppel/connectors/ecwid/sim"
 	_ "github.com/koppel/koppel/connectors/mplus/sim"
 	_ "github.com/koppel/koppel/connectors/shopware6/sim"
 	_ "github.com/koppel/koppel/connectors/vismanet/sim"
