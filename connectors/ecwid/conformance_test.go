@@ -27,11 +27,6 @@ func TestConformance(t *testing.T) {
 		// The feed lists an unchanged order once (updatedFrom with the
 		// highest update time and the ids seen at it).
 		FeedLookBack: 0,
-		KnownIssues: map[string]string{
-			"order source/money to the cent": "the simulator's order keeps no customSurcharges and no handlingFee " +
-				"(research §3.5 lists both in the order schema; sim.Order has neither and answers customSurcharges: []), " +
-				"so the sample order's payment costs (0.35) cannot be seeded: its total (58.95) has a part no field explains",
-		},
 		New: func(t testing.TB, s conntest.Setup) *conntest.Pair {
 			store := sim.New(sim.Options{Now: s.Now, Tokens: map[string][]string{token: sim.AllScopes}, RequestsPerMinute: -1})
 			t.Cleanup(store.Close)
@@ -94,8 +89,7 @@ func TestConformance(t *testing.T) {
 // simOrder is a canonical order as a store that took it at its checkout
 // keeps it: a line's discount as the item's couponAmount (and in the
 // order's couponDiscount), order discounts in discount, taxes per line
-// and on shipping as amounts. Costs have no place in the simulator's
-// order (it keeps no customSurcharges or handlingFee).
+// and on shipping as amounts, costs as custom surcharges with their tax.
 func simOrder(o model.Order) sim.Order {
 	gross := o.PricesIncludeVAT
 	tax := func(amount int64, r model.VATRate) sim.Money {
@@ -133,9 +127,20 @@ func simOrder(o model.Order) sim.Order {
 		so.Tax += t
 	}
 	for _, a := range o.Adjustments {
-		if a.Amount.Amount < 0 {
+		switch {
+		case a.Amount.Amount < 0:
 			so.Discount += sim.Money(-a.Amount.Amount)
 			so.Tax -= tax(-a.Amount.Amount, a.VAT)
+		case a.Kind == model.AdjustmentCost:
+			t := tax(a.Amount.Amount, a.VAT)
+			without := a.Amount.Amount
+			if gross {
+				without -= int64(t)
+			}
+			so.Surcharges = append(so.Surcharges, sim.Surcharge{Description: a.Description, Type: "ABSOLUTE", Taxable: a.VAT != 0,
+				Total: sim.Money(a.Amount.Amount), TotalWithoutTax: sim.Money(without),
+				Taxes: []sim.Tax{{Name: "BTW", Value: jsonNumber(rate(a.VAT)), Total: t}}})
+			so.Tax += t
 		}
 	}
 	return so

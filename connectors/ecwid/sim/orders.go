@@ -352,6 +352,37 @@ func (s *Sim) applyOrderLocked(o *Order, w *orderWrite, create bool) *apiError {
 	if w.TaxesOnShipping != nil {
 		o.TaxesOnShipping = cv.taxes("taxesOnShipping", *w.TaxesOnShipping)
 	}
+	if f := w.HandlingFee; f != nil {
+		h := HandlingFee{}
+		set(&h.Name, f.Name)
+		set(&h.Description, f.Description)
+		cv.money("handlingFee.value", f.Value, &h.Value)
+		h.Taxes = cv.taxes("handlingFee.taxes", f.Taxes)
+		o.HandlingFee = &h
+	}
+	if w.CustomSurcharges != nil {
+		o.Surcharges = nil
+		for i, sw := range *w.CustomSurcharges {
+			p := fmt.Sprintf("customSurcharges[%d]", i)
+			sc := Surcharge{Type: "ABSOLUTE"}
+			set(&sc.ID, sw.ID)
+			set(&sc.Description, sw.Description)
+			set(&sc.Type, sw.Type)
+			set(&sc.Value, sw.Value)
+			set(&sc.Taxable, sw.Taxable)
+			switch {
+			case sw.Total != nil:
+				cv.money(p+".total", sw.Total, &sc.Total)
+			case sc.Type == "ABSOLUTE":
+				// An absolute surcharge's value is what it adds.
+				cv.money(p+".value", sw.Value, &sc.Total)
+			}
+			sc.TotalWithoutTax = sc.Total
+			cv.money(p+".totalWithoutTax", sw.TotalWithoutTax, &sc.TotalWithoutTax)
+			sc.Taxes = cv.taxes(p+".taxes", sw.Taxes)
+			o.Surcharges = append(o.Surcharges, sc)
+		}
+	}
 	if w.Items != nil {
 		o.Items = s.itemsLocked(cv, *w.Items, o)
 	}
@@ -477,7 +508,7 @@ func (s *Sim) orderJSON(o *Order) orderOut {
 		RefererID: o.RefererID, PrivateAdminNotes: o.PrivateAdminNotes, OrderComments: o.OrderComments,
 		ExternalTxID: o.ExternalTransactionID, TrackingNumber: o.TrackingNumber, IPAddress: o.IPAddress,
 		AcceptMarketing: o.AcceptMarketing, NoNotifications: o.DisableNotifications, Lang: o.Lang,
-		CustomSurcharges: []any{}, Refunds: []any{}, Shipments: []any{},
+		CustomSurcharges: []surchargeOut{}, Refunds: []any{}, Shipments: []any{},
 		CreateDate: dateString(o.Created), UpdateDate: dateString(o.Updated),
 		CreateTimestamp: o.Created.Unix(), UpdateTimestamp: o.Updated.Unix()}
 	if o.ExternalOrderID != "" || o.ExternalFulfillment || o.RefererID != "" {
@@ -486,6 +517,14 @@ func (s *Sim) orderJSON(o *Order) orderOut {
 	}
 	for _, d := range o.DiscountInfo {
 		out.DiscountInfo = append(out.DiscountInfo, discountInfoOut(d))
+	}
+	if f := o.HandlingFee; f != nil {
+		out.HandlingFee = &handlingFeeOut{Name: f.Name, Description: f.Description, Value: n(f.Value), Taxes: s.taxesJSON(f.Taxes)}
+	}
+	for _, sc := range o.Surcharges {
+		out.CustomSurcharges = append(out.CustomSurcharges, surchargeOut{ID: sc.ID, Description: sc.Description,
+			Type: cmp.Or(sc.Type, "ABSOLUTE"), Value: cmp.Or(sc.Value, n(sc.Total)), Taxable: sc.Taxable,
+			Total: n(sc.Total), TotalWithoutTax: n(sc.TotalWithoutTax), Taxes: s.taxesJSON(sc.Taxes)})
 	}
 	if d := o.DiscountCoupon; d != nil {
 		out.DiscountCoupon = &couponOut{Name: d.Name, Code: d.Code, DiscountType: d.DiscountType, Discount: n(d.Discount)}

@@ -43,6 +43,10 @@ type Order struct {
 	DiscountInfo       []DiscountInfo `json:"discountInfo,omitempty"`
 	DiscountCoupon     *Coupon        `json:"discountCoupon,omitempty"`
 	TaxesOnShipping    []Tax          `json:"taxesOnShipping,omitempty"`
+	// HandlingFee and Surcharges are the order's costs beside its items
+	// and shipping (§3.5), included in Total as they are.
+	HandlingFee *HandlingFee `json:"handlingFee,omitempty"`
+	Surcharges  []Surcharge  `json:"customSurcharges,omitempty"`
 
 	Items          []OrderItem     `json:"items"`
 	BillingPerson  *Person         `json:"billingPerson,omitempty"`
@@ -70,6 +74,28 @@ type Order struct {
 
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+}
+
+// HandlingFee is an order's handling fee: Value as charged, Taxes on it.
+type HandlingFee struct {
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	Value       Money  `json:"value"`
+	Taxes       []Tax  `json:"taxes,omitempty"`
+}
+
+// Surcharge is one of an order's custom surcharges (payment costs …):
+// Type ABSOLUTE (Value is money) or PERCENT (Value a percentage); Total
+// and TotalWithoutTax are what it adds to the order.
+type Surcharge struct {
+	ID              string      `json:"id,omitempty"`
+	Description     string      `json:"description,omitempty"`
+	Type            string      `json:"type,omitempty"`
+	Value           json.Number `json:"value,omitempty"`
+	Taxable         bool        `json:"taxable,omitempty"`
+	Total           Money       `json:"total"`
+	TotalWithoutTax Money       `json:"totalWithoutTax"`
+	Taxes           []Tax       `json:"taxes,omitempty"`
 }
 
 // OrderItem is one line of an order (§3.5).

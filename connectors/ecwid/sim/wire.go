@@ -66,6 +66,24 @@ type itemWrite struct {
 	IsShippingRequired *bool                 `json:"isShippingRequired"`
 }
 
+type handlingFeeWrite struct {
+	Name        *string      `json:"name"`
+	Description *string      `json:"description"`
+	Value       *json.Number `json:"value"`
+	Taxes       []taxWrite   `json:"taxes"`
+}
+
+type surchargeWrite struct {
+	ID              *string      `json:"id"`
+	Description     *string      `json:"description"`
+	Type            *string      `json:"type"`
+	Value           *json.Number `json:"value"`
+	Taxable         *bool        `json:"taxable"`
+	Total           *json.Number `json:"total"`
+	TotalWithoutTax *json.Number `json:"totalWithoutTax"`
+	Taxes           []taxWrite   `json:"taxes"`
+}
+
 type shippingOptionWrite struct {
 	CarrierName     *string      `json:"shippingCarrierName"`
 	MethodName      *string      `json:"shippingMethodName"`
@@ -116,6 +134,8 @@ type orderWrite struct {
 	DiscountInfo       *[]discountInfoWrite    `json:"discountInfo"`
 	DiscountCoupon     *couponWrite            `json:"discountCoupon"`
 	TaxesOnShipping    *[]taxWrite             `json:"taxesOnShipping"`
+	HandlingFee        *handlingFeeWrite       `json:"handlingFee"`
+	CustomSurcharges   *[]surchargeWrite       `json:"customSurcharges"`
 	Items              *[]itemWrite            `json:"items"`
 	BillingPerson      *personWrite            `json:"billingPerson"`
 	ShippingPerson     *personWrite            `json:"shippingPerson"`
@@ -432,6 +452,24 @@ type personOut struct {
 	Phone               string `json:"phone,omitempty"`
 }
 
+type handlingFeeOut struct {
+	Name        string      `json:"name,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Value       json.Number `json:"value"`
+	Taxes       []taxOut    `json:"taxes"`
+}
+
+type surchargeOut struct {
+	ID              string      `json:"id,omitempty"`
+	Description     string      `json:"description,omitempty"`
+	Type            string      `json:"type"`
+	Value           json.Number `json:"value"`
+	Taxable         bool        `json:"taxable"`
+	Total           json.Number `json:"total"`
+	TotalWithoutTax json.Number `json:"totalWithoutTax"`
+	Taxes           []taxOut    `json:"taxes"`
+}
+
 type taxOut struct {
 	Name                    string      `json:"name"`
 	Value                   json.Number `json:"value"`
@@ -538,7 +576,8 @@ type orderOut struct {
 	AcceptMarketing    bool                  `json:"acceptMarketing"`
 	NoNotifications    bool                  `json:"disableAllCustomerNotifications"`
 	Lang               string                `json:"lang,omitempty"`
-	CustomSurcharges   []any                 `json:"customSurcharges"`
+	HandlingFee        *handlingFeeOut       `json:"handlingFee,omitempty"`
+	CustomSurcharges   []surchargeOut        `json:"customSurcharges"`
 	Refunds            []any                 `json:"refunds"`
 	Shipments          []any                 `json:"shipments"`
 	CreateDate         string                `json:"createDate"`
