@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/connectors"
 	_ "github.com/koppel/koppel/connectors/builtin"
 )
 
@@ -88,7 +89,7 @@ func TestBadFileListsEveryProblemWithItsPath(t *testing.T) {
 		`integrations[0].flows.orders.interval: 500ms is shorter than 1s`,
 		`integrations[0].flows.orders.pageSize: 900 is not between 1 and 250 (the most ccvshop lists on a page)`,
 		`integrations[0].source.credentials.secretKey: must name an environment variable (like CCVSHOP_SECRETKEY), never hold the secret itself`,
-		`integrations[0].target.system: "mplusx" is not one of ccvshop, eaccounting, mplus, shopware6`,
+		`integrations[0].target.system: "mplusx" is not one of ` + strings.Join(connectors.Systems(), ", "),
 	} {
 		require.Contains(t, msg, want)
 	}
