@@ -373,3 +373,15 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// TotalOnlyRateLimit is the problem of an integration that sets
+// rateLimit.readsPerMinute or writesPerMinute for a system whose API
+// counts all calls of a credential together (what names the credential:
+// "token", "credential").
+func TotalOnlyRateLimit(system, what string, s Settings) []Problem {
+	if s.ReadsPerMinute == 0 && s.WritesPerMinute == 0 {
+		return nil
+	}
+	return []Problem{{Path: "rateLimit",
+		Message: fmt.Sprintf("%s counts all calls of a %s together; set totalPerMinute instead of reads or writes", system, what)}}
+}

@@ -220,10 +220,7 @@ var Registration = connectors.Registration{
 func ConfigFromSettings(s connectors.Settings) (Config, error) {
 	var o Options
 	problems := connectors.DecodeOptions(System, &o, s.Options)
-	if s.ReadsPerMinute != 0 || s.WritesPerMinute != 0 {
-		problems = append(problems, connectors.Problem{Path: "rateLimit",
-			Message: "vismanet counts all calls of a credential together; set totalPerMinute instead of reads or writes"})
-	}
+	problems = append(problems, connectors.TotalOnlyRateLimit(System, "credential", s)...)
 	if len(problems) > 0 {
 		return Config{}, configError(problems)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/koppel/koppel/connectors/simkit"
 )
 
 // Seeding: records put in place without the API, as the store's admin or
@@ -357,23 +359,9 @@ func (s *Sim) Customer(id int64) (Customer, bool) {
 }
 
 func copies[T any](s *Sim, all func(*state) []*T) []T {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	list := all(&s.st)
-	out := make([]T, 0, len(list))
-	for _, p := range list {
-		out = append(out, clone(*p))
-	}
-	return out
+	return simkit.CopyAll(&s.mu, func() []*T { return all(&s.st) })
 }
 
 func copyOf[T any](s *Sim, find func(*state) *T) (T, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := find(&s.st)
-	if p == nil {
-		var zero T
-		return zero, false
-	}
-	return clone(*p), true
+	return simkit.CopyOne(&s.mu, func() *T { return find(&s.st) })
 }

@@ -361,14 +361,4 @@ func (st *state) check() error {
 
 // clone copies a record deeply through its JSON, so no caller shares
 // slices or pointers with the state.
-func clone[T any](v T) T {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var out T
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
+func clone[T any](v T) T { return simkit.Clone(v) }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/koppel/koppel/connectors/simkit"
 )
 
 // Seeding: records put in place without the API, for tests and the demo.
@@ -255,23 +257,9 @@ func (s *Sim) Adjustment(number string) (Adjustment, bool) {
 }
 
 func copies[T any](s *Sim, all func(*state) []*T) []T {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	list := all(&s.st)
-	out := make([]T, 0, len(list))
-	for _, p := range list {
-		out = append(out, clone(*p))
-	}
-	return out
+	return simkit.CopyAll(&s.mu, func() []*T { return all(&s.st) })
 }
 
 func copyOf[T any](s *Sim, find func(*state) *T) (T, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := find(&s.st)
-	if p == nil {
-		var zero T
-		return zero, false
-	}
-	return clone(*p), true
+	return simkit.CopyOne(&s.mu, func() *T { return find(&s.st) })
 }

@@ -493,17 +493,7 @@ func (s *Sim) SetTokenLifetime(d time.Duration) {
 
 // clone copies a record deeply through its JSON, so no caller shares
 // slices, maps or pointers with the state.
-func clone[T any](v T) T {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var out T
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
+func clone[T any](v T) T { return simkit.Clone(v) }
 
 // eqFold compares business keys the way the API's database does.
 func eqFold(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
