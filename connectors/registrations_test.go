@@ -12,6 +12,7 @@ import (
 	"github.com/koppel/koppel/connectors/ccvshop"
 	"github.com/koppel/koppel/connectors/ecwid"
 	"github.com/koppel/koppel/connectors/mplus"
+	"github.com/koppel/koppel/connectors/salespos"
 	"github.com/koppel/koppel/connectors/shopware6"
 	"github.com/koppel/koppel/connectors/vismanet"
 )
@@ -23,10 +24,11 @@ func TestClientPrototypeIsWhatNewBuilds(t *testing.T) {
 		ccvshop.System:   {"publicKey": "pk", "secretKey": "sk"},
 		ecwid.System:     {"storeId": "1003", "token": "secret_t"},
 		mplus.System:     {"ident": "id", "secret": "s"},
+		salespos.System:  {"publicKey": "pk", "secretKey": "sk"},
 		shopware6.System: {"accessKeyId": "SWIA", "secretAccessKey": "s"},
 		vismanet.System:  {"clientId": "app", "clientSecret": "s", "tenantId": "t"},
 	}
-	require.Equal(t, []string{ccvshop.System, ecwid.System, mplus.System, shopware6.System, vismanet.System}, connectors.Systems())
+	require.Equal(t, []string{ccvshop.System, ecwid.System, mplus.System, salespos.System, shopware6.System, vismanet.System}, connectors.Systems())
 	for _, name := range connectors.Systems() {
 		r, _ := connectors.Lookup(name)
 		c, err := r.New(connectors.Settings{BaseURL: "https://example.invalid:1234", Credentials: creds[name]})

@@ -7,6 +7,7 @@ import (
 	_ "github.com/koppel/koppel/connectors/eaccounting"
 	_ "github.com/koppel/koppel/connectors/ecwid"
 	_ "github.com/koppel/koppel/connectors/mplus"
+	_ "github.com/koppel/koppel/connectors/salespos"
 	_ "github.com/koppel/koppel/connectors/shopware6"
 	_ "github.com/koppel/koppel/connectors/vismanet"
 )

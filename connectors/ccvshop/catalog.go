@@ -94,7 +94,7 @@ func (c *Client) pricesIncludeVAT(ctx context.Context) (bool, error) {
 			return false, err
 		}
 		if len(shops) == 0 {
-			return false, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: OpListWebshops,
+			return false, &connectors.Error{Kind: connectors.KindConfig, System: c.system(), Op: OpListWebshops,
 				Message: "the shop lists no webshop to read prices_include_vat from; set options.pricesIncludeVat to true or false"}
 		}
 		id = shops[0].ID
@@ -104,7 +104,7 @@ func (c *Client) pricesIncludeVAT(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if s.PricesIncludeVAT == nil {
-		return false, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: OpGetSettings,
+		return false, &connectors.Error{Kind: connectors.KindConfig, System: c.system(), Op: OpGetSettings,
 			Message: fmt.Sprintf("the settings of webshop %d do not say whether prices include VAT; set options.pricesIncludeVat to true or false", id)}
 	}
 	c.cacheMu.Lock()
@@ -310,7 +310,7 @@ func (c *Client) resolveCategories(ctx context.Context, paths []string, create b
 			id, missing = walk(t, names)
 		}
 		if missing >= 0 && !create {
-			return nil, &connectors.Error{Kind: connectors.KindNotFound, System: System, Op: OpListCategories,
+			return nil, &connectors.Error{Kind: connectors.KindNotFound, System: c.system(), Op: OpListCategories,
 				Message: fmt.Sprintf("category %q does not exist in the shop (%q is missing%s); create it in CCV Shop or let the flow create categories",
 					strings.Join(names, CategorySeparator), names[missing], under(names[:missing]))}
 		}
@@ -378,7 +378,7 @@ func (c *Client) createCategory(ctx context.Context, name string, parent int64) 
 		}
 		id, ok := t.child(parent, name)
 		if !ok {
-			return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: OpCreateCategory,
+			return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: OpCreateCategory,
 				Message: fmt.Sprintf("the shop accepted category %q but does not list it", name)}
 		}
 		return id, nil

@@ -4,6 +4,11 @@
 // catalog.go), reads and sets stock (stock.go) and reads customer accounts
 // (users.go). Its simulator lives in package ccvshop/sim.
 //
+// The same client speaks CCV SalesPOS, CCV's till on the same REST
+// framework, when Config.Flavor says so (flavor.go; package salespos), and
+// OrderWriter (orderwrite.go) writes orders and customer accounts for a
+// flavour registered as an order target — CCV Shop's registration is none.
+//
 //   - Every request is signed (sign.go, §1.2): x-public, x-date (ISO 8601 UTC
 //     with Z) and x-hash = hex HMAC-SHA512(secret, public|METHOD|URI with
 //     query|body|x-date).
@@ -132,8 +137,12 @@ type Config struct {
 	// DefaultRetryAfter is reported on a 429 without Retry-After; 0 means
 	// DefaultRetryAfter (60 s).
 	DefaultRetryAfter time.Duration
-	// MediaType is the Accept header; "" means the webshop media type.
+	// MediaType is the Accept header; "" means the flavour's (the webshop
+	// media type for CCV Shop).
 	MediaType string
+	// Flavor is the CCV product the client talks to; the zero value is CCV
+	// Shop (flavor.go).
+	Flavor Flavor
 	// SkipResponseCheck turns off the check of the response's x-hash.
 	SkipResponseCheck bool
 	// FeedConfig shapes the order feed (feed.go).
@@ -200,6 +209,7 @@ var (
 
 // New validates cfg (every problem at once) and builds a client.
 func New(cfg Config) (*Client, error) {
+	cfg.Flavor = cfg.Flavor.withDefaults()
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
@@ -254,7 +264,7 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: strings.Join(problems, "; ")}
+		return nil, &connectors.Error{Kind: connectors.KindConfig, System: cfg.Flavor.System, Op: "configure", Message: strings.Join(problems, "; ")}
 	}
 
 	if cfg.Timeout == 0 {
@@ -273,7 +283,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.DefaultRetryAfter = DefaultRetryAfter
 	}
 	if cfg.MediaType == "" {
-		cfg.MediaType = MediaType
+		cfg.MediaType = cfg.Flavor.MediaType
 	}
 	if cfg.Currency = strings.TrimSpace(cfg.Currency); cfg.Currency == "" {
 		cfg.Currency = "EUR"
@@ -301,7 +311,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, now: now}
 	origin := u.Scheme + "://" + u.Host // the shop; resolve keeps every call on it
-	c.http = httpkit.New(httpkit.Config{System: System, BaseURL: origin, Timeout: cfg.Timeout,
+	c.http = httpkit.New(httpkit.Config{System: cfg.Flavor.System, BaseURL: origin, Timeout: cfg.Timeout,
 		Accept: cfg.MediaType, ContentType: "application/json", Auth: httpkit.Signing(c.sign),
 		Pacer: pacerFor(cfg, origin), Observe: cfg.Observe, Scrub: c.scrub, ReadError: readError,
 		DefaultRetryAfter: cfg.DefaultRetryAfter, Now: now})
@@ -325,14 +335,14 @@ func (c *Client) get(ctx context.Context, op, uri string, out any) error {
 func (c *Client) send(ctx context.Context, op, method, uri string, body, out any) ([]byte, error) {
 	requestURI, err := c.resolve(uri)
 	if err != nil {
-		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: method + " " + uri, Message: err.Error()}
+		return nil, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: method + " " + uri, Message: err.Error()}
 	}
 	path, _, _ := strings.Cut(requestURI, "?")
 	errOp := method + " " + path // what the operator reads: the exact path, no query
 	var payload []byte
 	if body != nil {
 		if payload, err = json.Marshal(body); err != nil {
-			return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: errOp,
+			return nil, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: errOp,
 				Message: "the request cannot be encoded as JSON: " + err.Error()}
 		}
 	}
@@ -376,7 +386,7 @@ func (c *Client) decode(op, method string, r *httpkit.Response, out any) error {
 		date, hash := r.Header.Get("x-date"), r.Header.Get("x-hash")
 		want := Sign(c.cfg.PublicKey, c.cfg.SecretKey, method, r.RequestURI, string(r.Body), date)
 		if hash == "" || date == "" || !ValidSignature(hash, want) {
-			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: op, Status: r.Status,
 				Message: "the answer's x-hash does not match its body and x-date; it was altered on the way or does not come from the shop"}
 		}
 	}
@@ -385,11 +395,11 @@ func (c *Client) decode(op, method string, r *httpkit.Response, out any) error {
 	case len(bytes.TrimSpace(r.Body)) == 0 && method != http.MethodGet:
 		// an empty write answer leaves out as it is; the caller looks the record up
 	case len(bytes.TrimSpace(r.Body)) == 0:
-		return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+		return &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: op, Status: r.Status,
 			Message: "the answer is empty where JSON was expected"}
 	default:
 		if err := json.Unmarshal(r.Body, out); err != nil {
-			return &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op, Status: r.Status,
+			return &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: op, Status: r.Status,
 				Message: "the answer is not the expected JSON: " + err.Error()}
 		}
 	}

@@ -58,7 +58,7 @@ type feedPass struct {
 // OrderFeed returns the next page of the feed.
 func (c *Client) OrderFeed(ctx context.Context, q connectors.OrderFeedQuery) (connectors.OrderFeedPage, error) {
 	cur := feedCursor{ListedTo: q.Since.UTC()}
-	if err := connectors.ReadFeedCursor(System, OpListOrders, q.Cursor, &cur); err != nil {
+	if err := connectors.ReadFeedCursor(c.system(), OpListOrders, q.Cursor, &cur); err != nil {
 		return connectors.OrderFeedPage{}, err
 	}
 	if cur.Pass == nil {

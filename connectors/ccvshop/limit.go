@@ -30,7 +30,7 @@ func pacerFor(cfg Config, origin string) *httpkit.Pacer {
 		}
 		return httpkit.PerMinute(v)
 	}
-	return httpkit.SharedPacer(httpkit.CredentialKey(System, origin, cfg.PublicKey), httpkit.Limits{
+	return httpkit.SharedPacer(httpkit.CredentialKey(cfg.Flavor.System, origin, cfg.PublicKey), httpkit.Limits{
 		Classes: map[string]httpkit.Rate{
 			classRead:  perMinute(cfg.ReadsPerMinute, DefaultReadsPerMinute),
 			classWrite: perMinute(cfg.WritesPerMinute, DefaultWritesPerMinute),

@@ -74,7 +74,15 @@ func (c *Client) listOrders(ctx context.Context, q connectors.OrderQuery, unfini
 				continue
 			}
 		}
-		out.Orders = append(out.Orders, s)
+		if r := c.cfg.Flavor.Orders; r != nil && s.Unreadable == "" {
+			switch keep, why := r.Keep(raw); {
+			case why != "":
+				s.Unreadable = why
+			case !keep:
+				continue // not this client's (another till's sale)
+			}
+		}
+		out.Orders = append(out.Orders, c.refineSummary(raw, s))
 	}
 	if page.Next != nil && *page.Next != "" && *page.Next != uri && len(page.Items) > 0 {
 		out.NextPageToken = *page.Next
@@ -125,7 +133,7 @@ func (c *Client) listURI(q connectors.OrderQuery, unfinished bool) string {
 // see whether a waiting order is paid or in another status now. An order
 // the client cannot read comes back with Unreadable set.
 func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.OrderSummary, error) {
-	n, err := orderID(id)
+	n, err := c.orderID(id)
 	if err != nil {
 		return connectors.OrderSummary{}, err
 	}
@@ -137,7 +145,16 @@ func (c *Client) GetOrderSummary(ctx context.Context, id string) (connectors.Ord
 	if !ok {
 		return connectors.OrderSummary{ID: id, Unreadable: "the answer holds no order id"}, nil
 	}
-	return s, nil
+	return c.refineSummary(raw, s), nil
+}
+
+// refineSummary lets the flavour refine the status of a readable, finished
+// order.
+func (c *Client) refineSummary(raw json.RawMessage, s connectors.OrderSummary) connectors.OrderSummary {
+	if r := c.cfg.Flavor.Orders; r != nil && s.Unreadable == "" && s.Status != model.StatusCheckout {
+		s.Status = r.Status(raw, s.Status)
+	}
+	return s
 }
 
 // GetOrder reads an order with all its rows (following the rows' paging),
@@ -192,12 +209,16 @@ func (c *Client) readOrder(ctx context.Context, id string) (model.Order, int64, 
 	if err != nil {
 		return model.Order{}, 0, nil, nil, c.invalid(OpGetOrder, o.ID, err)
 	}
+	if r := c.cfg.Flavor.Orders; r != nil {
+		out.Status = r.Status(rawOrder, out.Status)
+		r.Refine(rawOrder, &out)
+	}
 	return out, o.ID, rawOrder, rawRows, nil
 }
 
 // getOrderInto reads one order, keeping its JSON in raw.
 func (c *Client) getOrderInto(ctx context.Context, id string, raw *json.RawMessage) (wireOrder, error) {
-	n, err := orderID(id)
+	n, err := c.orderID(id)
 	if err != nil {
 		return wireOrder{}, err
 	}
@@ -211,17 +232,17 @@ func (c *Client) getOrderInto(ctx context.Context, id string, raw *json.RawMessa
 	return o, nil
 }
 
-func orderID(id string) (int64, error) {
+func (c *Client) orderID(id string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpGetOrder,
+		return 0, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpGetOrder,
 			Message: fmt.Sprintf("order id %q is not a CCV Shop order id (a positive number)", id)}
 	}
 	return n, nil
 }
 
 func (c *Client) invalid(op string, id int64, err error) error {
-	return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+	return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 		Message: fmt.Sprintf("order %d cannot be read: %s", id, c.scrub(err.Error()))}
 }
 

@@ -130,13 +130,13 @@ func (c *Client) listProducts(ctx context.Context, q connectors.ChangeQuery, all
 	var since time.Time
 	if q.Cursor != "" {
 		if since, err = time.Parse(time.RFC3339, q.Cursor); err != nil {
-			return nil, "", "", &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListProducts,
+			return nil, "", "", &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpListProducts,
 				Message: fmt.Sprintf("the cursor %q is not a modification time this connector made (RFC 3339); clear it to list every product", q.Cursor)}
 		}
 	}
 	tok, err := parsePageToken(q.PageToken)
 	if err != nil {
-		return nil, "", "", &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListProducts,
+		return nil, "", "", &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpListProducts,
 			Message: fmt.Sprintf("the page token %q is not one this connector made; start the listing again", q.PageToken)}
 	}
 	size := q.PageSize
@@ -183,7 +183,7 @@ func (c *Client) listProducts(ctx context.Context, q connectors.ChangeQuery, all
 }
 
 func (c *Client) invalidProduct(op string, id int64, err error) error {
-	return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+	return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 		Message: fmt.Sprintf("product %d cannot be read: %s", id, c.scrub(err.Error()))}
 }
 
@@ -331,7 +331,7 @@ func images(photos []wirePhoto) []model.Image {
 func (c *Client) FindProduct(ctx context.Context, sku string) (*connectors.TargetProduct, error) {
 	sku = strings.TrimSpace(sku)
 	if sku == "" {
-		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListProducts, Message: "the SKU to find is empty"}
+		return nil, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpListProducts, Message: "the SKU to find is empty"}
 	}
 	rec, found, err := c.productByNumber(ctx, sku)
 	if err != nil {
@@ -404,10 +404,10 @@ func (c *Client) productByID(ctx context.Context, id int64) (productRecord, bool
 }
 
 // parseID reads a record id the connector returned earlier.
-func parseID(op, what, id string) (int64, error) {
+func (c *Client) parseID(op, what, id string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(id), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		return 0, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 			Message: fmt.Sprintf("%s id %q is not a CCV Shop id (a positive number)", what, id)}
 	}
 	return n, nil

@@ -74,15 +74,15 @@ var variantExtraNames = map[string]string{
 
 // extraValue converts a custom field's text to the field's JSON type; an
 // empty number is left out (nil).
-func extraValue(op, field, v string) (any, error) {
+func (c *Client) extraValue(op, field, v string) (any, error) {
 	kind, ok := productExtraKinds[field]
 	if !ok {
-		return nil, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		return nil, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 			Message: fmt.Sprintf("extra field %q is not a CCV Shop product field this connector writes; use one of %s", field, strings.Join(ProductExtraFields, ", "))}
 	}
 	t := strings.TrimSpace(v)
 	bad := func(want string) error {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 			Message: fmt.Sprintf("extra field %s: %q is not %s", field, v, want)}
 	}
 	switch kind {
@@ -161,7 +161,7 @@ func (c *Client) checkWrite(op string, w connectors.ProductWrite) error {
 		}
 	}
 	if len(problems) > 0 {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: op,
+		return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: op,
 			Message: fmt.Sprintf("product %s cannot be written: %s", p.SKU, strings.Join(problems, "; "))}
 	}
 	return nil
@@ -212,7 +212,7 @@ func (c *Client) productBody(op string, w connectors.ProductWrite, incl bool) (m
 		body["stocktype"] = c.cfg.CombinationStockType
 	}
 	for _, k := range sortedKeys(w.Extra) {
-		v, err := extraValue(op, k, w.Extra[k])
+		v, err := c.extraValue(op, k, w.Extra[k])
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +231,7 @@ func (c *Client) productBody(op string, w connectors.ProductWrite, incl bool) (m
 // shop; the next run finds it by SKU and completes it with UpdateProduct.
 func (c *Client) CreateProduct(ctx context.Context, w connectors.ProductWrite) (string, error) {
 	if c.cfg.PackageID == 0 {
-		return "", &connectors.Error{Kind: connectors.KindConfig, System: System, Op: OpCreateProduct,
+		return "", &connectors.Error{Kind: connectors.KindConfig, System: c.system(), Op: OpCreateProduct,
 			Message: "no package id is configured: CCV Shop needs one for every new product; set options.packageId to one of the shop's package ids (GET /packages/)"}
 	}
 	if err := c.checkWrite(OpCreateProduct, w); err != nil {
@@ -280,7 +280,7 @@ func (c *Client) newestByNumber(ctx context.Context, sku string) (int64, error) 
 		}
 	}
 	if best == 0 {
-		return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: OpCreateProduct,
+		return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: OpCreateProduct,
 			Message: fmt.Sprintf("the shop accepted product %s but does not list it", sku)}
 	}
 	return best, nil
@@ -291,7 +291,7 @@ func (c *Client) newestByNumber(ctx context.Context, sku string) (int64, error) 
 // it lacks (when WriteImages) and its variants, matched by SKU; a new
 // variant is added. Links, photos and variants the shop has beyond w stay.
 func (c *Client) UpdateProduct(ctx context.Context, id string, w connectors.ProductWrite) error {
-	pid, err := parseID(OpUpdateProduct, "product", id)
+	pid, err := c.parseID(OpUpdateProduct, "product", id)
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func (c *Client) UpdateProduct(ctx context.Context, id string, w connectors.Prod
 		return err
 	}
 	if !found {
-		return &connectors.Error{Kind: connectors.KindNotFound, System: System, Op: OpUpdateProduct, Status: http.StatusNotFound,
+		return &connectors.Error{Kind: connectors.KindNotFound, System: c.system(), Op: OpUpdateProduct, Status: http.StatusNotFound,
 			Message: fmt.Sprintf("product %d does not exist in the shop (deleted?); find it again by SKU", pid)}
 	}
 	incl, err := c.pricesIncludeVAT(ctx)
@@ -379,7 +379,7 @@ func (c *Client) writePhotos(ctx context.Context, pid int64, imgs []model.Image,
 		}
 		fileType, ok := photoType(name, img.Data)
 		if !ok {
-			return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpCreatePhoto,
+			return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpCreatePhoto,
 				Message: fmt.Sprintf("image %q is not a JPEG, PNG, GIF or WebP file; CCV Shop takes only those", name)}
 		}
 		body := map[string]any{"file_type": fileType, "source": base64.StdEncoding.EncodeToString(img.Data), "alttext": name, "is_mainphoto": img.Main}
@@ -493,7 +493,7 @@ func (c *Client) writeVariants(ctx context.Context, pid int64, w connectors.Prod
 			})
 		}
 		if i < 0 {
-			return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListCombinations,
+			return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpListCombinations,
 				Message: fmt.Sprintf("the shop made no free combination of %s for variant %s of product %d; check that its attributes make combinations (options.attributeType) and that no other variant took it",
 					describe(v.Attributes), v.SKU, pid)}
 		}
@@ -542,7 +542,7 @@ func (c *Client) combinationBody(w connectors.ProductWrite, v model.Product, hav
 	}
 	extra := w.VariantExtra[v.SKU]
 	for _, k := range sortedKeys(extra) {
-		val, err := extraValue(OpUpdateCombination, k, extra[k])
+		val, err := c.extraValue(OpUpdateCombination, k, extra[k])
 		if err != nil {
 			return nil, err
 		}
@@ -625,7 +625,7 @@ func (c *Client) createNamed(ctx context.Context, op, uri, listOp string, body m
 			return a.ID, nil
 		}
 	}
-	return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: System, Op: op,
+	return 0, &connectors.Error{Kind: connectors.KindUnavailable, System: c.system(), Op: op,
 		Message: fmt.Sprintf("the shop accepted %q but does not list it", name)}
 }
 

@@ -50,15 +50,11 @@ func init() {
 		Credentials:          []string{"publicKey", "secretKey"},
 		Client:               (*Client)(nil),
 		DeclaredCapabilities: []connectors.Capability{connectors.CapProductImages},
-		Limits: []connectors.RateLimitInfo{
-			{Scope: "GET requests per resource", Requests: DefaultReadsPerMinute, Per: time.Minute, Reads: true},
-			{Scope: "POST/PUT/PATCH/DELETE requests per resource", Requests: DefaultWritesPerMinute, Per: time.Minute},
-			{Scope: "all requests per API key", Per: time.Minute, Reads: true, Note: "the API enforces one (429.11); set rateLimit.totalPerMinute to stay under it"},
-		},
-		OptionSpec:  Options{},
-		StatusNames: StatusNames(),
-		MaxPageSize: MaxPageSize,
-		ExtraFields: map[string][]string{mapping.FlowProducts: ProductExtraFields},
+		Limits:               PublishedLimits(),
+		OptionSpec:           Options{},
+		StatusNames:          StatusNames(),
+		MaxPageSize:          MaxPageSize,
+		ExtraFields:          map[string][]string{mapping.FlowProducts: ProductExtraFields},
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
 			if err != nil {
@@ -80,6 +76,22 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 	if len(problems) > 0 {
 		return Config{}, &connectors.Error{Kind: connectors.KindConfig, System: System, Op: "configure", Message: connectors.JoinProblems(problems)}
 	}
+	return o.Config(s), nil
+}
+
+// PublishedLimits are the rate limits of CCV's REST API (§1.8), for the
+// registrations of every flavour.
+func PublishedLimits() []connectors.RateLimitInfo {
+	return []connectors.RateLimitInfo{
+		{Scope: "GET requests per resource", Requests: DefaultReadsPerMinute, Per: time.Minute, Reads: true},
+		{Scope: "POST/PUT/PATCH/DELETE requests per resource", Requests: DefaultWritesPerMinute, Per: time.Minute},
+		{Scope: "all requests per API key", Per: time.Minute, Reads: true, Note: "the API enforces one (429.11); set rateLimit.totalPerMinute to stay under it"},
+	}
+}
+
+// Config is the client configuration of decoded options with an
+// integration's settings (the flavour left at CCV Shop).
+func (o Options) Config(s connectors.Settings) Config {
 	return Config{
 		BaseURL: s.BaseURL, PublicKey: s.Credentials["publicKey"], SecretKey: s.Credentials["secretKey"],
 		Timeout: s.Timeout, ReadsPerMinute: s.ReadsPerMinute, WritesPerMinute: s.WritesPerMinute,
@@ -93,7 +105,7 @@ func ConfigFromSettings(s connectors.Settings) (Config, error) {
 		AttributeType:        o.AttributeType,
 		CacheTTL:             o.CacheTTL,
 		FeedConfig:           FeedConfig{LookBack: lookBack(o.LookBack), SkipUnfinished: !o.ListUnfinished},
-	}, nil
+	}
 }
 
 // lookBack turns the option's 0 (none) into FeedConfig's negative.

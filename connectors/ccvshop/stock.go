@@ -245,7 +245,7 @@ func (c *Client) GetStock(ctx context.Context, skus []string) (map[string]connec
 func (c *Client) SetStock(ctx context.Context, sku string, qty model.Quantity, manage bool) error {
 	sku = strings.TrimSpace(sku)
 	if sku == "" {
-		return &connectors.Error{Kind: connectors.KindValidation, System: System, Op: "set stock", Message: "the SKU is empty"}
+		return &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: "set stock", Message: "the SKU is empty"}
 	}
 	for attempt := 0; ; attempt++ {
 		e, ok, err := c.lookupSKU(ctx, sku)
@@ -253,7 +253,7 @@ func (c *Client) SetStock(ctx context.Context, sku string, qty model.Quantity, m
 			return err
 		}
 		if !ok {
-			return &connectors.Error{Kind: connectors.KindNotFound, System: System, Op: "set stock",
+			return &connectors.Error{Kind: connectors.KindNotFound, System: c.system(), Op: "set stock",
 				Message: fmt.Sprintf("SKU %q is neither a product number nor a variant SKU in the shop; create the product first or fix the SKU", sku)}
 		}
 		err = c.patchStock(ctx, e, qty, manage)

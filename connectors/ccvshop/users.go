@@ -33,7 +33,7 @@ func (c *Client) ListCustomers(ctx context.Context, q connectors.ChangeQuery) (c
 	for _, raw := range page.Items {
 		var u wireUser
 		if err := json.Unmarshal(raw, &u); err != nil {
-			return connectors.CustomerPage{}, &connectors.Error{Kind: connectors.KindValidation, System: System, Op: OpListUsers,
+			return connectors.CustomerPage{}, &connectors.Error{Kind: connectors.KindValidation, System: c.system(), Op: OpListUsers,
 				Message: "a user cannot be read: " + c.scrub(err.Error())}
 		}
 		var m map[string]any

@@ -130,14 +130,24 @@ func number(n json.Number, decimals int, field string) (int64, error) {
 	return v, nil
 }
 
-// parseTime reads the API's datetimes (UTC), with or without a zone.
+// parseTime reads an order's create_date.
 func parseTime(s string) (time.Time, error) {
+	t, err := ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("create_date: %w", err)
+	}
+	return t, nil
+}
+
+// ParseTime reads one of the API's datetimes (UTC), with or without a
+// zone, for a flavour that reads resources of its own.
+func ParseTime(s string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05-0700", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("create_date: %q is not a date and time", s)
+	return time.Time{}, fmt.Errorf("%q is not a date and time", s)
 }
 
 func (o wireOrder) number() string {

@@ -9,6 +9,7 @@ import (
 	_ "github.com/koppel/koppel/connectors/eaccounting/sim"
 	_ "github.com/koppel/koppel/connectors/ecwid/sim"
 	_ "github.com/koppel/koppel/connectors/mplus/sim"
+	_ "github.com/koppel/koppel/connectors/salespos/sim"
 	_ "github.com/koppel/koppel/connectors/shopware6/sim"
 	_ "github.com/koppel/koppel/connectors/vismanet/sim"
 )

@@ -24,6 +24,7 @@ const (
 	kInteger
 	kBool
 	kObject
+	kArray
 )
 
 var productFields = map[string]kind{
@@ -60,6 +61,23 @@ var valueFields = map[string]kind{"name": kText, "default_price": kDecimal}
 var productValueFields = map[string]kind{"optionvalue": kInteger, "price": kDecimal, "position": kInteger, "stock": kDecimal, "enable": kBool}
 
 var userFields = map[string]kind{"username": kText, "password": kText, "group_id": kInteger, "status": kBool, "userinfo": kObject}
+
+// orderFields and orderRowFields are what POST /orders/ takes (§1.6.5).
+var orderFields = map[string]kind{
+	"is_completed": kBool, "paid": kBool, "status": kInteger, "invoicenumber": kInteger, "total_shipping": kDecimal,
+	"paymethod_costs": kDecimal, "extra_costs": kDecimal, "extra_costs_description": kText, "taxes_included": kBool,
+	"order_row_taxes_included": kBool, "shipping_taxes_included": kBool, "is_intra_community_order": kBool,
+	"is_platform_sale": kBool, "currency": kText, "orderedinlng": kText, "track_and_trace_code": kText,
+	"track_and_trace_carrier": kText, "deliver_date": kText, "deliver_method": kText, "takeoutslot": kObject,
+	"reservationnumber": kText, "user_id": kInteger, "customer": kObject, "orderrows": kArray,
+}
+
+var orderRowFields = map[string]kind{
+	"product_type": kText, "auto_create_deposit_rows": kBool, "product_id": kInteger, "product_name": kText,
+	"product_number": kText, "count": kDecimal, "price": kDecimal, "product_purchase_price": kDecimal,
+	"discount": kDecimal, "tax": kDecimal, "unit": kText, "weight": kDecimal, "memo": kText, "package_id": kInteger,
+	"attribute_combination_id": kInteger,
+}
 
 // deliveryTypes are the values of stock_delivery_type and delivery_time_type (§1.6.6).
 var deliveryTypes = []string{"days", "weeks", "months", "quarters", "years", "outofstock", "temporarilysoldout", "ordered", "onrequest", "unknown"}
@@ -112,6 +130,9 @@ func object(body []byte, allowed map[string]kind, resource string, required ...s
 		case kObject:
 			_, good = v.(map[string]any)
 			want = "an object"
+		case kArray:
+			_, good = v.([]any)
+			want = "an array"
 		}
 		if !good {
 			return nil, invalid("property %q must be %s", k, want), false

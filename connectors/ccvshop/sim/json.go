@@ -42,7 +42,18 @@ func href(r *http.Request, path string) string {
 	return origin(r) + ccvshop.APIPath + path
 }
 
-func orderJSON(r *http.Request, so storedOrder) map[string]any {
+// orderJSON renders an order as the flavour and the request's media type
+// show it: the webshop order, with a POS sale's fields for a SalesPOS
+// request (pos.go).
+func (s *Sim) orderJSON(r *http.Request, so storedOrder) map[string]any {
+	out := webshopOrderJSON(r, so)
+	if s.o.SalesPOS && acceptsPOS(r) {
+		addPOSFields(r, so, out)
+	}
+	return out
+}
+
+func webshopOrderJSON(r *http.Request, so storedOrder) map[string]any {
 	o := so.Order
 	prefix, number := any(nil), any(nil)
 	if n, err := strconv.ParseInt(o.Number, 10, 64); err == nil {
@@ -59,7 +70,11 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 		rowDiscounts += l.UnitDiscount.Mul(l.Quantity).Amount
 		tax += lineTax(l.LineTotal().Amount, l.VAT, o.PricesIncludeVAT)
 	}
-	tax += lineTax(o.ShippingCost.Amount, o.ShippingVAT, o.PricesIncludeVAT)
+	shippingIncl := o.PricesIncludeVAT
+	if so.ShippingIncluded != nil {
+		shippingIncl = *so.ShippingIncluded
+	}
+	tax += lineTax(o.ShippingCost.Amount, o.ShippingVAT, shippingIncl)
 	var status any
 	if so.Code > 0 {
 		status = so.Code
@@ -76,6 +91,13 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 		cur = "EUR"
 	}
 	extra := adjustmentsJSON(o.Adjustments)
+	if so.ExtraCostsText != "" {
+		extra.description = so.ExtraCostsText
+	}
+	var reservation any
+	if so.Reservation != "" {
+		reservation = so.Reservation
+	}
 	return map[string]any{
 		"id":                         so.ID,
 		"href":                       href(r, fmt.Sprintf("/orders/%d/", so.ID)),
@@ -96,7 +118,7 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 		"paymethod_label":            o.PaymentMethod,
 		"taxes_included":             o.PricesIncludeVAT,
 		"order_row_taxes_included":   o.PricesIncludeVAT,
-		"shipping_taxes_included":    o.PricesIncludeVAT,
+		"shipping_taxes_included":    shippingIncl,
 		"shipping_tax_percentage":    json.Number(model.FormatMinor(int64(o.ShippingVAT), 2)),
 		"is_intra_community_order":   false,
 		"is_platform_sale":           false,
@@ -114,6 +136,7 @@ func orderJSON(r *http.Request, so storedOrder) map[string]any {
 		"extra_payment_option_price": extra.paymentOptionPrice,
 		"extra_price":                extra.extraPrice,
 		"track_and_trace_code":       "",
+		"reservationnumber":          reservation,
 		"user":                       user,
 		"customer":                   customerJSON(o.Customer),
 		"orderrows":                  map[string]any{"href": href(r, fmt.Sprintf("/orders/%d/orderrows/", so.ID))},

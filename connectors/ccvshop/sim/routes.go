@@ -42,6 +42,7 @@ func (s *Sim) newRouter() *simkit.Router {
 
 	add("GET", "/orders", (*Sim).listOrders)
 	add("GET", "/orders/{id}", (*Sim).getOrder)
+	add("POST", "/orders", (*Sim).createOrder)
 	add("GET", "/orders/{id}/orderrows", (*Sim).listRows)
 
 	add("GET", "/products", (*Sim).listProducts)
@@ -71,9 +72,18 @@ func (s *Sim) newRouter() *simkit.Router {
 	add("GET", "/users", (*Sim).listUsers)
 	add("POST", "/users", (*Sim).createUser)
 	add("GET", "/users/{id}", (*Sim).getUser)
+	add("PATCH", "/users/{id}", (*Sim).patchUser)
 
 	add("GET", "/webshops", (*Sim).listWebshops)
 	add("GET", "/webshops/{id}/settings", (*Sim).getSettings)
+
+	if s.o.SalesPOS { // the POS-only resources (pos.go), read-only here
+		add("GET", "/cashups", posOnly((*Sim).listCashups))
+		add("GET", "/cashups/{id}", posOnly((*Sim).getCashup))
+		add("GET", "/terminalreceipts", posOnly((*Sim).listReceipts))
+		add("GET", "/terminalreceipts/{id}", posOnly((*Sim).getReceipt))
+		add("GET", "/orders/{id}/terminalreceipts", posOnly((*Sim).listOrderReceipts))
+	}
 	return rt
 }
 
@@ -112,7 +122,11 @@ func (s *Sim) methodNotAllowed(w http.ResponseWriter, r *http.Request, _ []strin
 // documented.
 func (s *Sim) root(r *http.Request, _ []string, _ []byte) reply {
 	var items []any
-	for _, name := range []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops"} {
+	names := []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops"}
+	if s.o.SalesPOS {
+		names = append(names, "cashups", "terminalreceipts")
+	}
+	for _, name := range names {
 		items = append(items, map[string]any{"name": name, "href": href(r, "/"+name+"/")})
 	}
 	return ok(map[string]any{"href": origin(r) + ccvshop.APIPath + "/", "items": items})

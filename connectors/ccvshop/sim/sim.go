@@ -13,7 +13,9 @@
 // keyed by the same op names the client reports. Every change to a product,
 // its combinations, photos, categories or stock bumps its modifydate. Tests
 // and the local demo seed it with orders, products and users and inspect
-// what the shop holds.
+// what the shop holds. Orders can also be created through the API (POST
+// /orders/, orders.go) and accounts changed (PATCH /users/{id}/), and
+// Options.SalesPOS switches on CCV SalesPOS's flavour (pos.go).
 //
 // Where the research marks a fact as unknown the simulator picks a guess:
 // a bad signature or x-date is 401 with code 401.10 or 401.11, a 429 carries
@@ -74,6 +76,11 @@ type Options struct {
 	// DateUpperExclusive reads a date-only max_create_date as the start of
 	// that day (orders before it), the strictest reading a shop may have.
 	DateUpperExclusive bool
+	// SalesPOS serves the CCV SalesPOS flavour of the API (research §4,
+	// pos.go): the POS-only resources (cash-ups, terminal receipts) and the
+	// POS fields of orders, both for requests that accept the SalesPOS
+	// media type, which the answers then carry. Off: CCV Shop.
+	SalesPOS bool
 }
 
 // Sim is the simulated shop; it is an http.Handler and safe for concurrent use.
@@ -101,6 +108,10 @@ type state struct {
 	Catalog    catalog       `json:"catalog"`
 	NextUserID int64         `json:"nextUserId,omitempty"`
 	Users      []storedUser  `json:"users,omitempty"`
+	// The SalesPOS resources (pos.go), with one id sequence.
+	NextPOSID int64             `json:"nextPosId,omitempty"`
+	Receipts  []TerminalReceipt `json:"receipts,omitempty"`
+	Cashups   []Cashup          `json:"cashups,omitempty"`
 }
 
 type storedOrder struct {
@@ -114,6 +125,18 @@ type storedOrder struct {
 	// Unfinished: a basket or checkout not completed; hidden from the
 	// default listing and without an order number.
 	Unfinished bool `json:"unfinished,omitempty"`
+	// Reservation is the order's reservationnumber (a client writes its
+	// own key there, §1.11).
+	Reservation string `json:"reservation,omitempty"`
+	// ShippingIncluded, when set, is shipping_taxes_included where it
+	// differs from the rows' (an order created so); shipping and the
+	// order's costs are stated that way.
+	ShippingIncluded *bool `json:"shippingIncluded,omitempty"`
+	// ExtraCostsText is the extra_costs_description an order was created with.
+	ExtraCostsText string `json:"extraCostsText,omitempty"`
+	// RegisterID and StoreID are where a POS sale was rung up (pos.go); 0: none.
+	RegisterID int64 `json:"registerId,omitempty"`
+	StoreID    int64 `json:"storeId,omitempty"`
 }
 
 // New builds a simulator with no orders.
@@ -141,7 +164,11 @@ func New(o Options) *Sim {
 	}
 	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), byID: map[int64]int{},
 		state: state{NextID: 1001, NextNumber: 1, NextRowID: 1, NextUserID: 1, Catalog: catalog{NextID: 1}}}
-	s.out = simkit.JSONWriter{ContentType: "application/vnd.verto.webshop+json; charset=utf-8", Sign: s.sign, ErrorBody: errorBody}
+	mediaType := ccvshop.MediaType
+	if o.SalesPOS {
+		mediaType = ccvshop.MediaTypeSalesPOS
+	}
+	s.out = simkit.JSONWriter{ContentType: mediaType + "; charset=utf-8", Sign: s.sign, ErrorBody: errorBody}
 	s.pager = simkit.Paging{OffsetParam: "start", SizeParam: "size", DefaultSize: o.DefaultPageSize, MaxSize: o.MaxPageSize}
 	s.router = s.newRouter()
 	s.handler = s.faults.Middleware(s.router.Op, s.writeStatus, http.HandlerFunc(s.serve))
@@ -164,6 +191,13 @@ func (s *Sim) Served(op string) int { return s.calls.Count(op) }
 func (s *Sim) AddOrder(o model.Order) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.insertOrder(storedOrder{Order: o, Code: codeFor(o.Status)}).Order.ID
+}
+
+// insertOrder stores an order under its id (see AddOrder) and returns it
+// as stored; s.mu must be held.
+func (s *Sim) insertOrder(so storedOrder) storedOrder {
+	o := so.Order
 	st := &s.state
 	id := st.NextID
 	if n, err := strconv.ParseInt(o.ID, 10, 64); err == nil && n > 0 {
@@ -174,7 +208,7 @@ func (s *Sim) AddOrder(o model.Order) string {
 	if id >= st.NextID {
 		st.NextID = id + 1
 	}
-	so := storedOrder{ID: id, Order: o, Code: codeFor(o.Status)}
+	so.ID = id
 	if so.Order.CreatedAt.IsZero() {
 		so.Order.CreatedAt = s.o.Now()
 	}
@@ -191,7 +225,7 @@ func (s *Sim) AddOrder(o model.Order) string {
 	}
 	s.byID[so.ID] = len(st.Orders)
 	st.Orders = append(st.Orders, so)
-	return so.Order.ID
+	return so
 }
 
 // AddCheckout seeds an unfinished checkout (is_completed false, no order
@@ -308,6 +342,9 @@ func (s *Sim) Restore(b []byte) error {
 		st.NextUserID = max(st.NextUserID, u.ID+1)
 	}
 	st.NextUserID = max(st.NextUserID, 1)
+	if err := checkPOS(&st, byID); err != nil {
+		return fmt.Errorf("not a consistent CCV Shop simulator snapshot: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = st
@@ -491,6 +528,7 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 			!maxDate.IsZero() && c.After(maxDate),
 			hasStatus && o.Code != status,
 			hasPaid && o.Order.Paid != paid,
+			q.Has("reservationnumber") && o.Reservation != q.Get("reservationnumber"),
 			o.Unfinished == completed:
 			continue
 		}
@@ -504,7 +542,7 @@ func (s *Sim) listOrders(r *http.Request, _ []string, _ []byte) reply {
 	if desc {
 		slices.Reverse(match)
 	}
-	return ok(page(r, pg, match, func(o storedOrder) any { return orderJSON(r, o) }))
+	return ok(page(r, pg, match, func(o storedOrder) any { return s.orderJSON(r, o) }))
 }
 
 // findOrder needs s.mu held.
@@ -525,7 +563,7 @@ func (s *Sim) getOrder(r *http.Request, ids []string, _ []byte) reply {
 	if !found {
 		return fail(http.StatusNotFound, "404.30", fmt.Sprintf("order %s does not exist", ids[0]))
 	}
-	return ok(orderJSON(r, o))
+	return ok(s.orderJSON(r, o))
 }
 
 func (s *Sim) listRows(r *http.Request, ids []string, _ []byte) reply {
