@@ -67,6 +67,13 @@ func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error)
 	if err := o.Validate(); err != nil {
 		return connectors.OrderDraft{}, err
 	}
+	debtor := f.DefaultDebtor
+	if debtor == "" && o.Customer.IsWalkIn() {
+		if f.WalkInDebtor == "" {
+			return connectors.OrderDraft{}, invalidRecord("order %s has no customer (a walk-in sale); set flows.orders.walkInDebtor to the target customer such orders are booked on, then replay the order", o.ID)
+		}
+		debtor = f.WalkInDebtor
+	}
 	country := o.Customer.Shipping.CountryCode
 	if f.CountryFrom == "billing" || country == "" {
 		country = o.Customer.Billing.CountryCode
@@ -75,7 +82,7 @@ func Enrich(o model.Order, in config.Integration) (connectors.OrderDraft, error)
 		Order:           o,
 		ExternalID:      ExternalID(f, o.ID),
 		Kind:            connectors.OrderKind(f.OrderType),
-		CustomerID:      f.DefaultDebtor,
+		CustomerID:      debtor,
 		Accounting:      in.Country(country).Accounting(),
 		PaymentMethod:   translate(f.PaymentMethods, o.PaymentMethod),
 		ShippingMethod:  translate(f.ShippingMethods, o.ShippingMethod),

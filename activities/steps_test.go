@@ -112,6 +112,35 @@ func TestEnrichSetsTargetFieldsAndRejectsBadOrders(t *testing.T) {
 	require.Len(t, verr.Problems, 2, "every problem at once: %v", err)
 }
 
+// A sale without a customer (a walk-in sale at a till) is booked on the
+// walk-in debtor; the others still get their own customer; without a
+// walk-in debtor such a sale fails saying which setting books it.
+func TestEnrichBooksWalkInSalesOnTheWalkInDebtor(t *testing.T) {
+	flow := &config.OrderFlow{OrderType: "order", WalkInDebtor: "999"}
+	in := config.Integration{Flows: config.Flows{Orders: flow}}
+	walkIn := model.Order{ID: "1501", Currency: "EUR",
+		Lines: []model.OrderLine{{SKU: "MUG-1", Quantity: model.Pieces(1), UnitPrice: model.NewMoney(850, "EUR")}}}
+	d, err := Enrich(walkIn, in)
+	require.NoError(t, err)
+	require.Equal(t, "999", d.CustomerID, "the walk-in sale is booked on the walk-in debtor")
+
+	known := walkIn
+	known.Customer = person("anna@example.nl")
+	d, err = Enrich(known, in)
+	require.NoError(t, err)
+	require.Empty(t, d.CustomerID, "a sale with a customer gets its own")
+
+	nameless := walkIn
+	nameless.Customer = model.Customer{Kind: model.CustomerPerson, Email: "x@example.nl"}
+	_, err = Enrich(nameless, in)
+	require.Error(t, err, "a customer with an e-mail but no name is not a walk-in sale: it is checked as before")
+
+	_, err = Enrich(walkIn, config.Integration{Flows: config.Flows{Orders: &config.OrderFlow{OrderType: "order"}}})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "flows.orders.walkInDebtor")
+	require.Contains(t, err.Error(), "1501")
+}
+
 func TestEnrichBooksPerCountryAndMapsMethods(t *testing.T) {
 	flow := &config.OrderFlow{OrderType: "invoice", CountryFrom: "shipping",
 		PaymentMethods:  map[string]string{"ideal": "IDEAL"},

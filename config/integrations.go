@@ -95,6 +95,10 @@ type OrderFlow struct {
 	// DefaultDebtor books every order on this existing target customer instead
 	// of finding or creating one per order.
 	DefaultDebtor string `yaml:"defaultDebtor"`
+	// WalkInDebtor books the orders that have no customer (walk-in sales
+	// at a till: no name, company or e-mail) on this existing target
+	// customer; the others are found or created as usual.
+	WalkInDebtor string `yaml:"walkInDebtor"`
 	// CustomerMatch is how an existing target customer is found: email or externalId.
 	CustomerMatch string `yaml:"customerMatch"`
 	// ExternalIDPrefix goes before the source order id to form the target's

@@ -64,6 +64,14 @@ func (c Customer) Validate() error {
 	return p.err("customer")
 }
 
+// IsWalkIn reports an order's customer that is no one: a sale at a till
+// to someone who gave no name, company or e-mail address (POS systems
+// call it a walk-in sale). Such an order is booked on a configured debtor.
+func (c Customer) IsWalkIn() bool {
+	return c.Kind == "" && strings.TrimSpace(c.Email) == "" && strings.TrimSpace(c.CompanyName) == "" &&
+		c.Person.FullName() == "" && strings.TrimSpace(c.ID) == ""
+}
+
 func (c Customer) validate(p *problems, path string) {
 	switch c.Kind {
 	case CustomerPerson:
