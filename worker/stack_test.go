@@ -108,6 +108,8 @@ type stackOptions struct {
 	// sourceSim, when set, builds the source's simulator in place of its
 	// registration (a Shopware of another version).
 	sourceSim func(simkit.Config) simkit.Instance
+	// targetSim, when set, builds the target's simulator.
+	targetSim func(simkit.Config) simkit.Instance
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -157,7 +159,7 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	env := map[string]string{"E2E_WEBHOOK": o.webhook}
 	var sourceURL, targetURL, sourceCreds, targetCreds string
 	s.source, sourceURL, sourceCreds = startStackSimWith(t, o.source, "E2E_SOURCE_", o.unthrottled, env, o.sourceSim)
-	s.target, targetURL, targetCreds = startStackSim(t, o.target, "E2E_TARGET_", o.unthrottled, env)
+	s.target, targetURL, targetCreds = startStackSimWith(t, o.target, "E2E_TARGET_", o.unthrottled, env, o.targetSim)
 	s.ccv, _ = s.source.(*ccvsim.Sim)
 	s.mplus, _ = s.target.(*mplussim.Sim)
 	if o.workerMplusSecret != "" {

@@ -86,6 +86,18 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, cu model.Custome
 	return c.do(ctx, request{op: OpUpdateCustomer, path: opPath(OpUpdateCustomer, id), body: body, personal: cu.PersonalTexts()})
 }
 
+// customerEmail is the e-mail address of customer id.
+func (c *Client) customerEmail(ctx context.Context, id string) (string, error) {
+	if _, ok := numericID(id); !ok {
+		return "", invalid(OpGetCustomer, "%q is not an Ecwid customer id (flows.orders.walkInDebtor or defaultDebtor)", id)
+	}
+	var cu Customer
+	if err := c.get(ctx, OpGetCustomer, opPath(OpGetCustomer, id), nil, &cu); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(cu.Email), nil
+}
+
 // customerBody maps a customer to what Ecwid keeps.
 func customerBody(op string, cu model.Customer) (CustomerBody, error) {
 	email := strings.ToLower(strings.TrimSpace(cu.Email))

@@ -300,7 +300,15 @@ func (c *Client) orderBody(ctx context.Context, d connectors.OrderDraft) (NewOrd
 		return NewOrder{}, err
 	}
 	key := strings.TrimSpace(d.ExternalID)
-	email := firstNonEmpty(o.Customer.Email, c.opt.DefaultEmail)
+	email := o.Customer.Email
+	if email == "" && d.CustomerID != "" {
+		// An order booked on a debtor (the walk-in or default debtor)
+		// carries the debtor's address.
+		if email, err = c.customerEmail(ctx, d.CustomerID); err != nil {
+			return NewOrder{}, err
+		}
+	}
+	email = firstNonEmpty(email, c.opt.DefaultEmail)
 	if email == "" {
 		return NewOrder{}, invalid(op, "order %s: the customer has no e-mail address, which Ecwid requires; set options.defaultEmail for such orders", label(o))
 	}

@@ -234,7 +234,7 @@ func TestCreateOrderRefusesWhatEcwidCannotKeep(t *testing.T) {
 	assert.ErrorContains(t, err, "whole")
 
 	d = draft()
-	d.Order.Customer.Email = ""
+	d.Order.Customer.Email, d.CustomerID = "", "" // no address, and no debtor to take one from
 	_, err = c.CreateOrder(context.Background(), d)
 	assert.ErrorContains(t, err, "options.defaultEmail")
 	assert.Empty(t, f.callsOf(OpCreateOrder), "nothing was written")
