@@ -96,6 +96,10 @@ type Client struct {
 	profile    *cachedProfile
 	categories *categoryTree
 	skus       map[string]cachedSKU
+	// debtorEmails are the addresses of debtors orders are booked on (the
+	// walk-in or default debtor): one customer, read once per cacheTTL,
+	// not once per order.
+	debtorEmails map[string]cachedEmail
 }
 
 // New builds a client, reporting every bad setting at once as one

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/koppel/koppel/connectors"
 	"github.com/koppel/koppel/model"
@@ -86,16 +87,35 @@ func (c *Client) UpdateCustomer(ctx context.Context, id string, cu model.Custome
 	return c.do(ctx, request{op: OpUpdateCustomer, path: opPath(OpUpdateCustomer, id), body: body, personal: cu.PersonalTexts()})
 }
 
-// customerEmail is the e-mail address of customer id.
+type cachedEmail struct {
+	email string
+	until time.Time
+}
+
+// customerEmail is the e-mail address of customer id, kept for
+// options.cacheTTL.
 func (c *Client) customerEmail(ctx context.Context, id string) (string, error) {
 	if _, ok := numericID(id); !ok {
 		return "", invalid(OpGetCustomer, "%q is not an Ecwid customer id (flows.orders.walkInDebtor or defaultDebtor)", id)
+	}
+	c.mu.Lock()
+	hit, ok := c.debtorEmails[id]
+	c.mu.Unlock()
+	if ok && c.now().Before(hit.until) {
+		return hit.email, nil
 	}
 	var cu Customer
 	if err := c.get(ctx, OpGetCustomer, opPath(OpGetCustomer, id), nil, &cu); err != nil {
 		return "", err
 	}
-	return strings.TrimSpace(cu.Email), nil
+	email := strings.TrimSpace(cu.Email)
+	c.mu.Lock()
+	if c.debtorEmails == nil {
+		c.debtorEmails = map[string]cachedEmail{}
+	}
+	c.debtorEmails[id] = cachedEmail{email: email, until: c.now().Add(c.opt.CacheTTL)}
+	c.mu.Unlock()
+	return email, nil
 }
 
 // customerBody maps a customer to what Ecwid keeps.

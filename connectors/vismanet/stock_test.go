@@ -474,46 +474,11 @@ func (e *erp) client(t *testing.T, edit func(*vismanet.Options)) *vismanet.Clien
 		edit(&opt)
 	}
 	c, err := vismanet.New(vismanet.Config{BaseURL: srv.URL, ClientID: "app", ClientSecret: "secret", TenantID: "tenant/" + t.Name(),
-		RequestsPerHour: -1, Now: e.now, Transport: erpChecked(t, api), Options: opt})
+		RequestsPerHour: -1, Now: e.now, Transport: contractTransport(t, api), Options: opt})
 	require.NoError(t, err)
 	return c
 }
 
-// contractChecked checks every API exchange against the contract. The
-// token endpoint is Visma Connect's, outside it; an attachment's answer is
-// the file, which the contract types a JSON object, so only its request is
-// checked; a 204 has no body to check.
-func erpChecked(t *testing.T, api *contract.OpenAPI) http.RoundTripper {
-	return erpRoundTrip(func(r *http.Request) (*http.Response, error) {
-		if r.URL.Path == vismanet.TokenPath {
-			return http.DefaultTransport.RoundTrip(r)
-		}
-		var body []byte
-		if r.Body != nil {
-			body, _ = io.ReadAll(r.Body)
-			r = r.Clone(r.Context())
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		resp, err := http.DefaultTransport.RoundTrip(r)
-		x := contract.Exchange{Request: r, RequestBody: body}
-		if err == nil && resp.StatusCode != http.StatusNoContent && !strings.HasPrefix(r.URL.Path, "/v1/attachment/") {
-			b, rerr := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			resp.Body = io.NopCloser(bytes.NewReader(b))
-			if rerr == nil {
-				x.Status, x.Header, x.Body = resp.StatusCode, resp.Header, b
-			}
-		}
-		if cerr := api.CheckExchange(x); cerr != nil {
-			t.Errorf("contract: %v", cerr)
-		}
-		return resp, err
-	})
-}
-
-type erpRoundTrip func(*http.Request) (*http.Response, error)
-
-func (f erpRoundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // Stock.
 

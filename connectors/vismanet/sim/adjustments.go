@@ -102,28 +102,19 @@ func (s *Sim) getAdjustment(w http.ResponseWriter, r *http.Request, p simkit.Par
 }
 
 func (s *Sim) createAdjustment(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d inventoryAdjustmentUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	a := &Adjustment{Status: "Balanced"}
-	ps := s.applyAdjustmentLocked(a, &d, true)
-	if len(ps) == 0 {
-		if a.ReferenceNumber == "" {
-			a.ReferenceNumber = s.nextNumberLocked("adjustment", "%06d", 1, func(n string) bool { return s.adjustmentLocked(n) != nil })
-		}
-		now := s.now()
-		a.Created, a.Modified = now, now
-		s.st.Adjustments = append(s.st.Adjustments, a)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.created(w, r, "/v1/inventoryadjustment/"+a.ReferenceNumber)
+	createRecord(s, w, r, &Adjustment{Status: "Balanced"},
+		func(a *Adjustment, d *inventoryAdjustmentUpdateDto) problems {
+			return s.applyAdjustmentLocked(a, d, true)
+		},
+		func(a *Adjustment) string {
+			if a.ReferenceNumber == "" {
+				a.ReferenceNumber = s.nextNumberLocked("adjustment", "%06d", 1, func(n string) bool { return s.adjustmentLocked(n) != nil })
+			}
+			now := s.now()
+			a.Created, a.Modified = now, now
+			s.st.Adjustments = append(s.st.Adjustments, a)
+			return "/v1/inventoryadjustment/" + a.ReferenceNumber
+		})
 }
 
 func (s *Sim) updateAdjustment(w http.ResponseWriter, r *http.Request, p simkit.Params) {

@@ -187,3 +187,27 @@ func updateReleasable[T any, D any](s *Sim, w http.ResponseWriter, r *http.Reque
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// createRecord serves a create: the body decoded strictly, applied to the
+// fresh record rec under the lock and, without problems, stored (store
+// numbers, stamps and keeps it, and returns its path); 201 with that
+// Location, or the problems.
+func createRecord[T any, D any](s *Sim, w http.ResponseWriter, r *http.Request, rec *T, apply func(*T, *D) problems, store func(*T) string) {
+	var d D
+	if ps := decodeWrite(r, &d); len(ps) > 0 {
+		s.invalid(w, r, ps)
+		return
+	}
+	s.mu.Lock()
+	ps := apply(rec, &d)
+	var path string
+	if len(ps) == 0 {
+		path = store(rec)
+	}
+	s.mu.Unlock()
+	if len(ps) > 0 {
+		s.invalid(w, r, ps)
+		return
+	}
+	s.created(w, r, path)
+}

@@ -144,23 +144,9 @@ func (s *Sim) getCustomer(w http.ResponseWriter, r *http.Request, p simkit.Param
 }
 
 func (s *Sim) createCustomer(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d customerUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	c := &Customer{Status: "Active"}
-	ps := s.applyCustomerLocked(c, &d, true)
-	if len(ps) == 0 {
-		s.storeCustomerLocked(c)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.created(w, r, "/v1/customer/"+c.Number)
+	createRecord(s, w, r, &Customer{Status: "Active"},
+		func(c *Customer, d *customerUpdateDto) problems { return s.applyCustomerLocked(c, d, true) },
+		func(c *Customer) string { s.storeCustomerLocked(c); return "/v1/customer/" + c.Number })
 }
 
 func (s *Sim) updateCustomer(w http.ResponseWriter, r *http.Request, p simkit.Params) {

@@ -233,23 +233,9 @@ func (s *Sim) getInventory(w http.ResponseWriter, r *http.Request, p simkit.Para
 }
 
 func (s *Sim) createInventory(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d inventoryUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	it := &Item{Status: "Active", BaseUnit: "PCS", SalesUnit: "PCS", PurchUnit: "PCS"}
-	ps := s.applyItemLocked(it, &d, true)
-	if len(ps) == 0 {
-		s.storeItemLocked(it)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.created(w, r, "/v1/inventory/"+it.Number)
+	createRecord(s, w, r, &Item{Status: "Active", BaseUnit: "PCS", SalesUnit: "PCS", PurchUnit: "PCS"},
+		func(it *Item, d *inventoryUpdateDto) problems { return s.applyItemLocked(it, d, true) },
+		func(it *Item) string { s.storeItemLocked(it); return "/v1/inventory/" + it.Number })
 }
 
 func (s *Sim) updateInventory(w http.ResponseWriter, r *http.Request, p simkit.Params) {

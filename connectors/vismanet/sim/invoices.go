@@ -142,28 +142,16 @@ func (s *Sim) getInvoice(w http.ResponseWriter, r *http.Request, p simkit.Params
 }
 
 func (s *Sim) createInvoice(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d customerInvoiceUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	inv := &Invoice{DocumentType: "Invoice", Status: "Balanced"}
-	ps := s.applyInvoiceLocked(inv, &d)
-	if len(ps) == 0 {
-		if inv.ReferenceNumber == "" {
-			inv.ReferenceNumber = s.nextNumberLocked("invoice", "%d", 100001, func(n string) bool { return s.invoiceLocked(n) != nil })
-		}
-		now := s.now()
-		inv.Created, inv.Modified = now, now
-		s.st.Invoices = append(s.st.Invoices, inv)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.created(w, r, "/v1/customerinvoice/"+inv.ReferenceNumber)
+	createRecord(s, w, r, &Invoice{DocumentType: "Invoice", Status: "Balanced"}, s.applyInvoiceLocked,
+		func(inv *Invoice) string {
+			if inv.ReferenceNumber == "" {
+				inv.ReferenceNumber = s.nextNumberLocked("invoice", "%d", 100001, func(n string) bool { return s.invoiceLocked(n) != nil })
+			}
+			now := s.now()
+			inv.Created, inv.Modified = now, now
+			s.st.Invoices = append(s.st.Invoices, inv)
+			return "/v1/customerinvoice/" + inv.ReferenceNumber
+		})
 }
 
 // applyInvoiceLocked applies a new invoice's write.

@@ -154,28 +154,19 @@ func (s *Sim) getJournal(w http.ResponseWriter, r *http.Request, p simkit.Params
 }
 
 func (s *Sim) createJournal(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d journalTransactionUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	j := &JournalTransaction{Module: "ModuleGL", Status: "Balanced", Ledger: DefaultLedger}
-	ps := s.applyJournalLocked(j, &d, true)
-	if len(ps) == 0 {
-		if j.BatchNumber == "" {
-			j.BatchNumber = s.nextNumberLocked("journal", "%06d", 1, func(n string) bool { return s.journalLocked(n) != nil })
-		}
-		now := s.now()
-		j.Created, j.Modified = now, now
-		s.st.Journals = append(s.st.Journals, j)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.created(w, r, "/v2/journaltransaction/"+j.BatchNumber)
+	createRecord(s, w, r, &JournalTransaction{Module: "ModuleGL", Status: "Balanced", Ledger: DefaultLedger},
+		func(j *JournalTransaction, d *journalTransactionUpdateDto) problems {
+			return s.applyJournalLocked(j, d, true)
+		},
+		func(j *JournalTransaction) string {
+			if j.BatchNumber == "" {
+				j.BatchNumber = s.nextNumberLocked("journal", "%06d", 1, func(n string) bool { return s.journalLocked(n) != nil })
+			}
+			now := s.now()
+			j.Created, j.Modified = now, now
+			s.st.Journals = append(s.st.Journals, j)
+			return "/v2/journaltransaction/" + j.BatchNumber
+		})
 }
 
 func (s *Sim) updateJournal(w http.ResponseWriter, r *http.Request, p simkit.Params) {

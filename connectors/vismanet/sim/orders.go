@@ -173,27 +173,13 @@ func (s *Sim) getOrder(w http.ResponseWriter, r *http.Request, p simkit.Params) 
 }
 
 func (s *Sim) createOrder(w http.ResponseWriter, r *http.Request, _ simkit.Params) {
-	var d salesOrderUpdateDto
-	if ps := decodeWrite(r, &d); len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
-	s.mu.Lock()
-	o := &SalesOrder{Status: "Open"}
-	ps := s.applyOrderLocked(o, &d, true)
-	if len(ps) == 0 {
-		s.storeOrderLocked(o)
-	}
-	s.mu.Unlock()
-	if len(ps) > 0 {
-		s.invalid(w, r, ps)
-		return
-	}
 	version := "/v1"
 	if strings.HasPrefix(r.URL.Path, "/v2/") {
 		version = "/v2"
 	}
-	s.created(w, r, version+"/salesorder/"+o.OrderNumber)
+	createRecord(s, w, r, &SalesOrder{Status: "Open"},
+		func(o *SalesOrder, d *salesOrderUpdateDto) problems { return s.applyOrderLocked(o, d, true) },
+		func(o *SalesOrder) string { s.storeOrderLocked(o); return version + "/salesorder/" + o.OrderNumber })
 }
 
 func (s *Sim) updateOrder(w http.ResponseWriter, r *http.Request, p simkit.Params) {
