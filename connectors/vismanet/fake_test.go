@@ -136,7 +136,7 @@ func (f *fake) client(t *testing.T, edit func(*vismanet.Config)) *vismanet.Clien
 	cfg := vismanet.Config{BaseURL: srv.URL, ClientID: testClientID, ClientSecret: testSecret, TenantID: testTenant + "/" + t.Name(),
 		Now: f.now, BackgroundPoll: time.Millisecond, RequestsPerHour: -1,
 		Transport: contractTransport(t, contract.OpenAPIForTest(t, contract.VismaNetOpenAPI)),
-		Options: vismanet.Options{TokenURL: srv.URL + vismanet.TokenPath, RevenueAccount: "3000", ReceivableAccount: "1510"},
+		Options:   vismanet.Options{TokenURL: srv.URL + vismanet.TokenPath, RevenueAccount: "3000", ReceivableAccount: "1510"},
 	}
 	if edit != nil {
 		edit(&cfg)

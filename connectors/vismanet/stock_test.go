@@ -479,7 +479,6 @@ func (e *erp) client(t *testing.T, edit func(*vismanet.Options)) *vismanet.Clien
 	return c
 }
 
-
 // Stock.
 
 func stockERP() *erp {
