@@ -282,6 +282,7 @@ type cachedProfile struct {
 	currency  string
 	gross     bool
 	decimals  int
+	taxes     storeTaxes // taxes.go
 	readUntil time.Time
 }
 
@@ -338,6 +339,11 @@ func (c *Client) readProfile(ctx context.Context) (cachedProfile, error) {
 	if w.FormatsAndUnits.CurrencyPrecision != nil {
 		fresh.decimals = *w.FormatsAndUnits.CurrencyPrecision
 	}
+	taxes, err := taxesFrom(w)
+	if err != nil {
+		return cachedProfile{}, unavailable(OpGetProfile, 200, "the store profile's taxes cannot be read: %v", err)
+	}
+	fresh.taxes = taxes
 	if len(fresh.currency) != 3 {
 		return cachedProfile{}, unavailable(OpGetProfile, 200, "the store profile names no currency (formatsAndUnits.currency); set options.currency")
 	}

@@ -61,6 +61,10 @@ type fakeFail struct {
 }
 
 const (
+	// The fake store's manual taxes (the profile's taxSettings.taxes).
+	fakeTaxHigh = 1
+	fakeTaxLow  = 2
+
 	fakeStore = "1003"
 	fakeToken = "secret_unit_test_token"
 )
@@ -70,7 +74,11 @@ func newFake(t *testing.T) *fake {
 		fails: map[string][]fakeFail{}, drops: map[string]int{}, next: 100}
 	f.profile = map[string]any{
 		"formatsAndUnits": map[string]any{"currency": "EUR", "currencyPrecision": 2},
-		"taxSettings":     map[string]any{"pricesIncludeTax": true},
+		"taxSettings": map[string]any{"pricesIncludeTax": true, "automaticTaxEnabled": false, "taxes": []any{
+			map[string]any{"id": fakeTaxHigh, "name": "BTW hoog", "enabled": true, "defaultTax": 21, "appliedByDefault": true},
+			map[string]any{"id": fakeTaxLow, "name": "BTW laag", "enabled": true, "defaultTax": 9, "appliedByDefault": false},
+			map[string]any{"id": 3, "name": "oud", "enabled": false, "defaultTax": 6},
+		}},
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)

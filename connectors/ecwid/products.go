@@ -76,7 +76,11 @@ func (c *Client) ListChangedProducts(ctx context.Context, q connectors.ChangeQue
 		if err := c.withCombinations(ctx, &p); err != nil {
 			return connectors.ProductPage{}, err
 		}
-		m, err := productFrom(p, currency, gross, t)
+		vat, err := c.productVAT(ctx, p.Tax)
+		if err != nil {
+			return connectors.ProductPage{}, readFailure(OpListProducts, p, err)
+		}
+		m, err := productFrom(p, currency, gross, vat, t)
 		if err != nil {
 			return connectors.ProductPage{}, invalid(OpListProducts, "product %s (%s) cannot be read: %v", p.ID, p.SKU, err)
 		}
@@ -105,17 +109,21 @@ func readChangeQuery(op string, q connectors.ChangeQuery) (ChangePos, error) {
 	return pos, err
 }
 
-// productFrom maps a product (with its combinations) to the canonical one.
-func productFrom(p Product, currency string, gross bool, t *categoryTree) (model.Product, error) {
+// readFailure is the error of a product whose VAT rate cannot be told: an
+// API error as it is, a rate that is no rate as an invalid record.
+func readFailure(op string, p Product, err error) error {
+	if _, ok := err.(*connectors.Error); ok {
+		return err
+	}
+	return invalid(op, "product %s (%s) cannot be read: %v", p.ID, p.SKU, err)
+}
+
+// productFrom maps a product (with its combinations) to the canonical one,
+// at VAT rate vat (productVAT).
+func productFrom(p Product, currency string, gross bool, vat model.VATRate, t *categoryTree) (model.Product, error) {
 	price, err := minor(p.Price, "price")
 	if err != nil {
 		return model.Product{}, err
-	}
-	var vat model.VATRate
-	if p.Tax != nil {
-		if vat, err = rate(p.Tax.DefaultLocationIncludedTaxRate, "tax.defaultLocationIncludedTaxRate"); err != nil {
-			return model.Product{}, err
-		}
 	}
 	active := p.Enabled == nil || *p.Enabled
 	out := model.Product{
@@ -231,7 +239,11 @@ func (c *Client) targetProduct(ctx context.Context, p Product) (*connectors.Targ
 	if err != nil {
 		return nil, err
 	}
-	m, err := productFrom(p, currency, gross, t)
+	vat, err := c.productVAT(ctx, p.Tax)
+	if err != nil {
+		return nil, readFailure(OpGetProduct, p, err)
+	}
+	m, err := productFrom(p, currency, gross, vat, t)
 	if err != nil {
 		return nil, invalid(OpGetProduct, "product %s (%s) cannot be read: %v", p.ID, p.SKU, err)
 	}
@@ -257,10 +269,14 @@ func (c *Client) CreateProduct(ctx context.Context, w connectors.ProductWrite) (
 	if err != nil {
 		return "", err
 	}
+	tax, err := c.taxBody(ctx, op, p.SKU, p.VAT)
+	if err != nil {
+		return "", err
+	}
 	body := ProductBody{
 		SKU: strings.TrimSpace(p.SKU), Name: p.Name, Description: p.Description, Price: amount(price),
 		Enabled: ptr(p.Active), Unlimited: ptr(!p.ManageStock), CategoryIDs: cats,
-		Options: mergeOptions(nil, p.Variants), Attributes: withUPC(nil, p.EAN),
+		Options: mergeOptions(nil, p.Variants), Attributes: withUPC(nil, p.EAN), Tax: tax,
 	}
 	var res Created
 	if err := c.do(ctx, request{op: op, path: opPath(op), body: body, into: &res}); err != nil {
@@ -310,10 +326,14 @@ func (c *Client) UpdateProduct(ctx context.Context, id string, w connectors.Prod
 			cats = append(cats, have)
 		}
 	}
+	tax, err := c.taxBody(ctx, op, p.SKU, p.VAT)
+	if err != nil {
+		return err
+	}
 	body := ProductBody{
 		Name: p.Name, Description: p.Description,
 		Enabled: ptr(p.Active), Unlimited: ptr(!p.ManageStock), CategoryIDs: cats,
-		Options: mergeOptions(cur.Options, p.Variants), Attributes: withUPC(cur.Attributes, p.EAN),
+		Options: mergeOptions(cur.Options, p.Variants), Attributes: withUPC(cur.Attributes, p.EAN), Tax: tax,
 	}
 	if p.Price.Amount != 0 || p.Price.Currency != "" { // a product without a price keeps Ecwid's
 		body.Price = amount(price)

@@ -2,6 +2,7 @@ package ecwid
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -103,6 +104,7 @@ func TestCreateProductWithVariantsCategoriesAndUPC(t *testing.T) {
 	assert.Equal(t, true, body["enabled"])
 	assert.Len(t, body["categoryIds"], 1)
 	assert.Equal(t, []any{map[string]any{"name": "UPC", "value": "8700000000011", "type": "UPC"}}, body["attributes"])
+	assert.Equal(t, map[string]any{"taxable": true, "enabledManualTaxes": []any{json.Number("1")}}, body["tax"], "21 %: the store's 21 % tax by id")
 	opts := body["options"].([]any)
 	require.Len(t, opts, 2)
 	assert.Equal(t, "Kleur", opts[0].(map[string]any)["name"])
@@ -190,4 +192,50 @@ func TestStorePriceConvertsAtTheProductsRate(t *testing.T) {
 	}
 	_, err := storePrice(OpCreateProduct, model.Product{SKU: "X", Price: model.NewMoney(1, "USD")}, "EUR", true)
 	assert.True(t, connectors.IsKind(err, connectors.KindValidation))
+}
+
+// Ecwid keeps no VAT rate on a product but the taxes it names: a product
+// is written with the store's tax of its rate (taxable false at 0 %), a
+// rate the store has no tax for is a setting to fix in the store, and a
+// product is read at the rate included in its price, else at that of
+// the taxes it names, else at that of the taxes applied by default.
+func TestProductVATIsTheStoresTax(t *testing.T) {
+	f := newFake(t)
+	c := f.client()
+	ctx := context.Background()
+	write := func(sku string, vat model.VATRate) (map[string]any, error) {
+		_, err := c.CreateProduct(ctx, connectors.ProductWrite{Product: model.Product{SKU: sku, Name: sku, Price: eur(1000),
+			PriceIncludesVAT: true, VAT: vat, Active: true}})
+		if err != nil {
+			return nil, err
+		}
+		calls := f.callsOf(OpCreateProduct)
+		return calls[len(calls)-1].Body, nil
+	}
+	low, err := write("LOW", 900)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"taxable": true, "enabledManualTaxes": []any{json.Number("2")}}, low["tax"])
+	zero, err := write("ZERO", 0)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"taxable": false}, zero["tax"])
+	_, err = write("SIX", 600)
+	assert.True(t, connectors.IsKind(err, connectors.KindConfig), "%v", err)
+	assert.ErrorContains(t, err, "no tax of that rate", "a disabled tax does not count")
+	assert.ErrorContains(t, err, "BTW laag (9%, id 2)", "the message lists the store's taxes")
+
+	for sku, tax := range map[string]string{
+		"INCLUDED": `{"taxable": true, "defaultLocationIncludedTaxRate": 9}`,
+		"NAMED":    `{"taxable": true, "enabledManualTaxes": [2]}`,
+		"DEFAULT":  `{"taxable": true}`,
+		"FREE":     `{"taxable": false, "enabledManualTaxes": [1]}`,
+	} {
+		f.addProduct(fmt.Sprintf(`{"id": %d, "sku": %q, "name": "x", "price": 10, "unlimited": true, "enabled": true, "updateTimestamp": 1714541000, "tax": %s}`,
+			500+len(sku), sku, tax))
+	}
+	for sku, want := range map[string]model.VATRate{"INCLUDED": 900, "NAMED": 900, "DEFAULT": 2100, "FREE": 0} {
+		found, err := c.FindProduct(ctx, sku)
+		require.NoError(t, err, sku)
+		require.NotNil(t, found, sku)
+		assert.Equal(t, want, found.Product.VAT, sku)
+	}
 }

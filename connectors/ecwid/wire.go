@@ -256,8 +256,20 @@ type Profile struct {
 		CurrencyPrecision *int   `json:"currencyPrecision"`
 	} `json:"formatsAndUnits"`
 	TaxSettings struct {
-		PricesIncludeTax *bool `json:"pricesIncludeTax"`
+		PricesIncludeTax    *bool        `json:"pricesIncludeTax"`
+		AutomaticTaxEnabled *bool        `json:"automaticTaxEnabled"`
+		Taxes               []ProfileTax `json:"taxes"`
 	} `json:"taxSettings"`
+}
+
+// ProfileTax is one of the store's manual taxes; defaultTax is its rate
+// in percent.
+type ProfileTax struct {
+	ID               json.Number `json:"id"`
+	Name             string      `json:"name"`
+	Enabled          *bool       `json:"enabled"`
+	DefaultTax       json.Number `json:"defaultTax"`
+	AppliedByDefault bool        `json:"appliedByDefault"`
 }
 
 // Money and numbers.

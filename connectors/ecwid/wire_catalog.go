@@ -34,6 +34,14 @@ type Product struct {
 type ProductTax struct {
 	Taxable                        *bool       `json:"taxable,omitempty"`
 	DefaultLocationIncludedTaxRate json.Number `json:"defaultLocationIncludedTaxRate,omitempty"`
+	EnabledManualTaxes             []int64     `json:"enabledManualTaxes,omitempty"`
+}
+
+// ProductTaxBody is the tax block of a product write: whether it is
+// taxed, and by which of the store's taxes.
+type ProductTaxBody struct {
+	Taxable            *bool   `json:"taxable,omitempty"`
+	EnabledManualTaxes []int64 `json:"enabledManualTaxes,omitempty"`
 }
 
 // ProductOption is an option of a product (Size) with its choices.
@@ -92,6 +100,7 @@ type ProductBody struct {
 	CategoryIDs []int64         `json:"categoryIds,omitempty"`
 	Options     []ProductOption `json:"options,omitempty"`
 	Attributes  []Attribute     `json:"attributes,omitempty"`
+	Tax         *ProductTaxBody `json:"tax,omitempty"`
 }
 
 // CombinationBody is the body of POST and PUT of a combination.

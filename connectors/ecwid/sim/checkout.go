@@ -2,9 +2,11 @@ package sim
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // PlaceOrder prices and stores an order as the storefront's checkout
@@ -222,16 +224,41 @@ func (s *Sim) lineRatesLocked(it *OrderItem, p *Product) ([]rate, error) {
 		}
 		return out, nil
 	}
-	if !p.Tax.Taxable {
-		return nil, nil
-	}
-	for _, t := range s.st.Profile.Taxes {
-		manual := slices.Contains(p.Tax.EnabledManualTaxes, t.ID)
-		if manual || (len(p.Tax.EnabledManualTaxes) == 0 && t.Default) {
-			if err := add(t.Name, Tax{Value: t.Percent}); err != nil {
-				return nil, err
-			}
+	for _, t := range s.productTaxesLocked(p) {
+		if err := add(t.Name, Tax{Value: t.Percent}); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// productTaxesLocked are the store's taxes on a product: none when it is
+// not taxable, else the manual taxes it names, else the default ones.
+func (s *Sim) productTaxesLocked(p *Product) []TaxRate {
+	if !p.Tax.Taxable {
+		return nil
+	}
+	var out []TaxRate
+	for _, t := range s.st.Profile.Taxes {
+		manual := slices.Contains(p.Tax.EnabledManualTaxes, t.ID)
+		if manual || (len(p.Tax.EnabledManualTaxes) == 0 && t.Default) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// includedRateLocked is a product's defaultLocationIncludedTaxRate: in a
+// gross store, the rates of its taxes added up; absent in a net store.
+func (s *Sim) includedRateLocked(p *Product) *json.Number {
+	if !s.st.Profile.PricesIncludeTax {
+		return nil
+	}
+	var sum int64
+	for _, t := range s.productTaxesLocked(p) {
+		bp, _ := basisPoints(t.Percent) // checked when the profile was set
+		sum += bp
+	}
+	n := json.Number(strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%d.%02d", sum/100, sum%100), "0"), "."))
+	return &n
 }

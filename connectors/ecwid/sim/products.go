@@ -828,7 +828,8 @@ func (s *Sim) productJSON(p *Product) productOut {
 		Enabled: p.Enabled, Description: p.Description, IsShippingRequired: p.ShippingNeeded,
 		CategoryIDs: append([]int64{}, p.CategoryIDs...), Categories: []categoryRef{}, DefaultCategoryID: p.DefaultCategoryID,
 		Attributes: attributesJSON(p.Attributes), Options: []optionOut{}, Combinations: []combinationOut{},
-		Tax:         taxInfoOut{Taxable: p.Tax.Taxable, EnabledManualTaxes: append([]int64{}, p.Tax.EnabledManualTaxes...), TaxClassCode: p.Tax.TaxClassCode},
+		Tax: taxInfoOut{Taxable: p.Tax.Taxable, DefaultLocationIncludedTaxRate: s.includedRateLocked(p),
+			EnabledManualTaxes: append([]int64{}, p.Tax.EnabledManualTaxes...), TaxClassCode: p.Tax.TaxClassCode},
 		ExternalRef: p.ExternalRef, URL: fmt.Sprintf("https://store%d.company.site/products/p%d", s.o.StoreID, p.ID),
 		Created: dateString(p.Created), Updated: dateString(p.Updated),
 		CreateTimestamp: p.Created.Unix(), UpdateTimestamp: p.Updated.Unix()}

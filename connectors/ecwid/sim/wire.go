@@ -631,9 +631,12 @@ type categoryRef struct {
 }
 
 type taxInfoOut struct {
-	Taxable            bool    `json:"taxable"`
-	EnabledManualTaxes []int64 `json:"enabledManualTaxes"`
-	TaxClassCode       string  `json:"taxClassCode,omitempty"`
+	Taxable bool `json:"taxable"`
+	// DefaultLocationIncludedTaxRate is the rate in the price of a gross
+	// store's product; Ecwid sends it with gross prices only.
+	DefaultLocationIncludedTaxRate *json.Number `json:"defaultLocationIncludedTaxRate,omitempty"`
+	EnabledManualTaxes             []int64      `json:"enabledManualTaxes"`
+	TaxClassCode                   string       `json:"taxClassCode,omitempty"`
 }
 
 type productOut struct {
