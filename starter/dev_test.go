@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/koppel/koppel/config"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
+	ecwidsim "github.com/koppel/koppel/connectors/ecwid/sim"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	swsim "github.com/koppel/koppel/connectors/shopware6/sim"
 	"github.com/koppel/koppel/model"
@@ -64,7 +66,7 @@ func (s *devSims) tillOf(t *testing.T, integration int) *mplussim.Sim {
 func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	dir := t.TempDir()
 	sims, derived := startFileSims(t, exampleFileHere, dir)
-	require.Len(t, sims.list, 6, "a CCV shop, a till, a Shopware shop, an eAccounting company, a second CCV shop and a Visma.net company")
+	require.Len(t, sims.list, 8, "a CCV shop, a till, a Shopware shop, an eAccounting company, a second CCV shop, a Visma.net company, a SalesPOS till and an Ecwid store")
 	shop, till := sims.shopOf(t, 0), sims.tillOf(t, 0)
 	assert.Equal(t, 11, shop.Len(), "today's demo orders")
 	assert.Equal(t, []string{"1005", "1009"}, shop.Unpaid(), "the first shop numbers its orders as the demo always did")
@@ -75,7 +77,7 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 	assert.Equal(t, 8, sw.Len(), "the Shopware demo orders")
 	assert.Len(t, sw.Unpaid(), 2)
 
-	require.Len(t, derived.Integrations, 4)
+	require.Len(t, derived.Integrations, 5)
 	in, swIn, eaIn, vnIn := derived.Integrations[0], derived.Integrations[1], derived.Integrations[2], derived.Integrations[3]
 	assert.Equal(t, in.Source.BaseURL, eaIn.Source.BaseURL, "the eAccounting integration reads the same shop")
 	assert.NotEqual(t, in.Source.BaseURL, vnIn.Source.BaseURL, "the Visma.net integration has a shop of its own")
@@ -95,7 +97,19 @@ func TestExampleFileGetsTwoShopsAndOneTill(t *testing.T) {
 		"KOPPEL_DEMO_EACCOUNTING_CLIENTID=koppel-demo-app", "KOPPEL_DEMO_EACCOUNTING_CLIENTSECRET=demo-client-secret",
 		"KOPPEL_DEMO_VISMANET_CLIENTID=koppel-demo-vismanet", "KOPPEL_DEMO_VISMANET_CLIENTSECRET=demo-vismanet-secret",
 		"KOPPEL_DEMO_VISMANET_TENANTID=demo-tenant",
+		"KOPPEL_DEMO_SALESPOS_PUBLICKEY=demo-salespos-public-key", "KOPPEL_DEMO_SALESPOS_SECRETKEY=demo-salespos-secret-key",
+		"KOPPEL_DEMO_ECWID_STOREID=1003", "KOPPEL_DEMO_ECWID_TOKEN=secret_koppel_demo_token",
 	}, sims.credentialEnv())
+
+	// The SalesPOS till's walk-in sales are booked on the demo store's
+	// walk-in customer.
+	posIn := derived.Integrations[4]
+	store, ok := sims.bySide[devSide{4, "target"}].inst.(*ecwidsim.Sim)
+	require.True(t, ok)
+	walkIn, ok := store.Customer(ecwidsim.DemoWalkInCustomerID)
+	require.True(t, ok, "the store has the customer walkInDebtor names")
+	assert.Equal(t, strconv.Itoa(ecwidsim.DemoWalkInCustomerID), posIn.Flows.Orders.WalkInDebtor)
+	assert.Equal(t, ecwidsim.DemoWalkInEmail, walkIn.Email)
 
 	user, err := config.Load(exampleFileHere)
 	require.NoError(t, err)
@@ -199,7 +213,7 @@ func TestDataFolderOfAnotherFileIsRefused(t *testing.T) {
 	twoShops, err := config.Load(twoShopsFile)
 	require.NoError(t, err)
 	err = sameIntegrations(derived, twoShops)
-	require.ErrorContains(t, err, "(demo-shop, demo-shopware, demo-eaccounting, demo-vismanet)")
+	require.ErrorContains(t, err, "(demo-shop, demo-shopware, demo-eaccounting, demo-vismanet, demo-salespos)")
 	require.ErrorContains(t, err, "--data")
 }
 

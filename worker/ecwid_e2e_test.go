@@ -1,14 +1,12 @@
 package worker_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	"github.com/koppel/koppel/connectors/ecwid"
 	ecwidsim "github.com/koppel/koppel/connectors/ecwid/sim"
 	"github.com/koppel/koppel/connectors/simkit"
@@ -28,18 +26,6 @@ func newEcwidStack(t *testing.T, o stackOptions) (*stack, *ecwidsim.Sim) {
 	store, ok := s.target.(*ecwidsim.Sim)
 	require.True(t, ok, "the target is the Ecwid simulator")
 	seedEcwidCatalogue(t, store)
-	return s, store
-}
-
-// newEcwidStackFrom stacks a source system on an Ecwid store; flow is
-// called with the store before the integration file is written and
-// returns more YAML for flows.orders.
-func newEcwidStackFrom(t *testing.T, source string, flow func(*ecwidsim.Sim) string) (*stack, *ecwidsim.Sim) {
-	t.Helper()
-	store := ecwidsim.New(ecwidsim.Options{})
-	seedEcwidCatalogue(t, store)
-	s := newStack(t, stackOptions{source: source, target: "ecwid", flow: flow(store),
-		targetSim: func(simkit.Config) simkit.Instance { return store }})
 	return s, store
 }
 
@@ -131,50 +117,4 @@ func TestEcwidOrdersFromTheShop(t *testing.T) {
 	again := s.backfill(base, time.Now())
 	assert.Equal(t, 3, again.AlreadyKnown)
 	assert.Equal(t, creates, store.Calls().Count(ecwid.OpCreateOrder), "a second sync writes nothing")
-}
-
-// CCV SalesPOS → Ecwid: the till's sales into the web store, the walk-in
-// sale (no customer at all) on the walk-in debtor, the others on their
-// own customer, each once and to the cent.
-func TestSalesPOSSalesIntoEcwid(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
-	// The walk-in debtor: the store's customer "Kassa" that till sales
-	// without a customer are booked on.
-	var walkInDebtor int64
-	s, store := newEcwidStackFrom(t, "salespos", func(store *ecwidsim.Sim) string {
-		id, err := store.AddCustomer(ecwidsim.Customer{Email: "kassa@winkel.example", BillingPerson: ecwidsim.Person{Name: "Kassa"}})
-		require.NoError(t, err)
-		walkInDebtor = id
-		return fmt.Sprintf(`, walkInDebtor: "%d"`, id)
-	})
-	pos, ok := s.source.(*ccvsim.Sim)
-	require.True(t, ok, "the source is the SalesPOS flavour of the CCV simulator")
-	base := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
-
-	walkIn := order(model.Customer{}, base.Add(time.Minute), true, coffee.line(1), mug.line(2))
-	known := order(person("Anna", "de Boer", "anna@example.nl"), base.Add(2*time.Minute), true, withDiscount(filter.line(3), 25))
-	ids := map[string]string{
-		"walk-in": pos.AddSale(ccvsim.Sale{Order: walkIn, RegisterID: 1, StoreID: 1}),
-		"known":   pos.AddSale(ccvsim.Sale{Order: known, RegisterID: 2, StoreID: 1}),
-	}
-	stats := s.backfill(base, time.Now())
-	require.Equal(t, 2, stats.Started)
-	for name, id := range ids {
-		r, err := s.orderResult(id)
-		require.NoError(t, err, name)
-		assert.Equal(t, workflows.OrderCreated, r.Outcome, "%s: %s", name, r.Message)
-	}
-	written := ecwidOrdersByKey(store)
-	require.Len(t, written, 2)
-	w := written["shop-"+ids["walk-in"]]
-	require.Len(t, w, 1)
-	assert.Equal(t, walkInDebtor, w[0].CustomerID, "the walk-in sale is booked on the walk-in debtor")
-	assert.Equal(t, linesTotal(walkIn), int64(w[0].Total), "to the cent")
-	k := written["shop-"+ids["known"]]
-	require.Len(t, k, 1)
-	assert.NotEqual(t, walkInDebtor, k[0].CustomerID, "a sale with a customer gets its own")
-	assert.Equal(t, "anna@example.nl", k[0].Email)
-	assert.Equal(t, linesTotal(known), int64(k[0].Total), "to the cent")
 }

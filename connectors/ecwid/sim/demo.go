@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,14 @@ import (
 const (
 	DemoSizedSKU = "SCH-KOPPEL"
 	demoSizedCat = "Kleding"
+)
+
+// The demo's walk-in customer: the store account that a till's sales
+// without a customer are booked on (flows.orders.walkInDebtor). The seed
+// makes it first, so the first store of a demo always gives it this id.
+const (
+	DemoWalkInCustomerID = idBaseCustomer + 1
+	DemoWalkInEmail      = "kassa@koppel-demo.example"
 )
 
 // DemoSizes are the SKUs of the apron's combinations and their stock.
@@ -66,6 +75,9 @@ func SeedDemo(s *Sim, d simkit.DemoContext) {
 	_, err := s.AddProduct(sized)
 	must(err)
 
+	_, err = s.AddCustomer(Customer{Email: DemoWalkInEmail, B2BB2C: "b2c",
+		BillingPerson: Person{Name: "Kassa winkel", City: "Utrecht", CountryCode: "NL"}})
+	must(err)
 	var customers []Customer
 	for _, dc := range simkit.DemoCustomers() {
 		c := demoCustomer(dc.Customer)
@@ -172,7 +184,7 @@ func DemoActivity(s *Sim, d simkit.DemoContext) {
 		must(s.SetOrderStatus(toShip[d.Rand.IntN(len(toShip))], "", "SHIPPED"))
 		return
 	}
-	customers := s.Customers()
+	customers := slices.DeleteFunc(s.Customers(), func(c Customer) bool { return c.Email == DemoWalkInEmail })
 	if len(customers) == 0 {
 		return // not a seeded store
 	}

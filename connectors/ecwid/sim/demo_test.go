@@ -65,7 +65,10 @@ func TestSeedDemo(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, sim.DemoSizedSKU, sized.SKU)
 	assert.Len(t, sized.Combinations, len(sim.DemoSizes))
-	assert.Len(t, st.sim.Customers(), len(simkit.DemoCustomers()))
+	customers := st.sim.Customers()
+	require.Len(t, customers, len(simkit.DemoCustomers())+1, "the demo customers and the walk-in customer")
+	assert.Equal(t, int64(sim.DemoWalkInCustomerID), customers[0].ID, "the id the example file's walkInDebtor names")
+	assert.Equal(t, sim.DemoWalkInEmail, customers[0].Email)
 
 	orders := st.sim.Orders()
 	require.Len(t, orders, 6)

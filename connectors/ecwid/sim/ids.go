@@ -20,13 +20,16 @@ const (
 	kindImage       = "image"
 )
 
+// idBaseCustomer is named: the demo's walk-in customer id derives from it.
+const idBaseCustomer = 270_000_000
+
 var idBase = map[string]int64{
 	kindOrder:       490_000_000,
 	kindItem:        1_740_000_000,
 	kindProduct:     700_000_000,
 	kindCombination: 800_000_000,
 	kindCategory:    170_000_000,
-	kindCustomer:    270_000_000,
+	kindCustomer:    idBaseCustomer,
 	kindAttribute:   9_990_000,
 	kindAddress:     110_000_000,
 	kindImage:       2_870_000_000,

@@ -22,10 +22,17 @@ const (
 	DemoCard = "PIN"
 	// DemoStock is every demo article's stock after the seed.
 	DemoStock = 24
+	// DemoShirtSKU is the article the till sells in sizes (attribute
+	// DemoSizeAttribute): DemoShirtSKU-S, -M and -L, stock 4, 5 and 6.
+	DemoShirtSKU      = "SHIRT"
+	DemoSizeAttribute = "Maat"
 )
 
+// DemoSizes are the sizes of the demo T-shirt, smallest first.
+var DemoSizes = []string{"S", "M", "L"}
+
 // SeedDemo fills a fresh SalesPOS with the demo catalogue (stock kept per
-// article), the demo customers the till knows as accounts, and a day of
+// article) and a T-shirt in sizes (stock per size), the demo customers the till knows as accounts, and a day of
 // till activity, compressed into the hour before d.Now so that a demo's
 // first poll sees all of it:
 //
@@ -47,6 +54,13 @@ func SeedDemo(pos *Sim, d simkit.DemoContext) {
 		pos.AddProduct(ccvsim.Product{SKU: p.SKU, Name: p.Name, Price: eur(p.PriceCents), VAT: model.VATPercent(p.VATPercent),
 			Active: true, StockEnabled: true, Stock: model.Pieces(DemoStock), Categories: []string{p.Group}})
 	}
+	shirt := ccvsim.Product{SKU: DemoShirtSKU, Name: "T-shirt Koppel", Price: eur(2495), VAT: model.VATPercent(21),
+		Active: true, StockEnabled: true, Categories: []string{"Kleding"}}
+	for i, size := range DemoSizes {
+		shirt.Variants = append(shirt.Variants, ccvsim.Variant{SKU: DemoShirtSKU + "-" + size, Active: true,
+			Attributes: map[string]string{DemoSizeAttribute: size}, Stock: model.Pieces(int64(4 + i))})
+	}
+	pos.AddProduct(shirt)
 	custs := simkit.DemoCustomers()
 	account := func(i int) model.Customer {
 		c := custs[i].Customer

@@ -60,7 +60,11 @@ func TestSeedDemoIsADayAtTheTill(t *testing.T) {
 	assert.Equal(t, 1, refunds)
 	assert.Len(t, pos.TerminalReceipts(), cards, "a receipt per card payment")
 	assert.Len(t, pos.Users(), 2, "the customers the till knows")
-	require.Len(t, pos.Products(), len(simkit.DemoProducts()))
+	require.Len(t, pos.Products(), len(simkit.DemoProducts())+1, "the catalogue and the T-shirt")
+	shirt := pos.Products()[len(simkit.DemoProducts())]
+	assert.Equal(t, sim.DemoShirtSKU, shirt.SKU)
+	require.Len(t, shirt.Variants, len(sim.DemoSizes), "a variant per size")
+	assert.Equal(t, "M", shirt.Variants[1].Attributes[sim.DemoSizeAttribute])
 	assert.Equal(t, model.Pieces(sim.DemoStock), pos.Products()[0].Stock)
 	cashups := pos.Cashups()
 	require.Len(t, cashups, 2)
