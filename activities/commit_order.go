@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 
+	"go.temporal.io/sdk/activity"
+
 	"github.com/koppel/koppel/connectors"
 )
 
@@ -26,6 +28,11 @@ func (a *Activities) CommitOrder(ctx context.Context, in CommitOrderInput) (Comm
 	rt, err := a.orderIntegration(in.Integration)
 	if err != nil {
 		return CommitOrderResult{}, err
+	}
+	// A retry may follow a write whose answer was lost: the target's
+	// lookup before writing must then also find what its index lags on.
+	if activity.IsActivity(ctx) { // called outside an activity: left unmarked, so the lookup is careful
+		ctx = connectors.WithWriteAttempt(ctx, int(activity.GetInfo(ctx).Attempt))
 	}
 	ref, err := rt.Target.CreateOrder(ctx, in.Draft)
 	if connectors.IsKind(err, connectors.KindConflict) {

@@ -26,7 +26,9 @@ func (a *Activities) FindTargetOrder(ctx context.Context, in FindTargetOrderInpu
 	if err != nil {
 		return FindTargetOrderResult{}, err
 	}
-	ref, found, err := rt.Target.FindOrder(ctx, in.ExternalID, in.Kind)
+	// Before the first write attempt nothing of this run can be in flight:
+	// the target's cheap lookup suffices (connectors.MayFollowLostWrite).
+	ref, found, err := rt.Target.FindOrder(connectors.WithWriteAttempt(ctx, 1), in.ExternalID, in.Kind)
 	if err != nil {
 		return FindTargetOrderResult{}, toTemporal(err)
 	}

@@ -22,10 +22,13 @@ import (
 // ecwidFulfillment turns both off) and as a line "Koppel key: <key>" in
 // privateAdminNotes, which the order search's keywords cover (§3.3; the
 // search has no externalOrderId filter). FindOrder searches the keywords
-// for the key and checks every hit exactly; when that finds nothing it
-// scans the orders changed within options.lookupWindow, which also finds
-// an order the search index has not caught up with yet (right after a
-// write whose answer was lost). CreateOrder looks the key up first: an
+// for the key and checks every hit exactly. When that finds nothing and
+// the lookup may follow a write of ours whose answer was lost
+// (connectors.MayFollowLostWrite: a retry), or the search answered more
+// pages than a key can match, it also scans the orders changed within
+// options.lookupWindow, which finds an order the search index has not
+// caught up with yet. A first attempt costs one call, a retry two.
+// CreateOrder looks the key up first: an
 // order that holds it is KindConflict, so a create retried after a lost
 // answer never writes twice. A 409 (EXTERNAL_ID_ALREADY_USED, should
 // Ecwid enforce it) is KindConflict too.
@@ -87,7 +90,8 @@ func (c *Client) FindOrder(ctx context.Context, externalID string, kind connecto
 	return connectors.TargetOrder{ID: string(o.ID), Number: number(o), Kind: connectors.KindOrder}, true, nil
 }
 
-// orderByKey searches the keywords for the key, then the window.
+// orderByKey searches the keywords for the key, then, where needed, the
+// window.
 func (c *Client) orderByKey(ctx context.Context, key string) (Order, bool, error) {
 	var hit *Order
 	pages := 0
@@ -111,6 +115,9 @@ func (c *Client) orderByKey(ctx context.Context, key string) (Order, bool, error
 	})
 	if err != nil || hit != nil {
 		return orderOrZero(hit), hit != nil, err
+	}
+	if pages < keywordPages && !connectors.MayFollowLostWrite(ctx) {
+		return Order{}, false, nil // the search answered in full, and nothing of ours is in flight
 	}
 	since := c.now().Add(-c.opt.LookupWindow).Unix()
 	query = url.Values{"updatedFrom": {strconv.FormatInt(since, 10)}, "responseFields": {keyFields}}

@@ -288,3 +288,32 @@ func TestCurrencyIsTheStoresOrTheOption(t *testing.T) {
 	f.scopes = map[string]bool{}
 	assert.Equal(t, "", f.client().Currency(), "a profile it cannot read checks nothing before the write")
 }
+
+// The window scan costs a call per lookup; it is there for an order the
+// search index has not caught up with, which only a lost answer of our
+// own can leave behind. A first attempt (the order flow says so) looks by
+// keywords only; a retry also scans.
+func TestTheWindowIsScannedOnRetriesOnly(t *testing.T) {
+	f := newFake(t)
+	now := f.now().Unix()
+	f.addOrder(fmt.Sprintf(`{"id": "LAG", "externalOrderId": "pos-5", "createTimestamp": %d, "updateTimestamp": %d}`, now-5, now-5))
+	c := f.client()
+
+	first := connectors.WithWriteAttempt(context.Background(), 1)
+	_, found, err := c.FindOrder(first, "pos-404", "")
+	require.NoError(t, err)
+	assert.False(t, found)
+	assert.Len(t, f.callsOf(OpListOrders), 1, "a first attempt: the keyword search alone")
+
+	retry := connectors.WithWriteAttempt(context.Background(), 2)
+	ref, found, err := c.FindOrder(retry, "pos-5", "")
+	require.NoError(t, err)
+	require.True(t, found, "a retry finds what the index lags on")
+	assert.Equal(t, "LAG", ref.ID)
+	assert.Len(t, f.callsOf(OpListOrders), 3)
+
+	d := draft()
+	d.ExternalID = "pos-5"
+	_, err = c.CreateOrder(retry, d)
+	assert.True(t, connectors.IsKind(err, connectors.KindConflict), "a retried create finds the order its lost answer wrote: %v", err)
+}
