@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -123,15 +122,8 @@ integrations:
 // reportQuota prints the calls per order on each endpoint and the orders a
 // minute the published quota of the busiest one allows.
 func reportQuota(b *testing.B, n int, perEndpoint map[string]int) {
-	ops := make([]string, 0, len(perEndpoint))
-	for op := range perEndpoint {
-		ops = append(ops, op)
-	}
-	slices.SortFunc(ops, func(x, y string) int { return perEndpoint[y] - perEndpoint[x] })
 	fmt.Printf("  eAccounting calls per order, by endpoint (quota %d a minute each):\n", eaccounting.DefaultRequestsPerMinute)
-	for _, op := range ops {
-		fmt.Printf("    %-40s %5.2f\n", op, float64(perEndpoint[op])/float64(n))
-	}
+	ops, _ := printCallsPerOrder(n, perEndpoint)
 	if len(ops) > 0 {
 		busiest := float64(perEndpoint[ops[0]]) / float64(n)
 		bound := float64(eaccounting.DefaultRequestsPerMinute) / busiest

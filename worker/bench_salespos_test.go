@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -48,15 +49,7 @@ func runSalesPOSSync(b *testing.B, ctx context.Context, hostPort string, c clien
 	var srcCalls, tgtCalls atomic.Int64
 	pos := possim.New(ccvsim.Options{PublicKey: ccvPublic, SecretKey: ccvSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
 	store := ecwidsim.New(ecwidsim.Options{RequestsPerMinute: -1})
-	for _, p := range benchCatalogue {
-		tax := ecwidsim.TaxHigh
-		if p.vat == 9 {
-			tax = ecwidsim.TaxLow
-		}
-		_, err := store.AddProduct(ecwidsim.Product{SKU: p.sku, Name: p.name, Price: ecwidsim.Money(p.cents), Enabled: true, Unlimited: true,
-			Tax: ecwidsim.ProductTax{Taxable: true, EnabledManualTaxes: []int64{tax}}})
-		require.NoError(b, err)
-	}
+	seedEcwidCatalogue(b, store, benchCatalogue)
 	posSrv, err := simkit.Start("127.0.0.1:0", countCalls(pos, &srcCalls))
 	require.NoError(b, err)
 	defer posSrv.Close()
@@ -118,17 +111,8 @@ integrations:
 // system whose quota counts every call together, and the orders a minute
 // that quota allows.
 func reportPerMinuteQuota(b *testing.B, system string, n int, perEndpoint map[string]int, perMinute int) {
-	ops := make([]string, 0, len(perEndpoint))
-	total := 0
-	for op, k := range perEndpoint {
-		ops = append(ops, op)
-		total += k
-	}
-	slices.SortFunc(ops, func(x, y string) int { return perEndpoint[y] - perEndpoint[x] })
 	fmt.Printf("  %s calls per order, by endpoint:\n", system)
-	for _, op := range ops {
-		fmt.Printf("    %-45s %5.2f\n", op, float64(perEndpoint[op])/float64(n))
-	}
+	_, total := printCallsPerOrder(n, perEndpoint)
 	perOrder := float64(total) / float64(n)
 	b.ReportMetric(perOrder, "target-calls/order")
 	if perOrder > 0 {
@@ -136,4 +120,23 @@ func reportPerMinuteQuota(b *testing.B, system string, n int, perEndpoint map[st
 		b.ReportMetric(bound, "quota-bound-orders/min")
 		fmt.Printf("  %.2f calls per order: the quota of %d a minute allows %.0f orders a minute\n\n", perOrder, perMinute, bound)
 	}
+}
+
+// printCallsPerOrder prints the calls per order on each endpoint, busiest
+// first, and returns the endpoints in that order and the calls in all.
+func printCallsPerOrder(n int, perEndpoint map[string]int) (busiestFirst []string, total int) {
+	for op, k := range perEndpoint {
+		busiestFirst = append(busiestFirst, op)
+		total += k
+	}
+	slices.SortFunc(busiestFirst, func(x, y string) int {
+		if d := perEndpoint[y] - perEndpoint[x]; d != 0 {
+			return d
+		}
+		return strings.Compare(x, y)
+	})
+	for _, op := range busiestFirst {
+		fmt.Printf("    %-45s %5.2f\n", op, float64(perEndpoint[op])/float64(n))
+	}
+	return busiestFirst, total
 }

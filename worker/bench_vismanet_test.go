@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -104,17 +103,8 @@ integrations:
 // share of the hourly quota, which counts every endpoint together, that
 // 1,000 orders take.
 func reportHourlyQuota(b *testing.B, n int, perEndpoint map[string]int) {
-	ops := make([]string, 0, len(perEndpoint))
-	total := 0
-	for op, k := range perEndpoint {
-		ops = append(ops, op)
-		total += k
-	}
-	slices.SortFunc(ops, func(x, y string) int { return perEndpoint[y] - perEndpoint[x] })
 	fmt.Printf("  Visma.net calls per order, by endpoint (token requests included):\n")
-	for _, op := range ops {
-		fmt.Printf("    %-45s %5.2f\n", op, float64(perEndpoint[op])/float64(n))
-	}
+	_, total := printCallsPerOrder(n, perEndpoint)
 	per1000 := float64(total) / float64(n) * 1000
 	share := per1000 / float64(vismanet.DefaultRequestsPerHour)
 	b.ReportMetric(100*share, "%-hourly-quota-per-1000-orders")

@@ -25,14 +25,15 @@ func newEcwidStack(t *testing.T, o stackOptions) (*stack, *ecwidsim.Sim) {
 	s := newStack(t, o)
 	store, ok := s.target.(*ecwidsim.Sim)
 	require.True(t, ok, "the target is the Ecwid simulator")
-	seedEcwidCatalogue(t, store)
+	seedEcwidCatalogue(t, store, []product{coffee, mug, filter})
 	return s, store
 }
 
-// seedEcwidCatalogue puts the tests' products in the store.
-func seedEcwidCatalogue(t *testing.T, store *ecwidsim.Sim) {
+// seedEcwidCatalogue puts products in the store, taxed with the store's
+// manual tax of their rate.
+func seedEcwidCatalogue(t testing.TB, store *ecwidsim.Sim, products []product) {
 	t.Helper()
-	for _, p := range []product{coffee, mug, filter} {
+	for _, p := range products {
 		tax := ecwidsim.TaxHigh
 		if p.vat == 9 {
 			tax = ecwidsim.TaxLow

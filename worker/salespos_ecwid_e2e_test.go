@@ -80,7 +80,7 @@ func TestSalesPOSSalesIntoEcwid(t *testing.T) {
 					p := store.Profile()
 					p.PricesIncludeTax = gross
 					store.SetProfile(p)
-					seedEcwidCatalogue(t, store)
+					seedEcwidCatalogue(t, store, []product{coffee, mug, filter})
 					walkInDebtor = addWalkInCustomer(t, store)
 					return fmt.Sprintf(`, walkInDebtor: "%d", paymentMethods: {PIN: "Pin (winkel)"}`, walkInDebtor)
 				})
@@ -166,7 +166,7 @@ func TestEcwidOrdersIntoSalesPOS(t *testing.T) {
 	require.True(t, ok)
 	pos, ok := s.target.(*ccvsim.Sim)
 	require.True(t, ok)
-	seedEcwidCatalogue(t, store)
+	seedEcwidCatalogue(t, store, []product{coffee, mug, filter})
 	for _, p := range []product{coffee, mug, filter} {
 		pos.AddProduct(ccvsim.Product{SKU: p.sku, Name: p.name, Price: eurCents(p.cents), VAT: model.VATPercent(p.vat), Active: true})
 	}
@@ -326,7 +326,10 @@ func TestSalesPOSStockIntoEcwid(t *testing.T) {
 	}
 	s, pos, store := newPOSStack(t, stackOptions{noOrders: true, sourceOptions: `{pricesIncludeVat: "true"}`,
 		catalogFlows: []string{`stock: {interval: 1h, calculation: physical, buffer: 2, manageStock: true}`}},
-		func(store *ecwidsim.Sim) string { seedEcwidCatalogue(t, store); return "" })
+		func(store *ecwidsim.Sim) string {
+			seedEcwidCatalogue(t, store, []product{coffee, mug, filter})
+			return ""
+		})
 	shirt := ecwidsim.Product{SKU: "SHIRT", Name: "T-shirt", Price: 2495, Enabled: true, Options: []ecwidsim.Option{{Type: "SIZE", Name: "Maat"}}}
 	for _, size := range []string{"S", "M"} {
 		shirt.Combinations = append(shirt.Combinations, ecwidsim.Combination{SKU: "SHIRT-" + size, Unlimited: true,
