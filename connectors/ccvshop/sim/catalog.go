@@ -369,8 +369,12 @@ func (p *product) extraPrice(cb *combo) int64 {
 	return sum
 }
 
-// touch records a change of the product (its modifydate), to the second.
-func (s *Sim) touch(p *product) { p.Modified = s.o.Now().UTC().Truncate(time.Second) }
+// touch records a change of the product (its modifydate), to the second,
+// and queues products.updated.
+func (s *Sim) touch(p *product) {
+	p.Modified = s.o.Now().UTC().Truncate(time.Second)
+	s.queue(queued{event: eventProductUpdated, id: p.ID})
+}
 
 func (s *Sim) productByNumber(sku string) *product {
 	for _, p := range s.state.Catalog.Products {
@@ -449,7 +453,7 @@ type Photo struct {
 // shop's now, a zero CreatedAt the modification time.
 func (s *Sim) AddProduct(sp Product) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c := &s.state.Catalog
 	p := &product{ID: c.next(), Number: sp.SKU, EAN: sp.EAN, Name: sp.Name, Short: sp.ShortDescription, Description: sp.Description,
 		Price: sp.Price.Amount, Discount: sp.Discount.Amount, VAT: sp.VAT, TaxTariff: sp.TaxTariff, Active: sp.Active,
@@ -513,6 +517,7 @@ func (s *Sim) AddProduct(sp Product) string {
 		}
 	}
 	c.Products = append(c.Products, p)
+	s.queue(queued{event: eventProductCreated, id: p.ID})
 	return strconv.FormatInt(p.ID, 10)
 }
 
@@ -606,7 +611,7 @@ func (s *Sim) addPhoto(p *product, alt, fileType string, main bool, size int, fi
 // shop owner would, and bumps the product's modifydate.
 func (s *Sim) SetProductStock(sku string, qty model.Quantity) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if p := s.productByNumber(sku); p != nil {
 		p.Stock = qty
 		s.touch(p)
@@ -628,7 +633,7 @@ func (s *Sim) SetProductStock(sku string, qty model.Quantity) error {
 // office does; sku may be a variant's.
 func (s *Sim) TouchProduct(sku string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	if p := s.holder(sku); p != nil {
 		s.touch(p)
 		return nil

@@ -53,9 +53,13 @@ func (s *Sim) orderJSON(r *http.Request, so storedOrder) map[string]any {
 	return out
 }
 
-func webshopOrderJSON(r *http.Request, so storedOrder) map[string]any {
+// numberParts splits an order's number into ordernumber_prefix and
+// ordernumber (null until the order is completed, §1.6.1).
+func numberParts(so storedOrder) (prefix, number any) {
+	if so.Unfinished {
+		return nil, nil
+	}
 	o := so.Order
-	prefix, number := any(nil), any(nil)
 	if n, err := strconv.ParseInt(o.Number, 10, 64); err == nil {
 		number = n
 	} else if i := strings.LastIndex(o.Number, "-"); i > 0 {
@@ -64,6 +68,12 @@ func webshopOrderJSON(r *http.Request, so storedOrder) map[string]any {
 			number = n
 		}
 	}
+	return prefix, number
+}
+
+func webshopOrderJSON(r *http.Request, so storedOrder) map[string]any {
+	o := so.Order
+	prefix, number := numberParts(so)
 	var rowsTotal, rowDiscounts, tax int64
 	for _, l := range o.Lines {
 		rowsTotal += l.LineTotal().Amount
@@ -78,9 +88,6 @@ func webshopOrderJSON(r *http.Request, so storedOrder) map[string]any {
 	var status any
 	if so.Code > 0 {
 		status = so.Code
-	}
-	if so.Unfinished { // an unfinished checkout has no order number yet (§1.6.1)
-		prefix, number = nil, nil
 	}
 	user := map[string]any{"id": nil, "href": nil, "discount_percentage": 0}
 	if id, err := strconv.ParseInt(o.Customer.ID, 10, 64); err == nil {

@@ -118,7 +118,7 @@ func addPOSFields(r *http.Request, so storedOrder, out map[string]any) {
 // returns its id.
 func (s *Sim) AddSale(sale Sale) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	so := storedOrder{Order: sale.Order, Code: codeFor(sale.Order.Status), RegisterID: sale.RegisterID, StoreID: sale.StoreID}
 	return s.insertOrder(so).Order.ID
 }

@@ -219,6 +219,7 @@ func (s *Sim) createProduct(r *http.Request, _ []string, body []byte) reply {
 	s.applyProduct(p, obj)
 	p.Created = p.Modified
 	c.Products = append(c.Products, p)
+	s.queue(queued{event: eventProductCreated, id: p.ID})
 	return created(s.productJSON(r, p, nil))
 }
 

@@ -77,6 +77,12 @@ func (s *Sim) newRouter() *simkit.Router {
 	add("GET", "/webshops", (*Sim).listWebshops)
 	add("GET", "/webshops/{id}/settings", (*Sim).getSettings)
 
+	add("GET", "/webhooks", (*Sim).listWebhooks)
+	add("POST", "/webhooks", (*Sim).createWebhook)
+	add("GET", "/webhooks/{id}", (*Sim).getWebhook)
+	add("PATCH", "/webhooks/{id}", (*Sim).patchWebhook)
+	add("DELETE", "/webhooks/{id}", (*Sim).deleteWebhook)
+
 	if s.o.SalesPOS { // the POS-only resources (pos.go), read-only here
 		add("GET", "/cashups", posOnly((*Sim).listCashups))
 		add("GET", "/cashups/{id}", posOnly((*Sim).getCashup))
@@ -92,8 +98,9 @@ func (s *Sim) route(h handler) simkit.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p simkit.Params) {
 		body, _ := io.ReadAll(r.Body) // serve read and checked it, then put it back
 		s.mu.Lock()
+		s.reached = origin(r)
 		rep := h(s, r, p.Values(), body)
-		s.mu.Unlock()
+		s.unlock() // sends the webhooks the change queued, unlocked
 		switch {
 		case rep.code != "":
 			s.out.Error(w, r, rep.status, rep.code, rep.msg)
@@ -122,7 +129,7 @@ func (s *Sim) methodNotAllowed(w http.ResponseWriter, r *http.Request, _ []strin
 // documented.
 func (s *Sim) root(r *http.Request, _ []string, _ []byte) reply {
 	var items []any
-	names := []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops"}
+	names := []string{"orders", "products", "categories", "attributes", "attributecombinations", "producttocategories", "users", "webshops", "webhooks"}
 	if s.o.SalesPOS {
 		names = append(names, "cashups", "terminalreceipts")
 	}

@@ -17,6 +17,21 @@
 // /orders/, orders.go) and accounts changed (PATCH /users/{id}/), and
 // Options.SalesPOS switches on CCV SalesPOS's flavour (pos.go).
 //
+// Webhooks (§1.10, webhooks.go) are registered through /webhooks/ (list,
+// get, POST with event, address and is_active answering 201 with the
+// generated key, PATCH of address and is_active, DELETE) and kept in the
+// snapshot. Every active webhook of an event gets a JSON POST when it
+// happens: orders.created (an order added, a sale rung up, POST /orders/,
+// a checkout completed), orders.updated.ispaid and orders.updated.status
+// (on a change of the paid flag or the status code), products.created and
+// products.updated (any change that bumps modifydate, stock included).
+// Order payloads carry triggered_at, href, id, order_number,
+// ordernumber_prefix, ordernumber_full, total_price, customer_email and
+// customer_mobile, plus previous_status and status or paid; product
+// payloads triggered_at, href, id and productnumber. Deliveries run in the
+// background after the change, retried on failure; Close stops them. The
+// SalesPOS flavour has the same webhooks (§4.2 [A]).
+//
 // Where the research marks a fact as unknown the simulator picks a guess:
 // a bad signature or x-date is 401 with code 401.10 or 401.11, a 429 carries
 // Retry-After in seconds, `size` defaults to 100 and is clamped to 250,
@@ -25,6 +40,22 @@
 // exists already is 422.40, stocktype is "product" or "attribute_combination",
 // attributes of a type starting with option_menu make combinations, and a
 // write answers 201 with the record (POST) or 204 without a body (PATCH).
+// For webhooks: a delivery is signed in header x-hash with the lowercase
+// hex HMAC-SHA512 of the raw body keyed with the webhook's key
+// (Options.WebhookSignature changes the scheme); the key is 32 random
+// bytes in hex; is_active defaults to true; any 2xx answer counts as
+// delivered and anything else is retried after 1 min, 5 min, 15 min and
+// 1 h (Options.WebhookRetries), then given up; an unknown event name is
+// 422.10 naming "event", an address that is no absolute http(s) URL 422.10
+// naming "address"; every name the research lists is accepted, but only
+// the events above are emitted (nothing here deletes orders or products,
+// or writes track and trace); orders.created carries no status or paid
+// field (no example is public) and product payloads are a guess; href has
+// no trailing slash (as in the payloads seen) and starts with
+// Options.BaseURL, else the address the last API call reached, else
+// nothing (the path alone); total_price is a number as on the order; a
+// checkout not completed and changes to one send nothing; the payload has
+// no event id, so a receiver cannot tell a duplicate by it.
 package sim
 
 import (
@@ -39,6 +70,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/koppel/koppel/connectors/ccvshop"
@@ -81,6 +113,19 @@ type Options struct {
 	// POS fields of orders, both for requests that accept the SalesPOS
 	// media type, which the answers then carry. Off: CCV Shop.
 	SalesPOS bool
+	// BaseURL is the shop's address (https://myshop.ccvshop.nl) that the
+	// href of a webhook payload starts with; "" means the address the
+	// simulator was last reached on for an API call, or the path alone
+	// before any.
+	BaseURL string
+	// WebhookSignature is how deliveries are signed with the webhook's
+	// key; the zero value is the guessed default (webhooks.go).
+	WebhookSignature WebhookSignature
+	// WebhookRetries are the waits before each retry of a failed delivery;
+	// nil means DefaultWebhookRetries, empty means none.
+	WebhookRetries []time.Duration
+	// WebhookClient sends the deliveries; nil means one with a 10 s timeout.
+	WebhookClient *http.Client
 }
 
 // Sim is the simulated shop; it is an http.Handler and safe for concurrent use.
@@ -93,10 +138,18 @@ type Sim struct {
 	out     simkit.JSONWriter
 	pager   simkit.Paging
 	calls   simkit.CallCounter
+	hooks   *simkit.Webhooks[WebhookEvent]
+	hookSeq atomic.Int64 // numbers the webhook events in the log
 
 	mu    sync.Mutex
 	state state
 	byID  map[int64]int // order id → index in state.Orders
+	// outbox holds the webhook events a change queued; unlock sends them
+	// once the lock is released.
+	outbox []queued
+	// reached is the scheme and host of the last API call, for the href
+	// of webhook payloads.
+	reached string
 }
 
 // state is what Snapshot saves.
@@ -112,6 +165,9 @@ type state struct {
 	NextPOSID int64             `json:"nextPosId,omitempty"`
 	Receipts  []TerminalReceipt `json:"receipts,omitempty"`
 	Cashups   []Cashup          `json:"cashups,omitempty"`
+	// The webhooks registered through /webhooks/ (webhooks.go).
+	NextWebhookID int64           `json:"nextWebhookId,omitempty"`
+	Webhooks      []storedWebhook `json:"webhooks,omitempty"`
 }
 
 type storedOrder struct {
@@ -162,6 +218,11 @@ func New(o Options) *Sim {
 	if o.TaxTariffs == nil {
 		o.TaxTariffs = ccvshop.DefaultTaxTariffs
 	}
+	o.BaseURL = strings.TrimRight(strings.TrimSuffix(strings.TrimRight(o.BaseURL, "/"), ccvshop.APIPath), "/")
+	o.WebhookSignature = o.WebhookSignature.withDefaults()
+	if o.WebhookRetries == nil {
+		o.WebhookRetries = DefaultWebhookRetries()
+	}
 	s := &Sim{o: o, limiter: simkit.NewWindowLimiter(time.Minute, o.Now), byID: map[int64]int{},
 		state: state{NextID: 1001, NextNumber: 1, NextRowID: 1, NextUserID: 1, Catalog: catalog{NextID: 1}}}
 	mediaType := ccvshop.MediaType
@@ -172,8 +233,15 @@ func New(o Options) *Sim {
 	s.pager = simkit.Paging{OffsetParam: "start", SizeParam: "size", DefaultSize: o.DefaultPageSize, MaxSize: o.MaxPageSize}
 	s.router = s.newRouter()
 	s.handler = s.faults.Middleware(s.router.Op, s.writeStatus, http.HandlerFunc(s.serve))
+	// Whether CCV counts any 2xx as delivered is not documented; a
+	// receiver answering 204 is surely not asked again.
+	s.hooks = simkit.NewWebhooks[WebhookEvent](simkit.WebhookConfig{Retries: o.WebhookRetries,
+		Client: o.WebhookClient, Success: simkit.Any2xx})
 	return s
 }
+
+// Close stops webhook deliveries in flight and those waiting for a retry.
+func (s *Sim) Close() { s.hooks.Close() }
 
 // Faults lets a test inject latency, errors and 429s; ops are the client's
 // operation names (ccvshop.OpListOrders …).
@@ -190,12 +258,13 @@ func (s *Sim) Served(op string) int { return s.calls.Count(op) }
 // now. Times are kept to the second, as the shop's create_date is.
 func (s *Sim) AddOrder(o model.Order) string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	return s.insertOrder(storedOrder{Order: o, Code: codeFor(o.Status)}).Order.ID
 }
 
 // insertOrder stores an order under its id (see AddOrder) and returns it
-// as stored; s.mu must be held.
+// as stored, queueing orders.created unless it is an unfinished checkout;
+// s.mu must be held.
 func (s *Sim) insertOrder(so storedOrder) storedOrder {
 	o := so.Order
 	st := &s.state
@@ -225,18 +294,18 @@ func (s *Sim) insertOrder(so storedOrder) storedOrder {
 	}
 	s.byID[so.ID] = len(st.Orders)
 	st.Orders = append(st.Orders, so)
+	if !so.Unfinished {
+		s.queue(queued{event: eventOrderCreated, id: so.ID})
+	}
 	return so
 }
 
 // AddCheckout seeds an unfinished checkout (is_completed false, no order
 // number yet) and returns its id; CompleteCheckout finishes it.
 func (s *Sim) AddCheckout(o model.Order) string {
-	id := s.AddOrder(o)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	n, _ := strconv.ParseInt(id, 10, 64)
-	s.state.Orders[s.byID[n]].Unfinished = true
-	return id
+	defer s.unlock()
+	return s.insertOrder(storedOrder{Order: o, Code: codeFor(o.Status), Unfinished: true}).Order.ID
 }
 
 // CompleteCheckout completes a checkout, as a customer finishing payment would.
@@ -267,15 +336,19 @@ func (s *Sim) update(id string, f func(*model.Order)) error {
 	return s.updateStored(id, func(so *storedOrder) { f(&so.Order) })
 }
 
+// updateStored changes an order and queues the webhook events the change
+// makes (orderChanged).
 func (s *Sim) updateStored(id string, f func(*storedOrder)) error {
 	n, _ := strconv.ParseInt(id, 10, 64)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	i, ok := s.byID[n]
 	if !ok {
 		return fmt.Errorf("no order %s", id)
 	}
+	before := s.state.Orders[i]
 	f(&s.state.Orders[i])
+	s.orderChanged(before, s.state.Orders[i])
 	return nil
 }
 
@@ -343,6 +416,9 @@ func (s *Sim) Restore(b []byte) error {
 	}
 	st.NextUserID = max(st.NextUserID, 1)
 	if err := checkPOS(&st, byID); err != nil {
+		return fmt.Errorf("not a consistent CCV Shop simulator snapshot: %w", err)
+	}
+	if err := checkWebhooks(&st); err != nil {
 		return fmt.Errorf("not a consistent CCV Shop simulator snapshot: %w", err)
 	}
 	s.mu.Lock()

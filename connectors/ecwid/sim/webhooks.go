@@ -1,20 +1,19 @@
 package sim
 
 import (
-	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/koppel/koppel/connectors/simkit"
 )
 
 // Webhooks (§3.9): the store POSTs an event to the app's URL with
@@ -72,14 +71,7 @@ type EventData struct {
 }
 
 // Delivery is one attempt to deliver an event.
-type Delivery struct {
-	EventID   string
-	EventType string
-	Attempt   int    // from 1
-	Status    int    // the receiver's status; 0 when it could not be reached
-	Err       string // why it could not be reached
-	Signature string // the header sent ("" for none)
-}
+type Delivery = simkit.Delivery
 
 // Sign is an event's signature: base64(HMAC-SHA256(client secret,
 // "{eventCreated}.{eventId}")). Only these two fields are signed.
@@ -89,58 +81,39 @@ func Sign(clientSecret string, eventCreated int64, eventID string) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// webhooks is the store app's emitter: the event ids, the body, the
+// ?eventtype query and the signature are Ecwid's; simkit delivers, retries
+// and logs.
 type webhooks struct {
 	o      WebhookOptions
 	store  int64
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	mu         sync.Mutex
-	seq        int64
-	events     []Event
-	deliveries []Delivery
-	hold       bool
-	held       []Event
+	seq    atomic.Int64
+	engine *simkit.Webhooks[Event]
 }
 
 func newWebhooks(o WebhookOptions, store int64) *webhooks {
 	if o.Retries == nil {
 		o.Retries = DefaultRetrySchedule()
 	}
-	if o.Client == nil {
-		o.Client = &http.Client{Timeout: 10 * time.Second}
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &webhooks{o: o, store: store, ctx: ctx, cancel: cancel}
+	// Any response other than 200 counts as failed (§3.9).
+	return &webhooks{o: o, store: store,
+		engine: simkit.NewWebhooks[Event](simkit.WebhookConfig{Retries: o.Retries, Client: o.Client, Success: simkit.OnlyOK})}
 }
 
-func (h *webhooks) close() {
-	h.cancel()
-	h.wg.Wait()
-}
+func (h *webhooks) close() { h.engine.Close() }
 
 // event makes a new event with a fresh id.
 func (h *webhooks) event(created time.Time, eventType string, entity int64, data *EventData) *Event {
-	h.mu.Lock()
-	h.seq++
-	n := h.seq
-	h.mu.Unlock()
+	n := h.seq.Add(1)
 	return &Event{EventID: fmt.Sprintf("%08x-40e8-4145-8764-%012x", h.store, n), EventCreated: created.Unix(),
 		StoreID: h.store, EntityID: entity, EventType: eventType, Data: data}
 }
 
 // emit records an event and delivers it, or holds it when asked to.
 func (h *webhooks) emit(ev Event) {
-	h.mu.Lock()
-	h.events = append(h.events, ev)
-	if h.hold {
-		h.held = append(h.held, ev)
-		h.mu.Unlock()
-		return
+	if h.engine.Record(ev) {
+		h.deliver(ev, Sign(h.o.ClientSecret, ev.EventCreated, ev.EventID))
 	}
-	h.mu.Unlock()
-	h.deliver(ev, Sign(h.o.ClientSecret, ev.EventCreated, ev.EventID))
 }
 
 // deliver sends ev with a signature ("" sends none) in the background,
@@ -154,47 +127,14 @@ func (h *webhooks) deliver(ev Event, signature string) {
 		u.RawQuery = q.Encode()
 		target = u.String()
 	}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		for attempt := 1; ; attempt++ {
-			status, err := h.post(target, body, signature)
-			d := Delivery{EventID: ev.EventID, EventType: ev.EventType, Attempt: attempt, Status: status, Signature: signature}
-			if err != nil {
-				d.Err = err.Error()
-			}
-			h.mu.Lock()
-			h.deliveries = append(h.deliveries, d)
-			h.mu.Unlock()
-			if status == http.StatusOK || attempt > len(h.o.Retries) {
-				return
-			}
-			select {
-			case <-time.After(h.o.Retries[attempt-1]):
-			case <-h.ctx.Done():
-				return
-			}
-		}
-	}()
-}
-
-func (h *webhooks) post(target string, body []byte, signature string) (int, error) {
-	req, err := http.NewRequestWithContext(h.ctx, http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-	req.Header.Set("Cache-Control", "no-cache")
+	header := http.Header{}
+	header.Set("Content-Type", "application/json; charset=UTF-8")
+	header.Set("Cache-Control", "no-cache")
 	if signature != "" {
-		req.Header.Set(SignatureHeader, signature)
+		header.Set(SignatureHeader, signature)
 	}
-	resp, err := h.o.Client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
-	return resp.StatusCode, nil
+	h.engine.Deliver(simkit.Outgoing{EventID: ev.EventID, EventType: ev.EventType, URL: target, Body: body,
+		Header: header, SignatureHeader: SignatureHeader})
 }
 
 // Event makers, called with the state locked; nil without webhooks.
@@ -243,9 +183,7 @@ func (s *Sim) WebhookEvents() []Event {
 	if s.hooks == nil {
 		return nil
 	}
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	return clone(s.hooks.events)
+	return clone(s.hooks.engine.Events())
 }
 
 // WebhookDeliveries are the delivery attempts so far, in order.
@@ -253,9 +191,7 @@ func (s *Sim) WebhookDeliveries() []Delivery {
 	if s.hooks == nil {
 		return nil
 	}
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	return clone(s.hooks.deliveries)
+	return s.hooks.engine.Deliveries()
 }
 
 // HoldWebhooks keeps (on) or stops keeping (off) new events from being
@@ -265,9 +201,7 @@ func (s *Sim) HoldWebhooks(on bool) {
 	if s.hooks == nil {
 		return
 	}
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	s.hooks.hold = on
+	s.hooks.engine.Hold(on)
 }
 
 // HeldWebhooks takes the events held back so far.
@@ -275,11 +209,7 @@ func (s *Sim) HeldWebhooks() []Event {
 	if s.hooks == nil {
 		return nil
 	}
-	s.hooks.mu.Lock()
-	defer s.hooks.mu.Unlock()
-	out := s.hooks.held
-	s.hooks.held = nil
-	return out
+	return s.hooks.engine.TakeHeld()
 }
 
 // SendWebhook delivers ev, correctly signed, with retries: an event
@@ -310,6 +240,6 @@ func (s *Sim) SendForgedWebhook(ev Event, secret string) error {
 // retries (or Close stopped it).
 func (s *Sim) WaitWebhooks() {
 	if s.hooks != nil {
-		s.hooks.wg.Wait()
+		s.hooks.engine.Wait()
 	}
 }
