@@ -262,3 +262,11 @@ func compileFlow(path, flow string, f config.CatalogFlow, tables map[string]map[
 	}
 	return nil
 }
+
+// BuildSourceClient builds the client of an integration's source alone,
+// for operator commands that talk to it outside a flow (starter webhooks
+// apply); credentials come from lookupEnv.
+func BuildSourceClient(in config.Integration, path string, lookupEnv func(string) (string, bool)) (any, error) {
+	a := &Activities{}
+	return a.buildSystem(in.Name, "source", in.Source, path+".source", lookupEnv, nil)
+}

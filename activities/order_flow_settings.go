@@ -27,6 +27,20 @@ type OrderFlowSettings struct {
 	// looks at again and how fast: their share of the source's read quota.
 	RecheckPerRun    int `json:"recheckPerRun,omitempty"`
 	RecheckPerMinute int `json:"recheckPerMinute,omitempty"`
+	// Webhooks is set when the source pushes its orders: the poll then
+	// watches whether they keep coming (nil: polling only).
+	Webhooks *WebhookPolling `json:"webhooks,omitempty"`
+}
+
+// WebhookPolling is how the poll behaves beside webhooks.
+type WebhookPolling struct {
+	// PollInterval while webhooks work; Interval (the flow's own) while
+	// they are down.
+	PollInterval time.Duration `json:"pollInterval"`
+	Interval     time.Duration `json:"interval"`
+	// OutageAfter: the poll alone finding the new orders for this long
+	// means webhooks are down.
+	OutageAfter time.Duration `json:"outageAfter"`
 }
 
 // LoadOrderFlowSettings reads the current settings from the worker's
@@ -43,6 +57,7 @@ func (a *Activities) LoadOrderFlowSettings(_ context.Context, in OrderFlowSettin
 		StartFrom: f.StartFrom.Time, PageSize: f.PageSize, MaxOrdersPerRun: f.MaxOrdersPerRun,
 		SettleDelay: f.SettleDelay.D(), PendingMaxAge: f.PendingMaxAge.D(),
 		RecheckPerMinute: perMinute, RecheckPerRun: perRun,
+		Webhooks: webhookPolling(rt.Config),
 	}, nil
 }
 
@@ -93,4 +108,12 @@ func publishedReadsPerMinute(system string) int {
 		return fallbackReadsPerMinute
 	}
 	return best
+}
+
+func webhookPolling(in config.Integration) *WebhookPolling {
+	w := in.Webhooks
+	if !w.IsEnabled() {
+		return nil
+	}
+	return &WebhookPolling{PollInterval: w.PollInterval.D(), Interval: in.Flows.Orders.Interval.D(), OutageAfter: w.OutageAfter.D()}
 }

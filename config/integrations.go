@@ -33,6 +33,8 @@ type Integration struct {
 	Flows  Flows  `yaml:"flows"`
 	// Alerts, when set, reports records that failed for good.
 	Alerts *Alerts `yaml:"alerts"`
+	// Webhooks, when set, lets the source push changes (webhooks.go).
+	Webhooks *Webhooks `yaml:"webhooks"`
 	// Lookups are tables mapping rules read with lookup('name', key, default).
 	Lookups map[string]map[string]string `yaml:"lookups"`
 	// Countries book orders and customers per country (ISO alpha-2 code, or
@@ -262,6 +264,9 @@ func Parse(name string, b []byte) (*File, error) {
 		if fl.Customers != nil {
 			fl.Customers.applyCatalogDefaults()
 		}
+		if w := f.Integrations[i].Webhooks; w != nil {
+			w.applyDefaults(f.Integrations[i])
+		}
 	}
 	if err := f.Validate(name); err != nil {
 		return nil, err
@@ -340,6 +345,9 @@ func (f *File) Validate(name string) error {
 		validateCountries(p, path+".countries", in.Countries)
 		if in.Alerts != nil {
 			in.Alerts.validate(p, path+".alerts")
+		}
+		if in.Webhooks != nil {
+			in.Webhooks.validate(p, path+".webhooks", in)
 		}
 	}
 	scopedKeysDoNotCollide(p, f.Integrations)

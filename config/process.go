@@ -44,6 +44,11 @@ type Process struct {
 	// PlaintextPayloads allows running without keys (tests, throwaway setups).
 	PlaintextPayloads bool `env:"KOPPEL_PLAINTEXT_PAYLOADS"`
 
+	// The webhook receiver (koppel-worker webhooks) listens here; put it
+	// behind an HTTPS proxy. Bodies over WebhooksMaxBody bytes are refused.
+	WebhooksAddress string `env:"KOPPEL_WEBHOOKS_ADDRESS" envDefault:"127.0.0.1:8090"`
+	WebhooksMaxBody int64  `env:"KOPPEL_WEBHOOKS_MAX_BODY" envDefault:"262144"`
+
 	// The codec server lets the Web UI show sealed payloads to operators.
 	CodecAddress string   `env:"KOPPEL_CODEC_ADDRESS" envDefault:"127.0.0.1:8234"`
 	CodecToken   string   `env:"KOPPEL_CODEC_TOKEN"`
@@ -73,6 +78,9 @@ func LoadProcess() (Process, error) {
 	if p.EncryptionKeys == "" && !p.PlaintextPayloads {
 		probs = append(probs, "KOPPEL_ENCRYPTION_KEYS is not set: payloads (orders, customers) would be stored readable in Temporal. "+
 			"Set it to id:base64-key (make a key with: openssl rand -base64 32), or set KOPPEL_PLAINTEXT_PAYLOADS=true for a throwaway setup")
+	}
+	if p.WebhooksMaxBody <= 0 {
+		probs = append(probs, fmt.Sprintf("KOPPEL_WEBHOOKS_MAX_BODY: %d is not a size in bytes above 0", p.WebhooksMaxBody))
 	}
 	if len(p.CodecOrigins) == 0 {
 		p.CodecOrigins = []string{p.UIAddress}

@@ -135,7 +135,10 @@ type Registration struct {
 	// names the system writes from extra.* mapping rules; a flow missing here
 	// takes none.
 	ExtraFields map[string][]string
-	New         func(Settings) (any, error)
+	// Webhooks, when set, is how the system pushes changes (a source);
+	// nil: it has none Koppel can use, and polling is all.
+	Webhooks *WebhookSupport
+	New      func(Settings) (any, error)
 
 	// Capabilities is filled by Register: the interfaces Client implements,
 	// then DeclaredCapabilities.
@@ -269,6 +272,16 @@ func (r Registration) complete() Registration {
 	for _, k := range r.OrderKinds {
 		if !slices.Contains(OrderKinds(), k) {
 			fail("order kind %q is not one of %v", k, OrderKinds())
+		}
+	}
+	if w := r.Webhooks; w != nil {
+		switch {
+		case w.Reader == nil || len(w.Events) == 0:
+			fail("Webhooks needs a Reader and the Events to subscribe")
+		case w.Signature.Check() != nil:
+			fail("Webhooks.Signature %v", w.Signature.Check())
+		case !implements[WebhookRegistrar](r.Client) && w.Setup == "":
+			fail("Webhooks.Setup must say what to configure at the vendor: the client cannot register webhooks")
 		}
 	}
 	r.Options = map[string]string{}

@@ -44,6 +44,9 @@ Commands:
                                              worker, schedules
   connect --integration NAME [--paste | --port N] [--status]
                                              give an eAccounting consent; Temporal keeps its tokens
+  webhooks apply --integration NAME [--env-file FILE]
+                                             register the source's webhooks to the receiver (or say
+                                             what to set at the vendor); --env-file keeps the keys
   connectors [SYSTEM ...]                    what each system offers: flows, order kinds, statuses,
                                              options, rate limits
 
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string) error {
 		return connectCmd(ctx, args[1:])
 	case "connectors":
 		return connectorsCmd(os.Stdout, args[1:])
+	case "webhooks":
+		return webhooksCmd(ctx, args[1:])
 	case "full":
 		if len(args) < 2 {
 			return fmt.Errorf("full takes a flow: full products|stock|customers --integration NAME")

@@ -14,6 +14,7 @@ import (
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.OrderSyncWorkflow)
 	r.RegisterWorkflow(workflows.OrderWorkflow)
+	r.RegisterWorkflow(workflows.OrderHintWorkflow)
 	r.RegisterWorkflow(workflows.NotifyFailureWorkflow)
 	r.RegisterWorkflow(workflows.DigestWorkflow)
 	r.RegisterWorkflow(workflows.ProductSyncWorkflow)

@@ -88,7 +88,11 @@ type flowSchedule struct {
 func flowSchedules(in config.Integration) []flowSchedule {
 	var out []flowSchedule
 	if o := in.Flows.Orders; o != nil {
-		out = append(out, flowSchedule{flow: workflows.FlowOrders, every: o.Interval.D(), jitter: o.Jitter.D(), enabled: o.IsEnabled(),
+		every := o.Interval.D()
+		if in.Webhooks.IsEnabled() {
+			every = in.Webhooks.PollInterval.D() // the safety net; the poll shortens it during an outage
+		}
+		out = append(out, flowSchedule{flow: workflows.FlowOrders, every: every, jitter: o.Jitter.D(), enabled: o.IsEnabled(),
 			workflow: workflows.OrderSyncWorkflow, args: workflows.OrderSyncInput{Integration: in.Name},
 			from: in.Source.System, to: in.Target.System, runTimeout: 2 * time.Hour, triggerAtOnce: true})
 	}

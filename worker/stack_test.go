@@ -110,6 +110,11 @@ type stackOptions struct {
 	sourceSim func(simkit.Config) simkit.Instance
 	// targetSim, when set, builds the target's simulator.
 	targetSim func(simkit.Config) simkit.Instance
+	// integration is more YAML under the integration (webhooks: …), each
+	// line as it would stand there, without the indent.
+	integration []string
+	// env are more variables the worker (and a receiver) read.
+	env map[string]string
 }
 
 func newStack(t testing.TB, o stackOptions) *stack {
@@ -193,6 +198,10 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	if o.countries != "" {
 		countries = "    countries: " + o.countries + "\n"
 	}
+	for _, line := range o.integration {
+		countries += "    " + line + "\n"
+	}
+	maps.Copy(env, o.env)
 	yaml := fmt.Sprintf(`
 integrations:
   - name: shop

@@ -51,3 +51,9 @@ func SourceOrderID(integration, workflowID string) (id string, ok bool) {
 	id, ok = strings.CutPrefix(workflowID, integration+"/order/")
 	return id, ok && id != ""
 }
+
+// OrderHintWorkflowID is the id of the workflow that turns webhook events
+// about one source order into its OrderWorkflow (order_hint.go).
+func OrderHintWorkflowID(integration, sourceOrderID string) string {
+	return integration + "/order-hint/" + sourceOrderID
+}

@@ -89,3 +89,13 @@ func withRecheck(ctx workflow.Context) workflow.Context {
 		RetryPolicy:            retryPolicy(30 * time.Second),
 	})
 }
+
+// withSettingsChange is for changing Temporal settings (a schedule's
+// interval): short, retried a little, never failing the caller's run.
+func withSettingsChange(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 2 * time.Minute,
+		RetryPolicy:            retryPolicy(30 * time.Second),
+	})
+}

@@ -60,6 +60,8 @@ type OrderCursor struct {
 	// oldest first.
 	Seen    []SeenOrder `json:"seen,omitempty"`
 	LastRun RunStats    `json:"lastRun"`
+	// Webhooks is the webhooks' health, when the source sends them.
+	Webhooks *WebhookHealth `json:"webhooks,omitempty"`
 }
 
 // SeenOrder is an order handled at At (workflow time).
@@ -182,6 +184,9 @@ func (s *orderSync) poll(ctx workflow.Context, cur OrderCursor) (OrderCursor, er
 	cur.Seen = seen.list(MaxSeen)
 	s.stats.Waiting = len(cur.Pending)
 	cur.LastRun = s.stats
+	if s.settings.Webhooks != nil && workflow.GetVersion(ctx, "webhook-health", workflow.DefaultVersion, 1) == 1 {
+		cur.Webhooks = s.watchWebhooks(ctx, cur.Webhooks, now)
+	}
 	return cur, nil
 }
 
@@ -290,20 +295,7 @@ func (s *orderSync) walk(ctx workflow.Context, w *Window, keep func([]activities
 func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef, handled func(activities.OrderRef)) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(refs))
 	for i, r := range refs {
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            OrderWorkflowID(s.in.Integration, r.ID),
-			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-			TypedSearchAttributes: temporal.NewSearchAttributes(
-				SAIntegration.ValueSet(s.in.Integration),
-				SAFlow.ValueSet(FlowOrders),
-				SASourceSystem.ValueSet(s.settings.Source),
-				SATargetSystem.ValueSet(s.settings.Target),
-				SAOrderNumber.ValueSet(r.Number),
-			),
-		})
-		futures[i] = workflow.ExecuteChildWorkflow(cctx, OrderWorkflow,
-			OrderInput{Integration: s.in.Integration, OrderID: r.ID, OrderNumber: r.Number})
+		futures[i] = startOrderWorkflow(ctx, s.in.Integration, s.settings.Source, s.settings.Target, r)
 	}
 	for i, f := range futures {
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)
@@ -321,6 +313,25 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 		}
 	}
 	return nil
+}
+
+// startOrderWorkflow starts the OrderWorkflow of one order under its usual
+// id, as the poll and a webhook hint both do: whoever comes second finds
+// the id taken (unless the first run failed), so an order is written once.
+func startOrderWorkflow(ctx workflow.Context, integration, source, target string, r activities.OrderRef) workflow.ChildWorkflowFuture {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            OrderWorkflowID(integration, r.ID),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAIntegration.ValueSet(integration),
+			SAFlow.ValueSet(FlowOrders),
+			SASourceSystem.ValueSet(source),
+			SATargetSystem.ValueSet(target),
+			SAOrderNumber.ValueSet(r.Number),
+		),
+	})
+	return workflow.ExecuteChildWorkflow(cctx, OrderWorkflow, OrderInput{Integration: integration, OrderID: r.ID, OrderNumber: r.Number})
 }
 
 // seenSet is the set of orders handled lately, in the order they were handled.

@@ -28,6 +28,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(workflows.OrderSyncWorkflow)
 			r.RegisterWorkflow(workflows.OrderWorkflow)
+			r.RegisterWorkflow(workflows.OrderHintWorkflow)
 			r.RegisterWorkflow(workflows.NotifyFailureWorkflow)
 			r.RegisterWorkflow(workflows.ProductSyncWorkflow)
 			r.RegisterWorkflow(workflows.StockSyncWorkflow)

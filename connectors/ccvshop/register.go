@@ -55,6 +55,7 @@ func init() {
 		StatusNames:          StatusNames(),
 		MaxPageSize:          MaxPageSize,
 		ExtraFields:          map[string][]string{mapping.FlowProducts: ProductExtraFields},
+		Webhooks:             WebhookSupportFor(System),
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
 			if err != nil {

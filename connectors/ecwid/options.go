@@ -167,6 +167,7 @@ var Registration = connectors.Registration{
 	Limits: []connectors.RateLimitInfo{{Scope: "requests per access token", Requests: DefaultRequestsPerMinute, Per: time.Minute, Reads: true,
 		Note: "429 with Retry-After beyond it; a token that keeps failing is blocked after 20 requests a minute"}},
 	OptionSpec: Options{},
+	Webhooks:   Webhooks,
 	New: func(s connectors.Settings) (any, error) {
 		cfg, err := ConfigFromSettings(s)
 		if err != nil {

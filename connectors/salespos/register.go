@@ -49,6 +49,8 @@ func init() {
 		// without a product would need a shipping package.
 		LinesNeedProducts: true,
 		ExtraFields:       map[string][]string{mapping.FlowProducts: ccvshop.ProductExtraFields},
+		// The same /webhooks/ resource as CCV Shop, assumed (research §4).
+		Webhooks: ccvshop.WebhookSupportFor(System),
 		New: func(s connectors.Settings) (any, error) {
 			cfg, err := ConfigFromSettings(s)
 			if err != nil {

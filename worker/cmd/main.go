@@ -28,6 +28,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "webhooks" {
+		if err := runWebhooks(); err != nil {
+			fmt.Fprintln(os.Stderr, "koppel-worker webhooks:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "koppel-worker:", err)
 		os.Exit(1)
