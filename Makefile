@@ -33,7 +33,7 @@ test: $(TEMPORAL) vet
 N ?= 1000
 bench: $(TEMPORAL)
 	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) KOPPEL_BENCH_BACKLOG=$(N) $(GO) test -run '^$$' \
-		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders' -benchtime 1x -timeout 90m ./worker/
+		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders|BenchmarkWebhookLatency' -benchtime 1x -timeout 90m ./worker/
 
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)

@@ -67,7 +67,7 @@ func devCmd(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*data, 0o755); err != nil {
 		return err
 	}
-	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr} {
+	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr, devWebhooksAddr} {
 		if err := portFree(addr); err != nil {
 			return err
 		}
@@ -141,6 +141,22 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	defer codecSrv.stop()
 
+	hooked, err := registerDemoWebhooks(ctx, f, os.Stdout)
+	if err != nil {
+		return err
+	}
+	var hookDone <-chan struct{} // nil: no receiver runs
+	if len(hooked) > 0 {
+		hookCmd := exec.Command(workerBin, "webhooks")
+		hookCmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console", "KOPPEL_WEBHOOKS_ADDRESS="+devWebhooksAddr)
+		receiver, err := startProcess("webhook receiver", hookCmd)
+		if err != nil {
+			return fmt.Errorf("%w; build it with make build", err)
+		}
+		defer receiver.stop()
+		hookDone = receiver.done
+	}
+
 	wkCmd := exec.Command(workerBin)
 	wkCmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console")
 	wk, err := startProcess("worker", wkCmd)
@@ -168,6 +184,10 @@ func devCmd(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("  %s simulator: %s (%s%s)\n", d.reg.System, d.url(), strings.Join(d.users, ", "), instead)
 	}
+	if len(hooked) > 0 {
+		fmt.Printf("  Webhook receiver: http://%s/webhooks/<integration> (%s: the shop's events start orders at once; polling is the safety net)\n",
+			devWebhooksAddr, strings.Join(hooked, ", "))
+	}
 	fmt.Printf("  The worker runs %s: %s with baseURLs and credentials pointing at the simulators.\n", derivedPath, *file)
 	for _, ch := range changes {
 		fmt.Printf("  schedule %s: %s, every %s\n", ch.ID, ch.Action, ch.Every)
@@ -186,6 +206,8 @@ func devCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("the Temporal dev server exited (%v); its log is above", srv.err)
 	case <-codecSrv.done:
 		return fmt.Errorf("the codec server exited (%v); its log is above", codecSrv.err)
+	case <-hookDone:
+		return fmt.Errorf("the webhook receiver exited; its log is above")
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -103,10 +102,12 @@ func writeEnvVar(path, name, value string) error {
 		return err
 	}
 	var b bytes.Buffer
-	sc := bufio.NewScanner(bytes.NewReader(old))
-	for sc.Scan() {
-		if line := sc.Text(); !strings.HasPrefix(line, name+"=") {
-			b.WriteString(line + "\n")
+	// Whole lines, however long: a scanner would stop at 64 KiB and drop
+	// the rest of the operator's secrets.
+	for _, line := range bytes.Split(old, []byte("\n")) {
+		if len(line) > 0 && !bytes.HasPrefix(line, []byte(name+"=")) {
+			b.Write(line)
+			b.WriteByte('\n')
 		}
 	}
 	b.WriteString(name + "=" + value + "\n")

@@ -75,7 +75,7 @@ func (r webhookReader) ReadWebhook(d connectors.WebhookDelivery) (connectors.Web
 	}
 	ev := connectors.WebhookEvent{ID: b.EventID, Type: b.EventType, At: time.Unix(created, 0).UTC(), Subject: connectors.WebhookOther}
 	switch {
-	case strings.HasPrefix(b.EventType, "order."):
+	case strings.HasPrefix(b.EventType, "order.") && b.EventType != "order.deleted":
 		ev.Subject, ev.EntityID = connectors.WebhookOrder, rawID(b.Data.OrderID)
 		if ev.EntityID == "" {
 			ev.EntityID = rawID(b.EntityID)
