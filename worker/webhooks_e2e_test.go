@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -17,9 +18,13 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/koppel/koppel/activities"
+	"github.com/koppel/koppel/connectors"
+	"github.com/koppel/koppel/connectors/ccvshop"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	"github.com/koppel/koppel/connectors/ecwid"
 	ecwidsim "github.com/koppel/koppel/connectors/ecwid/sim"
+	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
 	kworker "github.com/koppel/koppel/worker"
@@ -393,4 +398,68 @@ func TestAWebhookOutageIsAlertedAndThePollSpeedsUp(t *testing.T) {
 	h.recordHistory("order_sync_webhook_outage", outageRun, outageRunID)
 	h.recordHistory("order_sync_webhooks_back", backRun, backRunID)
 	h.recordHistory("order_hint", workflows.OrderHintWorkflowID("shop", d), "")
+}
+
+// CCV Shop → MplusKASSA by webhook: the subscriptions are made through the
+// shop's API as starter webhooks apply makes them, the receiver checks the
+// shop's signatures with the keys the shop generated, and a paid order
+// reaches the till once however many events name it.
+func TestWebhooksBringPaidShopOrdersToTheTill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	var shop *ccvsim.Sim
+	s := newStack(t, stackOptions{unthrottled: true,
+		integration: []string{fmt.Sprintf("webhooks: {secret: E2E_CCV_HOOK_KEYS, publicURL: %q}", "http://"+addr)},
+		sourceSim: func(c simkit.Config) simkit.Instance {
+			shop = ccvsim.New(ccvsim.Options{PublicKey: c.Credentials["publicKey"], SecretKey: c.Credentials["secretKey"],
+				ReadsPerMinute: -1, WritesPerMinute: -1,
+				WebhookRetries: []time.Duration{200 * time.Millisecond, 500 * time.Millisecond, time.Second}})
+			t.Cleanup(shop.Close)
+			return shop
+		}})
+	s.seedCatalogue(coffee)
+	in := s.file.Integrations[0]
+	src, err := activities.BuildSourceClient(in, "integrations[0]", func(k string) (string, bool) { v, ok := s.env[k]; return v, ok })
+	require.NoError(t, err)
+	changes, err := src.(connectors.WebhookRegistrar).ApplyWebhooks(context.Background(), in.Webhooks.Address(in.Name), ccvshop.WebhookEvents)
+	require.NoError(t, err)
+	var keys []string
+	for _, ch := range changes {
+		keys = append(keys, ch.Secret)
+	}
+	s.env["E2E_CCV_HOOK_KEYS"] = strings.Join(keys, ",")
+	h := &hookStack{stack: s, addr: addr}
+	h.serve(t, ln)
+	t.Cleanup(func() { h.stop(t) })
+
+	id := shop.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), time.Now(), false, coffee.line(2)))
+	shop.WaitWebhooks()
+	r := h.hintResult(t, id)
+	assert.Equal(t, "waiting", r.State, "created unpaid: nothing written")
+	assert.False(t, h.exists(t, workflows.OrderWorkflowID("shop", id)))
+
+	require.NoError(t, shop.SetPaid(id, true))
+	require.Eventually(t, func() bool { return len(tillOrdersKeyed(s.mplus, "shop-"+id)) == 1 }, 30*time.Second, 50*time.Millisecond,
+		"the paid event brings the order")
+	require.NoError(t, shop.SetStatus(id, model.StatusCompleted))
+	shop.WaitWebhooks()
+	for _, d := range shop.WebhookDeliveries() {
+		assert.Equal(t, http.StatusOK, d.Status, "%s", d.EventType)
+	}
+	time.Sleep(500 * time.Millisecond)
+	assert.Len(t, tillOrdersKeyed(s.mplus, "shop-"+id), 1, "once, after three events")
+}
+
+func tillOrdersKeyed(till *mplussim.Sim, key string) []mplussim.Order {
+	var out []mplussim.Order
+	for _, o := range till.Orders() {
+		if o.ExtOrderID == key {
+			out = append(out, o)
+		}
+	}
+	return out
 }
