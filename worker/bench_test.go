@@ -227,18 +227,7 @@ func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, di
 	require.NoError(b, err)
 	defer tillSrv.Close()
 
-	// Products and customers are known: the relations are created through our
-	// own client, so they are exactly what the flow would write.
-	for i, p := range benchCatalogue {
-		till.AddProduct(mplussim.Product{ArticleNumber: int64(2001 + i), PLU: p.sku, Description: p.name, PriceInclCents: p.cents})
-	}
-	cl, err := mplus.New(mplus.Config{BaseURL: tillSrv.URL, Ident: mplusIdent, Secret: mplusToken})
-	require.NoError(b, err)
-	customers := benchCustomers()
-	for _, cu := range customers {
-		_, err := cl.CreateCustomer(ctx, cu)
-		require.NoError(b, err)
-	}
+	customers := seedBenchTill(b, ctx, till, tillSrv.URL)
 	from := time.Now().Add(-time.Hour).Truncate(time.Second)
 	for _, o := range benchOrders(n, customers, benchCatalogue, from) {
 		src.add(o)
@@ -263,6 +252,23 @@ integrations:
 	run = measureSync(b, ctx, srv.Client(), srv.FrontendHostPort(), wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
 	return run
+}
+
+// seedBenchTill gives the till the bench catalogue and the bench customers
+// and returns the customers. The relations are created through our own
+// client, so they are exactly what the flow would write.
+func seedBenchTill(b *testing.B, ctx context.Context, till *mplussim.Sim, url string) []model.Customer {
+	for i, p := range benchCatalogue {
+		till.AddProduct(mplussim.Product{ArticleNumber: int64(2001 + i), PLU: p.sku, Description: p.name, PriceInclCents: p.cents})
+	}
+	cl, err := mplus.New(mplus.Config{BaseURL: url, Ident: mplusIdent, Secret: mplusToken})
+	require.NoError(b, err)
+	customers := benchCustomers()
+	for _, cu := range customers {
+		_, err := cl.CreateCustomer(ctx, cu)
+		require.NoError(b, err)
+	}
+	return customers
 }
 
 // syncWindow is what a real run syncs: the integration's orders created in
@@ -463,12 +469,18 @@ type workerProcess struct {
 }
 
 func startWorkerProcess(b *testing.B, dir, hostPort, taskQueue, file, key string, env ...string) *workerProcess {
+	return startKoppelProcess(b, dir, nil, hostPort, taskQueue, file, key, env...)
+}
+
+// startKoppelProcess runs the worker binary (built once into dir) with args
+// ("webhooks" for the receiver; none for the worker).
+func startKoppelProcess(b *testing.B, dir string, args []string, hostPort, taskQueue, file, key string, env ...string) *workerProcess {
 	bin := filepath.Join(dir, "koppel-worker")
 	if _, err := os.Stat(bin); err != nil {
 		out, err := exec.Command("go", "build", "-o", bin, "./cmd").CombinedOutput()
 		require.NoError(b, err, "building the worker: %s", out)
 	}
-	cmd := exec.Command(bin)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
 		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_METRICS_ADDRESS=",

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/connectors/ccvshop"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
-	"github.com/koppel/koppel/connectors/mplus"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	kworker "github.com/koppel/koppel/worker"
@@ -63,16 +61,7 @@ func runLatency(b *testing.B, env benchEnv, n, rate int, poll time.Duration, ite
 	tillSrv, err := simkit.Start("127.0.0.1:0", till)
 	require.NoError(b, err)
 	defer tillSrv.Close()
-	for i, p := range benchCatalogue {
-		till.AddProduct(mplussim.Product{ArticleNumber: int64(2001 + i), PLU: p.sku, Description: p.name, PriceInclCents: p.cents})
-	}
-	cl, err := mplus.New(mplus.Config{BaseURL: tillSrv.URL, Ident: mplusIdent, Secret: mplusToken})
-	require.NoError(b, err)
-	customers := benchCustomers()
-	for _, cu := range customers {
-		_, err := cl.CreateCustomer(ctx, cu)
-		require.NoError(b, err)
-	}
+	customers := seedBenchTill(b, ctx, till, tillSrv.URL)
 
 	integration := fmt.Sprintf("latency%d", iter)
 	taskQueue := "bench-latency-" + fmt.Sprint(iter)
@@ -169,20 +158,7 @@ func freeLoopbackAddr(b *testing.B) string {
 
 // startReceiverProcess runs `koppel-worker webhooks` and waits until it answers.
 func startReceiverProcess(b *testing.B, dir, hostPort, taskQueue, file, key, addr string, env ...string) *workerProcess {
-	bin := filepath.Join(dir, "koppel-worker")
-	if _, err := os.Stat(bin); err != nil {
-		out, err := exec.Command("go", "build", "-o", bin, "./cmd").CombinedOutput()
-		require.NoError(b, err, "building the worker: %s", out)
-	}
-	cmd := exec.Command(bin, "webhooks")
-	cmd.Env = append(os.Environ(),
-		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
-		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_WEBHOOKS_ADDRESS="+addr)
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	require.NoError(b, cmd.Start())
-	p := &workerProcess{cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(p.done) }()
+	p := startKoppelProcess(b, dir, []string{"webhooks"}, hostPort, taskQueue, file, key, append(env, "KOPPEL_WEBHOOKS_ADDRESS="+addr)...)
 	require.Eventually(b, func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil {

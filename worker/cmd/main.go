@@ -41,21 +41,31 @@ func main() {
 	}
 }
 
-func run() error {
+// processBasics is what the worker and the receiver both start from: the
+// process settings, a logger and the integration file.
+func processBasics() (config.Process, *zap.Logger, *config.File, error) {
 	p, err := config.LoadProcess()
 	if err != nil {
-		return err
+		return p, nil, nil, err
 	}
 	z, err := kworker.NewZap(p.LogLevel, p.LogFormat)
+	if err != nil {
+		return p, nil, nil, err
+	}
+	file, err := config.Load(p.IntegrationsFile)
+	if err != nil {
+		_ = z.Sync()
+		return p, nil, nil, err
+	}
+	return p, z, file, nil
+}
+
+func run() error {
+	p, z, file, err := processBasics()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = z.Sync() }()
-
-	file, err := config.Load(p.IntegrationsFile)
-	if err != nil {
-		return err
-	}
 	metrics := kworker.NewMetrics()
 	acts, err := activities.Build(file, os.LookupEnv, metrics.ObserveCalls(nil))
 	if err != nil {

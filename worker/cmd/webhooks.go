@@ -12,7 +12,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/koppel/koppel/config"
 	kworker "github.com/koppel/koppel/worker"
 )
 
@@ -22,19 +21,11 @@ import (
 // deliveries and finishes the ones under way, each answered only once
 // Temporal has its event.
 func runWebhooks() error {
-	p, err := config.LoadProcess()
-	if err != nil {
-		return err
-	}
-	z, err := kworker.NewZap(p.LogLevel, p.LogFormat)
+	p, z, file, err := processBasics()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = z.Sync() }()
-	file, err := config.Load(p.IntegrationsFile)
-	if err != nil {
-		return err
-	}
 	metrics := kworker.NewMetrics()
 	c, err := kworker.DialWithMetrics(p, z, metrics.Handler)
 	if err != nil {
