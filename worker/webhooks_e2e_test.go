@@ -17,6 +17,9 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/connectors"
@@ -42,6 +45,21 @@ type hookStack struct {
 	addr     string // the receiver's host:port
 	server   *http.Server
 	receiver *kworker.WebhookReceiver
+	logCore  zapcore.Core
+	logs     *observer.ObservedLogs // every line the receivers logged
+}
+
+// assertNoPersonalData checks the receivers' log lines, fields included,
+// for what a delivery's body or the order holds about the buyer.
+func (h *hookStack) assertNoPersonalData(t *testing.T, personal ...string) {
+	t.Helper()
+	require.NotZero(t, h.logs.Len(), "the receiver logged")
+	for _, e := range h.logs.All() {
+		line := e.Message + fmt.Sprint(e.ContextMap())
+		for _, p := range personal {
+			assert.NotContains(t, line, p, "a receiver log line")
+		}
+	}
 }
 
 func newHookStack(t *testing.T, o stackOptions) *hookStack {
@@ -78,8 +96,11 @@ func (h *hookStack) till() *ccvsim.Sim { return h.target.(*ccvsim.Sim) }
 // serve starts a receiver, as `koppel-worker webhooks` does, on ln.
 func (h *hookStack) serve(t *testing.T, ln net.Listener) {
 	t.Helper()
+	if h.logs == nil {
+		h.logCore, h.logs = observer.New(zap.DebugLevel)
+	}
 	recv, err := kworker.NewWebhookReceiver(h.file, func(k string) (string, bool) { v, ok := h.env[k]; return v, ok },
-		h.client, kworker.WebhookOptions{TaskQueue: h.taskQueue, MaxBody: 64 << 10})
+		h.client, kworker.WebhookOptions{TaskQueue: h.taskQueue, MaxBody: 64 << 10, Log: zap.New(h.logCore)})
 	require.NoError(t, err)
 	h.receiver = recv
 	h.server = &http.Server{Handler: recv, ReadHeaderTimeout: 5 * time.Second}
@@ -237,6 +258,7 @@ func TestWebhooksBringPaidOrders(t *testing.T) {
 	assert.False(t, h.exists(t, workflows.OrderHintWorkflowID("shop", heldOrder)), "a refused delivery starts nothing")
 	assert.False(t, h.exists(t, workflows.OrderWorkflowID("shop", heldOrder)))
 	assert.Zero(t, h.tillOrders(heldOrder, 1, 0))
+	h.assertNoPersonalData(t, "jan.visser@example.nl", "Visser", "Dorpsstraat", hookSecret)
 }
 
 // placePaidHeld places a paid order whose event the store keeps back.
