@@ -155,7 +155,7 @@ type WebhookRegistrar interface {
 type WebhookChange struct {
 	Event  string
 	ID     string
-	Action string // created, switched on, unchanged
+	Action string // created, switched on, moved, unchanged
 	// Secret is the key the source made for the subscription, for the
 	// operator to keep with the other credentials; never logged.
 	Secret string

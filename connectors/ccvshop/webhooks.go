@@ -162,8 +162,9 @@ func WebhookAddress(receiver, event string) string {
 }
 
 // ApplyWebhooks makes sure each event has one active subscription
-// delivering to the receiver: it creates the missing ones and switches
-// inactive ones on; applying twice changes nothing. Each change carries the
+// delivering to the receiver: it creates the missing ones, switches
+// inactive ones on and moves ones at the same route on the receiver's old
+// host; applying twice changes nothing. Each change carries the
 // subscription's key, for the receiver's secret.
 func (c *Client) ApplyWebhooks(ctx context.Context, receiver string, events []string) ([]connectors.WebhookChange, error) {
 	existing, err := c.listWebhooks(ctx)
@@ -174,22 +175,22 @@ func (c *Client) ApplyWebhooks(ctx context.Context, receiver string, events []st
 	for _, ev := range events {
 		address := WebhookAddress(receiver, ev)
 		ch := connectors.WebhookChange{Event: ev, Action: "created"}
-		var found *wireWebhook
-		for i := range existing {
-			if existing[i].Event == ev && existing[i].Address == address {
-				found = &existing[i]
-				break
-			}
-		}
+		found := findWebhook(existing, ev, address)
 		switch {
-		case found != nil && found.IsActive:
+		case found != nil && found.IsActive && found.Address == address:
 			ch.ID, ch.Action, ch.Secret = strconv.FormatInt(found.ID, 10), "unchanged", found.Key
 		case found != nil:
+			// Ours, switched off or delivering to the receiver's old address.
 			uri := fmt.Sprintf("%s/webhooks/%d/", APIPath, found.ID)
-			if _, err := c.send(ctx, OpUpdateWebhook, http.MethodPatch, uri, map[string]any{"is_active": true}, nil); err != nil {
+			body := map[string]any{"is_active": true}
+			ch.Action = "switched on"
+			if found.Address != address {
+				body["address"], ch.Action = address, "moved"
+			}
+			if _, err := c.send(ctx, OpUpdateWebhook, http.MethodPatch, uri, body, nil); err != nil {
 				return out, err
 			}
-			ch.ID, ch.Action, ch.Secret = strconv.FormatInt(found.ID, 10), "switched on", found.Key
+			ch.ID, ch.Secret = strconv.FormatInt(found.ID, 10), found.Key
 		default:
 			var made wireWebhook
 			body := map[string]any{"event": ev, "address": address, "is_active": true}
@@ -212,6 +213,31 @@ func (c *Client) ApplyWebhooks(ctx context.Context, receiver string, events []st
 		out = append(out, ch)
 	}
 	return out, nil
+}
+
+// findWebhook finds the event's subscription for this receiver: at the
+// address itself, else one at the same route on another host (the
+// receiver moved), so applying again corrects it rather than adding one.
+func findWebhook(list []wireWebhook, event, address string) *wireWebhook {
+	route := func(a string) string {
+		u, err := url.Parse(a)
+		if err != nil {
+			return a
+		}
+		return u.Path + "?" + u.RawQuery
+	}
+	var moved *wireWebhook
+	for i := range list {
+		w := &list[i]
+		switch {
+		case w.Event != event:
+		case w.Address == address:
+			return w
+		case moved == nil && route(w.Address) == route(address):
+			moved = w
+		}
+	}
+	return moved
 }
 
 func (c *Client) listWebhooks(ctx context.Context) ([]wireWebhook, error) {

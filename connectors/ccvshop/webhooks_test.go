@@ -521,3 +521,28 @@ func TestSalesPOSWebhooksVerify(t *testing.T) {
 	assert.Equal(t, connectors.KindAuth, ce.Kind)
 	assert.Equal(t, salespos.System, ce.System)
 }
+
+// A receiver that moved (a new publicURL) keeps its subscriptions: applying
+// with the new address points them there, with their keys, and adds none.
+func TestApplyWebhooksMovesSubscriptionsToANewAddress(t *testing.T) {
+	f := newFixture(t, sim.Options{WebhookRetries: []time.Duration{}}, ccvshop.Config{})
+	t.Cleanup(f.sim.Close)
+	ctx := context.Background()
+	first, err := f.client.ApplyWebhooks(ctx, "https://old.example.nl/webhooks/shop", ccvshop.WebhookEvents)
+	require.NoError(t, err)
+	posts := f.sim.Served(ccvshop.OpCreateWebhook)
+	moved, err := f.client.ApplyWebhooks(ctx, "https://hooks.example.nl/webhooks/shop", ccvshop.WebhookEvents)
+	require.NoError(t, err)
+	for i, ch := range moved {
+		assert.Equal(t, "moved", ch.Action, ch.Event)
+		assert.Equal(t, first[i].ID, ch.ID)
+		assert.Equal(t, first[i].Secret, ch.Secret)
+	}
+	assert.Equal(t, posts, f.sim.Served(ccvshop.OpCreateWebhook), "nothing created")
+	for _, w := range f.sim.Webhooks() {
+		assert.Equal(t, ccvshop.WebhookAddress("https://hooks.example.nl/webhooks/shop", w.Event), w.Address)
+	}
+	other, err := f.client.ApplyWebhooks(ctx, "https://hooks.example.nl/webhooks/other", ccvshop.WebhookEvents[:1])
+	require.NoError(t, err)
+	assert.Equal(t, "created", other[0].Action, "another integration's route is another subscription")
+}
