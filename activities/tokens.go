@@ -417,10 +417,24 @@ func keeperError(ref TokenKeeperRef, err error) error {
 func ConnectTokenKeeper(ctx context.Context, c client.Client, taskQueue string, idKey []byte, ref TokenKeeperRef, tokens TokenSet) (TokenStatus, error) {
 	var st TokenStatus
 	err := updateTokenKeeper(ctx, c, taskQueue, idKey, ref, UpdateConnect, ConnectInput{Tokens: tokens}, &st)
-	if err != nil && (errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil) {
+	if err != nil && updateTimedOut(ctx, err) {
 		return st, fmt.Errorf("no worker took the tokens in time; is the worker running on task queue %s? then run %s again", taskQueue, ref.ConnectCommand())
 	}
 	return st, err
+}
+
+// updateTimedOut tells an update nobody took from other failures. The
+// server may give up on the caller's deadline a moment before the caller's
+// context does, answering a cancelled stream, so a deadline that is all but
+// reached counts too.
+func updateTimedOut(ctx context.Context, err error) bool {
+	var timeout *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || errors.As(err, &timeout) || errors.As(err, &canceled) {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && time.Until(d) < time.Second
 }
 
 // TokenKeeperStatus reads a keeper's state; a keeper that never ran is not connected.

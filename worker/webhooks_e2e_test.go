@@ -103,8 +103,9 @@ func (h *hookStack) serve(t *testing.T, ln net.Listener) {
 		h.client, kworker.WebhookOptions{TaskQueue: h.taskQueue, MaxBody: 64 << 10, Log: zap.New(h.logCore)})
 	require.NoError(t, err)
 	h.receiver = recv
-	h.server = &http.Server{Handler: recv, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = h.server.Serve(ln) }()
+	srv := &http.Server{Handler: recv, ReadHeaderTimeout: 5 * time.Second}
+	h.server = srv
+	go func() { _ = srv.Serve(ln) }() // srv, not h.server: a restart replaces that
 }
 
 // stop shuts the receiver down the way SIGTERM does: deliveries under way
