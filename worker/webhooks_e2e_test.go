@@ -335,8 +335,14 @@ func TestWebhookProductBurstMakesFewCatalogRuns(t *testing.T) {
 			StoreID: h.store.StoreID(), EntityID: p.ID, EventType: "product.updated"}))
 	}
 	h.store.WaitWebhooks()
+	last := map[string]int{} // the status of each event's last attempt
 	for _, d := range h.store.WebhookDeliveries() {
-		require.Equal(t, http.StatusOK, d.Status, "%s", d.EventID)
+		last[d.EventID] = d.Status
+	}
+	for id, status := range last {
+		// The seeding's events came before the schedule existed: 503, and
+		// taken on a retry once it did.
+		require.Equal(t, http.StatusOK, status, "%s", id)
 	}
 	sched := h.client.ScheduleClient().GetHandle(ctx, workflows.ScheduleID("shop", workflows.FlowProducts))
 	require.Eventually(t, func() bool {
