@@ -5,11 +5,27 @@ WORKER   := bin/koppel-worker
 STARTER  := bin/starter
 export KOPPEL_TEMPORAL_CLI := $(CURDIR)/$(TEMPORAL)
 
-.PHONY: run test bench build vet clean record-histories
+.PHONY: run test bench build vet clean record-histories stack server-tools postgres
 
 # The Temporal CLI (dev server + Web UI), built from the version pinned in tools.mod.
 $(TEMPORAL): tools.mod tools.sum
 	$(GO) build -modfile=tools.mod -o $@ github.com/temporalio/cli/cmd/temporal
+
+# The production shape's server side, from the module versions tools.mod pins
+# (the CLI's own): the Temporal server, its SQL schema tool and the UI server.
+SERVER_TOOLS := bin/temporal-server bin/temporal-sql-tool bin/temporal-ui-server
+server-tools: $(SERVER_TOOLS)
+bin/temporal-server: tools.mod tools.sum
+	$(GO) build -modfile=tools.mod -o $@ go.temporal.io/server/cmd/server
+bin/temporal-sql-tool: tools.mod tools.sum
+	$(GO) build -modfile=tools.mod -o $@ go.temporal.io/server/cmd/tools/sql
+bin/temporal-ui-server: tools.mod tools.sum
+	$(GO) build -modfile=tools.mod -o $@ github.com/temporalio/ui-server/v2/cmd/server
+
+# PostgreSQL from the machine's packages, where it is not installed yet.
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 build:
 	$(GO) build -o $(WORKER) ./worker/cmd
@@ -18,6 +34,12 @@ build:
 # Dev server, simulators with demo data, worker and schedules; Ctrl-C stops all.
 run: $(TEMPORAL) build
 	$(STARTER) dev
+
+# The production shape on this machine: PostgreSQL (state in .stack/), the
+# Temporal server and Web UI on it, codec server, two workers, the schedules
+# of the example file against the simulators. Ctrl-C stops all.
+stack: $(SERVER_TOOLS) postgres build
+	$(STARTER) stack
 
 vet:
 	$(GO) vet ./...
@@ -41,4 +63,4 @@ record-histories: $(TEMPORAL)
 	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers|OneRelation|WebhookOutage' ./worker/
 
 clean:
-	rm -rf bin .dev
+	rm -rf bin .dev .stack

@@ -3,6 +3,7 @@ package koppel_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,6 +44,27 @@ func TestComposeFileIsValid(t *testing.T) {
 		for _, port := range s.Ports {
 			assert.Equal(t, "127.0.0.1", port.HostIP, "%s publishes %s beyond loopback", s.Name, port.Published)
 		}
+	}
+
+	// One configuration for compose and make stack: the services mount the
+	// files make stack runs the native binaries with.
+	mounts := func(name string) []string {
+		var out []string
+		for _, v := range svc(name).Volumes {
+			out = append(out, v.Source+" → "+v.Target)
+		}
+		return out
+	}
+	abs := func(rel string) string { a, err := filepath.Abs(rel); require.NoError(t, err); return a }
+	assert.Contains(t, mounts("temporal"), abs("deploy/temporal/config")+" → /etc/temporal/config")
+	assert.Contains(t, svc("temporal").Entrypoint, "koppel", "the server runs with deploy/temporal/config/koppel.yaml")
+	assert.Contains(t, mounts("temporal-schema"), abs("deploy/temporal/setup-schema.sh")+" → /deploy/setup-schema.sh")
+	assert.Contains(t, mounts("temporal-ui"), abs("deploy/temporal-ui/config/koppel.yaml")+" → /home/ui-server/config/koppel.yaml")
+	assert.Equal(t, "koppel", *svc("temporal-ui").Environment["TEMPORAL_ENVIRONMENT"])
+	for _, f := range []string{"deploy/temporal/config/koppel.yaml", "deploy/temporal/config/dynamicconfig/koppel.yaml",
+		"deploy/temporal/setup-schema.sh", "deploy/temporal-ui/config/koppel.yaml"} {
+		_, err := os.Stat(f)
+		assert.NoError(t, err, "%s is mounted by the compose file", f)
 	}
 
 	// Secrets are required from the environment, never written in the file.

@@ -141,7 +141,7 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	defer codecSrv.stop()
 
-	hooked, err := registerDemoWebhooks(ctx, f, os.Stdout)
+	hooked, err := registerDemoWebhooks(ctx, f, devWebhooksAddr, os.Stdout)
 	if err != nil {
 		return err
 	}

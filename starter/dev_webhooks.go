@@ -21,7 +21,7 @@ const devWebhooksAddr = "127.0.0.1:18090"
 // variable webhooks.secret names, for the receiver. It returns the
 // integrations served; a source that cannot register through its API (its
 // simulator then sends nothing) is said and skipped.
-func registerDemoWebhooks(ctx context.Context, f *config.File, out io.Writer) ([]string, error) {
+func registerDemoWebhooks(ctx context.Context, f *config.File, receiver string, out io.Writer) ([]string, error) {
 	var served []string
 	for i, in := range f.Integrations {
 		if !in.Webhooks.IsEnabled() {
@@ -37,7 +37,7 @@ func registerDemoWebhooks(ctx context.Context, f *config.File, out io.Writer) ([
 			fmt.Fprintf(out, "  %s: the %s simulator sends no webhooks in the demo; polling only\n", in.Name, in.Source.System)
 			continue
 		}
-		address := "http://" + devWebhooksAddr + "/webhooks/" + in.Name
+		address := "http://" + receiver + "/webhooks/" + in.Name
 		changes, err := registrar.ApplyWebhooks(ctx, address, reg.Webhooks.Events)
 		if err != nil {
 			return nil, fmt.Errorf("%s: registering webhooks: %w", in.Name, err)

@@ -42,6 +42,9 @@ Commands:
   dev [-f FILE] [--data DIR] [--shop-every 45s]
                                              the local demo: dev server, a simulator per system of FILE,
                                              worker, schedules
+  stack [-f FILE] [--data .stack] [--workers 2]
+                                             the production shape on this machine: PostgreSQL, the Temporal
+                                             server and Web UI built from tools.mod, codec server, workers
   connect --integration NAME [--paste | --port N] [--status]
                                              give an eAccounting consent; Temporal keeps its tokens
   webhooks apply --integration NAME [--env-file FILE]
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string) error {
 		return replayCmd(ctx, args[1:])
 	case "dev":
 		return devCmd(ctx, args[1:])
+	case "stack":
+		return stackCmd(ctx, args[1:])
 	case "connect":
 		return connectCmd(ctx, args[1:])
 	case "connectors":
