@@ -5,7 +5,7 @@ WORKER   := bin/koppel-worker
 STARTER  := bin/starter
 export KOPPEL_TEMPORAL_CLI := $(CURDIR)/$(TEMPORAL)
 
-.PHONY: run test bench build vet clean record-histories stack server-tools postgres
+.PHONY: run test bench build vet clean record-histories stack chaos server-tools postgres
 
 # The Temporal CLI (dev server + Web UI), built from the version pinned in tools.mod.
 $(TEMPORAL): tools.mod tools.sum
@@ -41,12 +41,20 @@ run: $(TEMPORAL) build
 stack: $(SERVER_TOOLS) postgres build
 	$(STARTER) stack
 
+# The fault run on the production shape: CHAOS_N orders through 5xx, 429
+# bursts, lost answers, slow answers, a worker killed twice, the server
+# killed once and PostgreSQL restarted; exits non-zero on any duplicate,
+# missing or wrong order or duplicate customer. make test runs 300.
+CHAOS_N ?= 10000
+chaos: $(SERVER_TOOLS) postgres build
+	$(STARTER) chaos -n $(CHAOS_N)
+
 vet:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: $(TEMPORAL) vet
-	$(GO) test -count=1 -timeout 20m ./...
+test: $(TEMPORAL) $(SERVER_TOOLS) postgres build vet
+	$(GO) test -count=1 -timeout 30m ./...
 
 # Orders per second through the real dev server and worker against the
 # simulators, next to the same workflow shape with no-op steps; products per
@@ -63,4 +71,4 @@ record-histories: $(TEMPORAL)
 	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers|OneRelation|WebhookOutage' ./worker/
 
 clean:
-	rm -rf bin .dev .stack
+	rm -rf bin .dev .stack .chaos

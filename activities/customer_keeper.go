@@ -66,7 +66,7 @@ func (a *Activities) upsertViaKeeper(ctx context.Context, rt *Integration, req U
 	id := CustomerKeeperWorkflowID(a.IDKey, TargetAccount(rt.Config), req.Match)
 	var res EnsureCustomerResult
 	err := updateKeeper(ctx, a.Temporal, keeperUpdate{ID: id, Queue: a.keeperQueue(ctx), Workflow: CustomerKeeperWorkflowName,
-		Update: UpdateUpsertCustomer, Arg: req}, &res)
+		Update: UpdateUpsertCustomer, Arg: req, UpdateID: callerUpdateID(ctx)}, &res)
 	if err != nil {
 		return EnsureCustomerResult{}, toTemporal(err)
 	}

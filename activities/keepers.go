@@ -20,6 +20,9 @@ type keeperUpdate struct {
 	Input               []any // the keeper's start arguments
 	Update              string
 	Arg                 any
+	// UpdateID, when set, makes a retry of the same caller attach to its
+	// update instead of sending another (see callerUpdateID).
+	UpdateID string
 }
 
 // updateKeeper sends one update to a keeper (starting it if none runs) and
@@ -51,12 +54,28 @@ func updateKeeperOnce(ctx context.Context, c client.Client, u keeperUpdate, resu
 	}, u.Workflow, u.Input...)
 	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
-		UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: u.Update, Args: []any{u.Arg}, WaitForStage: client.WorkflowUpdateStageCompleted},
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateID: u.UpdateID, UpdateName: u.Update, Args: []any{u.Arg},
+			WaitForStage: client.WorkflowUpdateStageCompleted},
 	})
 	if err != nil {
 		return err
 	}
 	return h.Get(ctx, result)
+}
+
+// callerUpdateID names the update a calling activity sends: the same for
+// every attempt of that activity, so an attempt that timed out while the
+// keeper was busy and its retry are one update, answered once. Without it
+// each retry added an update, and a keeper slowed by a failing target
+// collected more in-flight updates than the server allows (ResourceExhausted),
+// stalling every order of that customer. It names workflows and activities
+// only, never the customer.
+func callerUpdateID(ctx context.Context) string {
+	if !activity.IsActivity(ctx) {
+		return ""
+	}
+	info := activity.GetInfo(ctx)
+	return info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID + "/" + info.ActivityID
 }
 
 // keeperQueue is where a keeper runs: the calling activity's task queue, or

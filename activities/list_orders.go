@@ -70,6 +70,7 @@ func (a *Activities) FeedOrders(ctx context.Context, in FeedOrdersInput) (FeedOr
 	if err != nil {
 		return FeedOrdersResult{}, err
 	}
+	defer keepAlive(ctx)()
 	page, err := rt.Source.OrderFeed(ctx, connectors.OrderFeedQuery{Cursor: in.Cursor, Since: in.Since, PageSize: in.PageSize})
 	if err != nil {
 		return FeedOrdersResult{}, toTemporal(err)
@@ -110,6 +111,7 @@ func (a *Activities) ListOrders(ctx context.Context, in ListOrdersInput) (ListOr
 	if f := rt.Config.Flows.Orders; in.EligibleOnly {
 		q.OnlyPaid = f.OnlyPaid()
 	}
+	defer keepAlive(ctx)()
 	page, err := rt.Source.ListOrders(ctx, q)
 	if err != nil {
 		return ListOrdersResult{}, toTemporal(err)

@@ -268,6 +268,11 @@ type process struct {
 
 func startProcess(name string, cmd *exec.Cmd) (*process, error) {
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	// A child outlives no crashed or killed starter (a test run cut short).
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGTERM
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the %s (%s): %w", name, cmd.Path, err)
 	}

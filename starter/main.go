@@ -45,6 +45,8 @@ Commands:
   stack [-f FILE] [--data .stack] [--workers 2]
                                              the production shape on this machine: PostgreSQL, the Temporal
                                              server and Web UI built from tools.mod, codec server, workers
+  chaos [-n 10000] [--workers 2]             the fault run on the production shape: exactly once, to the
+                                             cent, through 5xx, 429s, lost answers and killed processes
   connect --integration NAME [--paste | --port N] [--status]
                                              give an eAccounting consent; Temporal keeps its tokens
   webhooks apply --integration NAME [--env-file FILE]
@@ -89,6 +91,8 @@ func run(ctx context.Context, args []string) error {
 		return devCmd(ctx, args[1:])
 	case "stack":
 		return stackCmd(ctx, args[1:])
+	case "chaos":
+		return chaosCmd(ctx, args[1:])
 	case "connect":
 		return connectCmd(ctx, args[1:])
 	case "connectors":

@@ -40,7 +40,9 @@ func withOrderStep(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout:    time.Minute,
 		ScheduleToCloseTimeout: OrderStepBudget,
-		RetryPolicy:            retryPolicy(5 * time.Minute),
+		// At most a minute between attempts: an order resumes soon after its
+		// target does, and a day of retries stays a few thousand events.
+		RetryPolicy: retryPolicy(time.Minute),
 	})
 }
 
@@ -53,14 +55,22 @@ func withSettings(ctx workflow.Context) workflow.Context {
 }
 
 // withPage is for listing calls: a regular activity, so a long listing never
-// holds a workflow task and each page shows as its own event.
+// holds a workflow task and each page shows as its own event. It heartbeats
+// while it runs: a page whose worker died is retried after the heartbeat
+// timeout, not after the whole start-to-close time (which, with the
+// schedule's overlap SKIP, stalled every order for minutes).
 func withPage(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    2 * time.Minute,
+		HeartbeatTimeout:       PageHeartbeatTimeout,
 		ScheduleToCloseTimeout: PageBudget,
 		RetryPolicy:            retryPolicy(2 * time.Minute),
 	})
 }
+
+// PageHeartbeatTimeout is how long a listing may go without a heartbeat
+// (activities.HeartbeatEvery) before Temporal takes its worker for dead.
+const PageHeartbeatTimeout = 20 * time.Second
 
 // CatalogPageBudget bounds the attempts of one catalog page; the next
 // scheduled run starts again from the last completed run's position.

@@ -3,6 +3,7 @@ package simkit
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -24,9 +25,16 @@ const (
 
 // Rule injects one kind of fault into requests for Op ("" matches every op).
 type Rule struct {
-	Op         string        `json:"op"`
-	Kind       FaultKind     `json:"kind"`
-	Times      int           `json:"times"` // how many requests it hits; 0 or less: every one
+	Op    string    `json:"op"`
+	Kind  FaultKind `json:"kind"`
+	Times int       `json:"times"` // how many requests it hits; 0 or less: every one
+	// Every, above 1, lets the rule hit one matching request in Every (the
+	// others go on to the next rule): a steady share of faults, as 5 is 20 %.
+	Every int `json:"every,omitempty"`
+	// Until, when set, ends the rule at that time: a burst of 429s for a
+	// few seconds, whatever the traffic.
+	Until      time.Time `json:"until,omitempty"`
+	seen       int
 	Latency    time.Duration `json:"latency"`
 	Status     int           `json:"status"`
 	RetryAfter time.Duration `json:"retryAfter"`
@@ -64,9 +72,17 @@ func (f *Faults) Hits(k FaultKind) int {
 func (f *Faults) take(op string) *Rule {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	now := time.Now()
+	f.rules = slices.DeleteFunc(f.rules, func(r *Rule) bool { return !r.Until.IsZero() && now.After(r.Until) })
 	for i, r := range f.rules {
 		if r.Op != "" && r.Op != op {
 			continue
+		}
+		if r.Every > 1 {
+			r.seen++
+			if r.seen%r.Every != 0 {
+				continue
+			}
 		}
 		out := *r
 		if r.Times > 0 {

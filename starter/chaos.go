@@ -1,0 +1,621 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/koppel/koppel/config"
+	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
+	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
+	"github.com/koppel/koppel/connectors/simkit"
+	"github.com/koppel/koppel/model"
+	kworker "github.com/koppel/koppel/worker"
+)
+
+// The fault run: the production shape (PostgreSQL, the Temporal server,
+// worker processes) syncs N CCV Shop orders into MplusKASSA while the
+// simulators fail (5xx, 429 bursts with Retry-After, answers lost after the
+// write, slow answers) and the processes die (a worker killed twice, the
+// server killed once, PostgreSQL restarted). Then it checks, from the
+// simulators' state and the orders it seeded — not from Koppel's own
+// records — that every order is in the till once, to the cent, with one
+// relation per customer.
+
+// chaosOptions shape a run.
+type chaosOptions struct {
+	n       int
+	workers int
+	dir     string
+	seed    int64
+	ports   stackPorts
+	out     io.Writer
+	// timeout bounds the whole run.
+	timeout time.Duration
+}
+
+// chaosReport is what the run found.
+type chaosReport struct {
+	N, Committed, Failed                           int
+	Duplicates, Missing, WrongAmounts, DupCustomer int
+	FailedReasons                                  map[string]int
+	Faults                                         map[string]int
+	Crashes                                        []string
+	LongestGap                                     time.Duration
+	GapAfterCrash                                  time.Duration
+	Took                                           time.Duration
+	Problems                                       []string // the first few, for the operator
+}
+
+func (r chaosReport) ok() bool {
+	return r.Duplicates == 0 && r.Missing == 0 && r.WrongAmounts == 0 && r.DupCustomer == 0
+}
+
+func (r chaosReport) summary() string {
+	faults := make([]string, 0, len(r.Faults))
+	for _, k := range slices.Sorted(maps.Keys(r.Faults)) {
+		faults = append(faults, fmt.Sprintf("%s=%d", k, r.Faults[k]))
+	}
+	verdict := "PASS"
+	if !r.ok() {
+		verdict = "FAIL"
+	}
+	return fmt.Sprintf("chaos %s: %d orders, %d in the till, %d failed, %d duplicates, %d missing, %d wrong amounts, %d duplicate customers; "+
+		"longest gap %s (%s after a crash); faults %s; crashes %s; took %s",
+		verdict, r.N, r.Committed, r.Failed, r.Duplicates, r.Missing, r.WrongAmounts, r.DupCustomer,
+		r.LongestGap.Round(100*time.Millisecond), r.GapAfterCrash.Round(100*time.Millisecond), strings.Join(faults, " "),
+		strings.Join(r.Crashes, ", "), r.Took.Round(time.Second))
+}
+
+var chaosPorts = stackPorts{postgres: 25432, frontend: 27233, ui: 28233, codec: 28234, serverMetrics: 28000, workerMetrics: 29464}
+
+// chaosCmd runs the fault run and exits non-zero when an order is doubled,
+// missing or wrong, or a customer doubled.
+func chaosCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+	n := fs.Int("n", 10000, "orders")
+	workers := fs.Int("workers", 2, "worker processes")
+	data := fs.String("data", ".chaos", "folder for the run's database (emptied first)")
+	seed := fs.Int64("seed", 1, "seed of the orders and the fault timing")
+	timeout := fs.Duration("timeout", 3*time.Hour, "give up after")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := runChaos(ctx, chaosOptions{n: *n, workers: *workers, dir: *data, seed: *seed, ports: chaosPorts, out: os.Stdout, timeout: *timeout})
+	if err != nil {
+		return err
+	}
+	fmt.Println(r.summary())
+	if !r.ok() {
+		return errors.New("the fault run found doubled, missing or wrong orders or doubled customers")
+	}
+	return nil
+}
+
+const (
+	chaosPublic, chaosSecret = "chaos-public", "chaos-ccv-secret-7e1f"
+	chaosIdent, chaosToken   = "chaos-ident", "chaos-mplus-secret-2b9d"
+	chaosIntegration         = "chaos"
+)
+
+type chaosProduct struct {
+	sku   string
+	cents int64
+	vat   int64
+	code  int
+}
+
+var chaosCatalogue = []chaosProduct{
+	{"KOF-1000", 1299, 9, mplussim.VatCodeLow}, {"MOK-0001", 895, 21, mplussim.VatCodeHigh},
+	{"FLT-0100", 333, 21, mplussim.VatCodeHigh}, {"THE-0001", 1999, 9, mplussim.VatCodeLow},
+	{"GFT-0000", 0, 21, mplussim.VatCodeHigh}, // a free gift: 0-priced lines
+	{"MLK-0002", 4501, 21, mplussim.VatCodeHigh},
+}
+
+var chaosNames = [][2]string{{"Zoë", "Ångström"}, {"Łukasz", "Żółć"}, {"José", "Müller"}, {"Anaïs", "Dubois"},
+	{"Jan", "de Vries"}, {"Søren", "Ødegård"}, {"Ülkü", "Çelik"}, {"Niamh", "Ó Briain"}}
+
+var chaosCountries = []struct{ code, pc, city string }{
+	{"NL", "1234 AB", "Utrecht"}, {"BE", "2000", "Antwerpen"}, {"DE", "10115", "Berlin"}, {"FR", "75001", "Paris"},
+}
+
+// chaosOrders makes n paid orders of customers (a fifth as many, so most
+// buy more than once), with one to four lines of odd cents, quantities
+// above one and free gifts.
+func chaosOrders(n int, rng *rand.Rand) ([]model.Order, []model.Customer) {
+	customers := make([]model.Customer, max(1, n/5))
+	for i := range customers {
+		name := chaosNames[i%len(chaosNames)]
+		c := chaosCountries[i%len(chaosCountries)]
+		a := model.Address{Name: name[0] + " " + name[1], Street: "Straße", HouseNumber: strconv.Itoa(1 + i%90), PostalCode: c.pc,
+			City: c.city, CountryCode: c.code}
+		customers[i] = model.Customer{Kind: model.CustomerPerson, Email: fmt.Sprintf("klant%05d@chaos.example", i),
+			Person: model.Person{FirstName: name[0], LastName: name[1]}, Billing: a, Shipping: a}
+	}
+	base := time.Now().Add(-time.Hour).Truncate(time.Second)
+	orders := make([]model.Order, n)
+	for i := range orders {
+		o := model.Order{CreatedAt: base.Add(time.Duration(i) * time.Millisecond), Status: model.StatusPending, Paid: true,
+			Currency: "EUR", PricesIncludeVAT: true, Customer: customers[rng.Intn(len(customers))], ShippingVAT: model.VATPercent(21)}
+		o.Total = model.NewMoney(0, "EUR")
+		for j := 0; j <= rng.Intn(4); j++ {
+			p := chaosCatalogue[rng.Intn(len(chaosCatalogue))]
+			l := model.OrderLine{SKU: p.sku, Name: p.sku, Quantity: model.Pieces(int64(1 + rng.Intn(5))),
+				UnitPrice: model.NewMoney(p.cents, "EUR"), VAT: model.VATPercent(p.vat)}
+			o.Lines = append(o.Lines, l)
+			o.Total = o.Total.Add(l.LineTotal())
+		}
+		orders[i] = o
+	}
+	return orders, customers
+}
+
+// chaosRun is one fault run's moving parts.
+type chaosRun struct {
+	o       chaosOptions
+	st      *stackRun
+	shop    *ccvsim.Sim
+	till    *mplussim.Sim
+	file    string
+	workers []*process
+
+	mu      sync.Mutex
+	seen    map[string]time.Time // extOrderId → when first seen in the till
+	crashes []chaosCrash
+}
+
+type chaosCrash struct {
+	what string
+	at   time.Time
+}
+
+func runChaos(ctx context.Context, o chaosOptions) (chaosReport, error) {
+	started := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	if err := os.RemoveAll(o.dir); err != nil {
+		return chaosReport{}, err
+	}
+	st, err := newStack(o.dir, o.ports)
+	if err != nil {
+		return chaosReport{}, err
+	}
+	defer st.stopAll()
+	r := &chaosRun{o: o, st: st, seen: map[string]time.Time{}}
+	rng := rand.New(rand.NewSource(o.seed))
+
+	r.shop = ccvsim.New(ccvsim.Options{PublicKey: chaosPublic, SecretKey: chaosSecret, ReadsPerMinute: -1, WritesPerMinute: -1})
+	r.till = mplussim.New(mplussim.Options{Ident: chaosIdent, Secret: chaosToken})
+	shopSrv, err := simkit.Start("127.0.0.1:0", r.shop)
+	if err != nil {
+		return chaosReport{}, err
+	}
+	defer shopSrv.Close()
+	tillSrv, err := simkit.Start("127.0.0.1:0", r.till)
+	if err != nil {
+		return chaosReport{}, err
+	}
+	defer tillSrv.Close()
+	for i, p := range chaosCatalogue {
+		r.till.AddProduct(mplussim.Product{ArticleNumber: int64(3001 + i), PLU: p.sku, Description: p.sku, PriceInclCents: p.cents, VatCode: p.code})
+	}
+	orders, customers := chaosOrders(o.n, rng)
+	for i, c := range customers {
+		if i%2 == 0 { // half the customers the till knows already
+			r.till.AddRelation(mplussim.Relation{Email: c.Email, Name: c.Person.FirstName + " " + c.Person.LastName})
+		}
+	}
+	ids := make([]string, len(orders))
+	bySource := map[string]model.Order{}
+	for i, ord := range orders {
+		ids[i] = r.shop.AddOrder(ord)
+		bySource[ids[i]] = ord
+	}
+
+	r.file = filepath.Join(st.dir, "chaos.yaml")
+	if err := os.WriteFile(r.file, []byte(fmt.Sprintf(`
+integrations:
+  - name: %s
+    source: {system: ccvshop, baseURL: %q, rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, credentials: {publicKey: CHAOS_CCV_PUBLIC, secretKey: CHAOS_CCV_SECRET}}
+    target: {system: mplus, baseURL: %q, credentials: {ident: CHAOS_MPLUS_IDENT, secret: CHAOS_MPLUS_SECRET}}
+    flows:
+      orders: {interval: 5s, startFrom: 2026-01-01}
+`, chaosIntegration, shopSrv.URL, tillSrv.URL)), 0o600); err != nil {
+		return chaosReport{}, err
+	}
+	for k, v := range map[string]string{"CHAOS_CCV_PUBLIC": chaosPublic, "CHAOS_CCV_SECRET": chaosSecret,
+		"CHAOS_MPLUS_IDENT": chaosIdent, "CHAOS_MPLUS_SECRET": chaosToken} {
+		_ = os.Setenv(k, v)
+	}
+
+	if err := st.startPostgres(ctx); err != nil {
+		return chaosReport{}, err
+	}
+	if err := st.setupSchema(ctx); err != nil {
+		return chaosReport{}, err
+	}
+	if err := st.startTemporal(ctx); err != nil {
+		return chaosReport{}, err
+	}
+	s, err := newSession()
+	if err != nil {
+		return chaosReport{}, err
+	}
+	c, err := dialWhenUp(ctx, s)
+	if err != nil {
+		return chaosReport{}, err
+	}
+	defer c.Close()
+	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
+		return chaosReport{}, err
+	}
+	for i := 1; i <= o.workers; i++ {
+		if err := r.startWorker(i); err != nil {
+			return chaosReport{}, err
+		}
+	}
+	r.injectFaults()
+	f, err := config.Load(r.file)
+	if err != nil {
+		return chaosReport{}, err
+	}
+	if _, err := kworker.ApplySchedules(ctx, c, f, s.proc.TaskQueue); err != nil {
+		return chaosReport{}, err
+	}
+	fmt.Fprintf(o.out, "chaos: %d orders of %d customers, %d workers, faults on; crashes at 15, 30, 50 and 70 %% of the orders\n",
+		o.n, len(customers), o.workers)
+
+	if err := r.drive(ctx, c, s.proc.TemporalNamespace); err != nil {
+		return chaosReport{}, err
+	}
+	r.shop.Faults().Clear()
+	r.till.Faults().Clear()
+	time.Sleep(3 * time.Second) // a late duplicate would show now
+	rep := r.check(ctx, c, s.proc.TemporalNamespace, ids, bySource)
+	rep.Took = time.Since(started)
+	return rep, nil
+}
+
+// startWorker starts (or starts again) worker process n.
+func (r *chaosRun) startWorker(n int) error {
+	cmd := exec.Command(r.st.bin("koppel-worker"))
+	cmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+r.file, "KOPPEL_LOG_FORMAT=console", "KOPPEL_LOG_LEVEL=error",
+		"KOPPEL_METRICS_ADDRESS=")
+	p, err := startProcess(fmt.Sprintf("worker %d", n), cmd)
+	if err != nil {
+		return err
+	}
+	for len(r.workers) < n {
+		r.workers = append(r.workers, nil)
+	}
+	r.workers[n-1] = p
+	r.st.procs = append(r.st.procs, p)
+	return nil
+}
+
+// injectFaults sets the standing faults: a fifth of the till's calls fail
+// with a 5xx, one in ten orders and one in four relations is written but
+// its answer lost, and a share of both systems' calls is slow.
+func (r *chaosRun) injectFaults() {
+	tf := r.till.Faults()
+	tf.Add(simkit.Rule{Op: "createOrder", Kind: simkit.FaultDropAfterCommit, Every: 10})
+	tf.Add(simkit.Rule{Op: "createRelation", Kind: simkit.FaultDropAfterCommit, Every: 4})
+	tf.Add(simkit.Rule{Kind: simkit.FaultStatus, Status: 503, Every: 5})
+	tf.Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Every: 50})
+	r.shop.Faults().Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Every: 50})
+}
+
+// burst429 makes both systems answer every call with 429 and Retry-After
+// for three seconds.
+func (r *chaosRun) burst429() {
+	until := time.Now().Add(3 * time.Second)
+	r.till.Faults().Add(simkit.Rule{Kind: simkit.FaultRateLimit, RetryAfter: 2 * time.Second, Until: until})
+	r.shop.Faults().Add(simkit.Rule{Kind: simkit.FaultRateLimit, RetryAfter: 2 * time.Second, Until: until})
+}
+
+// drive watches the till fill up and crashes the processes on the way;
+// it returns once every order is in the till or its workflow failed, or
+// nothing moved for ten minutes.
+func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string) error {
+	steps := []struct {
+		at   float64
+		what string
+		do   func() error
+	}{
+		{0.15, "worker 1 SIGKILL", func() error { return r.killWorker(1) }},
+		{0.30, "Temporal server SIGKILL", r.killServer},
+		{0.50, "worker 1 SIGKILL", func() error { return r.killWorker(1) }},
+		{0.70, "PostgreSQL restart", r.restartPostgres},
+	}
+	lastProgress, lastCount := time.Now(), 0
+	nextBurst := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the fault run did not finish: %w", ctx.Err())
+		case <-tick.C:
+		}
+		n := r.observe()
+		if n > lastCount {
+			lastCount, lastProgress = n, time.Now()
+		}
+		if len(steps) > 0 && float64(n) >= steps[0].at*float64(r.o.n) {
+			fmt.Fprintf(r.o.out, "chaos: %d of %d in the till: %s\n", n, r.o.n, steps[0].what)
+			if err := steps[0].do(); err != nil {
+				return fmt.Errorf("%s: %w", steps[0].what, err)
+			}
+			r.mu.Lock()
+			r.crashes = append(r.crashes, chaosCrash{what: steps[0].what, at: time.Now()})
+			r.mu.Unlock()
+			steps = steps[1:]
+		}
+		if time.Now().After(nextBurst) {
+			r.burst429()
+			nextBurst = time.Now().Add(30 * time.Second)
+		}
+		if n >= r.o.n {
+			return nil
+		}
+		if time.Since(lastProgress) > 20*time.Second {
+			failed, err := countFailed(ctx, c, namespace)
+			if err == nil && n+failed >= r.o.n {
+				return nil
+			}
+		}
+		if time.Since(lastProgress) > 10*time.Minute {
+			return fmt.Errorf("no order reached the till for ten minutes (%d of %d there)", n, r.o.n)
+		}
+	}
+}
+
+// observe notes the orders that reached the till since the last look and
+// returns how many distinct ones are there.
+func (r *chaosRun) observe() int {
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, o := range r.till.Orders() {
+		if _, ok := r.seen[o.ExtOrderID]; !ok {
+			r.seen[o.ExtOrderID] = now
+		}
+	}
+	return len(r.seen)
+}
+
+func (r *chaosRun) killWorker(n int) error {
+	p := r.workers[n-1]
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+	time.Sleep(2 * time.Second)
+	return r.startWorker(n)
+}
+
+// killServer kills the Temporal server with SIGKILL and starts it again on
+// the same database.
+func (r *chaosRun) killServer() error {
+	var server *process
+	for _, p := range r.st.procs {
+		if p.name == "Temporal server" {
+			server = p
+		}
+	}
+	if server == nil {
+		return errors.New("no Temporal server runs")
+	}
+	_ = server.cmd.Process.Signal(syscall.SIGKILL)
+	<-server.done
+	r.st.procs = slices.DeleteFunc(r.st.procs, func(p *process) bool { return p == server })
+	time.Sleep(2 * time.Second)
+	return r.st.startTemporal(context.Background())
+}
+
+// restartPostgres stops PostgreSQL (fast shutdown) and starts it again.
+func (r *chaosRun) restartPostgres() error {
+	var pg *process
+	for _, p := range r.st.procs {
+		if p.name == "PostgreSQL server" {
+			pg = p
+		}
+	}
+	if pg == nil {
+		return errors.New("no PostgreSQL runs")
+	}
+	_ = pg.cmd.Process.Signal(syscall.SIGINT)
+	<-pg.done
+	r.st.procs = slices.DeleteFunc(r.st.procs, func(p *process) bool { return p == pg })
+	time.Sleep(time.Second)
+	return r.st.startPostgres(context.Background())
+}
+
+// countFailed counts the order workflows that failed for good.
+func countFailed(ctx context.Context, c client.Client, namespace string) (int, error) {
+	resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: namespace,
+		Query: "WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Failed'"})
+	if err != nil {
+		return 0, err
+	}
+	return int(resp.GetCount()), nil
+}
+
+// check gathers what the run left — the till's orders and relations, the
+// order workflows that failed, the faults that hit — and judges it.
+func (r *chaosRun) check(ctx context.Context, c client.Client, namespace string, ids []string, bySource map[string]model.Order) chaosReport {
+	failed, err := r.failedOrders(ctx, c, namespace)
+	rep := judgeTill(r.o.n, ids, bySource, r.till.Orders(), r.till.Relations(), failed)
+	if err != nil {
+		rep.Problems = append(rep.Problems, "listing failed workflows: "+err.Error())
+	}
+	for _, f := range []struct {
+		name string
+		sim  *simkit.Faults
+	}{{"till", r.till.Faults()}, {"shop", r.shop.Faults()}} {
+		for _, k := range []simkit.FaultKind{simkit.FaultStatus, simkit.FaultRateLimit, simkit.FaultDropAfterCommit, simkit.FaultLatency} {
+			if h := f.sim.Hits(k); h > 0 {
+				rep.Faults[f.name+"-"+string(k)] = h
+			}
+		}
+	}
+	rep.LongestGap, rep.GapAfterCrash = r.gaps()
+	for _, cr := range r.crashes {
+		rep.Crashes = append(rep.Crashes, cr.what)
+	}
+	return rep
+}
+
+// failedOrders maps the shop order id of every order workflow that failed
+// to the reason it gave.
+func (r *chaosRun) failedOrders(ctx context.Context, c client.Client, namespace string) (map[string]string, error) {
+	out := map[string]string{}
+	var next []byte
+	for {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: namespace, PageSize: 1000, NextPageToken: next,
+			Query: "WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Failed'"})
+		if err != nil {
+			return out, err
+		}
+		for _, e := range resp.GetExecutions() {
+			id := strings.TrimPrefix(e.GetExecution().GetWorkflowId(), chaosIntegration+"/order/")
+			out[id] = r.failureReason(ctx, c, e.GetExecution().GetWorkflowId(), e.GetExecution().GetRunId())
+		}
+		if next = resp.GetNextPageToken(); len(next) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// judgeTill compares the till with the seeded orders, independently of
+// what Koppel reports: each order once (by its key and by the shop's
+// number), its lines and total to the cent, each customer one relation.
+// An order not in the till counts as failed when its workflow failed, else
+// as missing.
+func judgeTill(n int, ids []string, bySource map[string]model.Order, till []mplussim.Order, relations []mplussim.Relation, failed map[string]string) chaosReport {
+	rep := chaosReport{N: n, FailedReasons: map[string]int{}, Faults: map[string]int{}}
+	problem := func(format string, args ...any) {
+		if len(rep.Problems) < 20 {
+			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	byKey := map[string][]mplussim.Order{}
+	byRef := map[string]map[string]bool{}
+	for _, o := range till {
+		byKey[o.ExtOrderID] = append(byKey[o.ExtOrderID], o)
+		if o.Reference != "" {
+			if byRef[o.Reference] == nil {
+				byRef[o.Reference] = map[string]bool{}
+			}
+			byRef[o.Reference][o.ExtOrderID] = true
+		}
+	}
+	for _, id := range ids {
+		got := byKey[chaosIntegration+"-"+id]
+		switch {
+		case len(got) == 0:
+			if reason, ok := failed[id]; ok {
+				rep.Failed++
+				rep.FailedReasons[reason]++
+				continue
+			}
+			rep.Missing++
+			problem("order %s is not in the till and its workflow did not fail", id)
+			continue
+		case len(got) > 1:
+			rep.Duplicates += len(got) - 1
+			problem("order %s is in the till %d times", id, len(got))
+		}
+		rep.Committed++
+		src := bySource[id]
+		var want int64
+		for _, l := range src.Lines {
+			want += l.LineTotal().Amount
+		}
+		o := got[0]
+		var lines int64
+		wrong := o.TotalInclCents != want || len(o.Lines) != len(src.Lines)
+		for i, l := range o.Lines {
+			lines += l.LineTotalInclCents
+			if i < len(src.Lines) && (l.PLU != src.Lines[i].SKU || l.LineTotalInclCents != src.Lines[i].LineTotal().Amount) {
+				wrong = true
+			}
+		}
+		if wrong || lines != want {
+			rep.WrongAmounts++
+			problem("order %s: till total %d (lines %d), the shop's %d", id, o.TotalInclCents, lines, want)
+		}
+	}
+	// A till order under another key would still be the same shop order:
+	// count the keys each shop order number is under.
+	for ref, keys := range byRef {
+		if len(keys) > 1 {
+			rep.Duplicates += len(keys) - 1
+			problem("shop order %s is in the till under %d keys", ref, len(keys))
+		}
+	}
+	byEmail := map[string]int{}
+	for _, rel := range relations {
+		if rel.Email != "" {
+			byEmail[strings.ToLower(rel.Email)]++
+		}
+	}
+	for email, k := range byEmail {
+		if k > 1 {
+			rep.DupCustomer += k - 1
+			local, _, _ := strings.Cut(email, "@")
+			problem("a customer is %d relations (%s)", k, local)
+		}
+	}
+	return rep
+}
+
+// failureReason reads why an order's workflow failed, for the report.
+func (r *chaosRun) failureReason(ctx context.Context, c client.Client, id, runID string) string {
+	err := c.GetWorkflow(ctx, id, runID).Get(ctx, nil)
+	if err == nil {
+		return "failed"
+	}
+	msg := err.Error()
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return msg
+}
+
+// gaps are the longest time with no new order in the till, over the run
+// and right after a crash.
+func (r *chaosRun) gaps() (longest, afterCrash time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	times := make([]time.Time, 0, len(r.seen))
+	for _, t := range r.seen {
+		times = append(times, t)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	for i := 1; i < len(times); i++ {
+		gap := times[i].Sub(times[i-1])
+		longest = max(longest, gap)
+		for _, cr := range r.crashes {
+			if !cr.at.Before(times[i-1].Add(-time.Second)) && cr.at.Before(times[i]) {
+				afterCrash = max(afterCrash, times[i].Sub(cr.at))
+			}
+		}
+	}
+	return longest, afterCrash
+}
