@@ -5,7 +5,7 @@ WORKER   := bin/koppel-worker
 STARTER  := bin/starter
 export KOPPEL_TEMPORAL_CLI := $(CURDIR)/$(TEMPORAL)
 
-.PHONY: run test bench build vet clean record-histories stack chaos server-tools postgres
+.PHONY: run test bench build vet clean record-histories stack chaos server-tools postgres prometheus
 
 # The Temporal CLI (dev server + Web UI), built from the version pinned in tools.mod.
 $(TEMPORAL): tools.mod tools.sum
@@ -21,6 +21,11 @@ bin/temporal-sql-tool: tools.mod tools.sum
 	$(GO) build -modfile=tools.mod -o $@ go.temporal.io/server/cmd/tools/sql
 bin/temporal-ui-server: tools.mod tools.sum
 	$(GO) build -modfile=tools.mod -o $@ github.com/temporalio/ui-server/v2/cmd/server
+
+# Prometheus and promtool from the machine's packages (alerting rules, make stack).
+prometheus:
+	@command -v promtool >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus; }
 
 # PostgreSQL from the machine's packages, where it is not installed yet.
 postgres:
@@ -38,7 +43,7 @@ run: $(TEMPORAL) build
 # The production shape on this machine: PostgreSQL (state in .stack/), the
 # Temporal server and Web UI on it, codec server, two workers, the schedules
 # of the example file against the simulators. Ctrl-C stops all.
-stack: $(SERVER_TOOLS) postgres build
+stack: $(SERVER_TOOLS) postgres prometheus build
 	$(STARTER) stack
 
 # The fault run on the production shape: CHAOS_N orders through 5xx, 429
@@ -53,7 +58,7 @@ vet:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: $(TEMPORAL) $(SERVER_TOOLS) postgres build vet
+test: $(TEMPORAL) $(SERVER_TOOLS) postgres prometheus build vet
 	$(GO) test -count=1 -timeout 30m ./...
 
 # Orders per second through the real dev server and worker against the

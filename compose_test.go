@@ -3,6 +3,7 @@ package koppel_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,8 +62,11 @@ func TestComposeFileIsValid(t *testing.T) {
 	assert.Contains(t, mounts("temporal-schema"), abs("deploy/temporal/setup-schema.sh")+" → /deploy/setup-schema.sh")
 	assert.Contains(t, mounts("temporal-ui"), abs("deploy/temporal-ui/config/koppel.yaml")+" → /home/ui-server/config/koppel.yaml")
 	assert.Equal(t, "koppel", *svc("temporal-ui").Environment["TEMPORAL_ENVIRONMENT"])
+	assert.Contains(t, mounts("prometheus"), abs("deploy/prometheus/koppel-rules.yml")+" → /etc/prometheus/koppel-rules.yml",
+		"the alerting rules make stack loads")
 	for _, f := range []string{"deploy/temporal/config/koppel.yaml", "deploy/temporal/config/dynamicconfig/koppel.yaml",
-		"deploy/temporal/setup-schema.sh", "deploy/temporal-ui/config/koppel.yaml"} {
+		"deploy/temporal/setup-schema.sh", "deploy/temporal-ui/config/koppel.yaml", "deploy/prometheus/koppel-rules.yml",
+		"deploy/prometheus/prometheus.compose.yml"} {
 		_, err := os.Stat(f)
 		assert.NoError(t, err, "%s is mounted by the compose file", f)
 	}
@@ -77,4 +81,23 @@ func TestComposeFileIsValid(t *testing.T) {
 	_, err = opts.LoadProject(context.Background())
 	require.Error(t, err, "without the secrets the file does not load")
 	assert.True(t, strings.Contains(err.Error(), "POSTGRES_PASSWORD") || strings.Contains(err.Error(), "KOPPEL_"), err.Error())
+}
+
+// Koppel's alerting rules load and do what their tests say (promtool test
+// rules: failing records, 429s and limiter waits per system, schedule runs
+// failing or late, no orders during business hours, token refresh failing,
+// refused webhooks). make test installs promtool with Debian's prometheus.
+func TestAlertingRules(t *testing.T) {
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool is not installed; make test installs it (Debian's prometheus package)")
+	}
+	for _, args := range [][]string{
+		{"check", "rules", "deploy/prometheus/koppel-rules.yml"},
+		{"check", "config", "--syntax-only", "deploy/prometheus/prometheus.compose.yml"},
+		{"test", "rules", "deploy/prometheus/koppel-rules.test.yml"},
+	} {
+		out, err := exec.Command(promtool, args...).CombinedOutput()
+		assert.NoError(t, err, "promtool %v:\n%s", args, out)
+	}
 }

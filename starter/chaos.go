@@ -84,7 +84,7 @@ func (r chaosReport) summary() string {
 		strings.Join(r.Crashes, ", "), r.Took.Round(time.Second))
 }
 
-var chaosPorts = stackPorts{postgres: 25432, frontend: 27233, ui: 28233, codec: 28234, serverMetrics: 28000, workerMetrics: 29464}
+var chaosPorts = stackPorts{postgres: 25432, frontend: 27233, ui: 28233, codec: 28234, serverMetrics: 28000, workerMetrics: 29464, prometheus: 29090}
 
 // chaosCmd runs the fault run and exits non-zero when an order is doubled,
 // missing or wrong, or a customer doubled.

@@ -27,13 +27,14 @@ import (
 // stackPorts are where the production shape listens, all on loopback, apart
 // from the demo's ports so both can run at once.
 type stackPorts struct {
-	postgres, frontend, ui, codec, serverMetrics, workerMetrics int
+	postgres, frontend, ui, codec, serverMetrics, workerMetrics, prometheus int
 }
 
 // stackWebhooksAddr is where the stack's webhook receiver listens.
 const stackWebhooksAddr = "127.0.0.1:28090"
 
-var defaultStackPorts = stackPorts{postgres: 15432, frontend: 17233, ui: 18233, codec: 18234, serverMetrics: 18000, workerMetrics: 19464}
+var defaultStackPorts = stackPorts{postgres: 15432, frontend: 17233, ui: 18233, codec: 18234, serverMetrics: 18000, workerMetrics: 19464,
+	prometheus: 19090}
 
 // stackCmd runs Koppel's production shape on this machine, natively: a
 // PostgreSQL cluster in the data folder, Temporal's schemas made by the
@@ -128,6 +129,10 @@ func stackCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	promURL, err := st.startPrometheus(*workers, len(hooked) > 0)
+	if err != nil {
+		return err
+	}
 	if err := connectDemoSystems(ctx, c, s, f, derivedPath, os.Stdout); err != nil {
 		return err
 	}
@@ -136,6 +141,9 @@ func stackCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	st.printSummary(sims, applied, *workers, derivedPath, *file)
+	if promURL != "" {
+		fmt.Printf("  Prometheus with Koppel's alerting rules: %s/alerts\n", promURL)
+	}
 	go sims.simulate(ctx, *shopEvery)
 	select {
 	case <-ctx.Done():
@@ -434,6 +442,51 @@ func (st *stackRun) startFront() error {
 		"TEMPORAL_DEFAULT_NAMESPACE="+os.Getenv("TEMPORAL_NAMESPACE"))
 	ui.Stdout, ui.Stderr = nil, nil // its banner is noise here
 	return st.start("Temporal Web UI", ui)
+}
+
+// startPrometheus runs Debian's Prometheus on loopback, scraping every
+// worker, the receiver and the server, with deploy/prometheus/koppel-rules.yml
+// (the rules the compose file's Prometheus loads). Without the binary it
+// says so and goes on.
+func (st *stackRun) startPrometheus(workers int, receiver bool) (string, error) {
+	bin, err := exec.LookPath("prometheus")
+	if err != nil {
+		fmt.Println("Prometheus is not installed (make stack installs Debian's package); going on without it")
+		return "", nil
+	}
+	var targets []string
+	for i := 0; i < workers; i++ {
+		targets = append(targets, fmt.Sprintf("%q", fmt.Sprintf("127.0.0.1:%d", st.ports.workerMetrics+i)))
+	}
+	webhooks := ""
+	if receiver {
+		webhooks = fmt.Sprintf("  - job_name: koppel-webhooks\n    static_configs:\n      - targets: [%q]\n", stackWebhooksAddr)
+	}
+	conf := fmt.Sprintf(`# Written by make stack: the loopback twin of deploy/prometheus/prometheus.compose.yml.
+global:
+  scrape_interval: 15s
+  evaluation_interval: 30s
+rule_files:
+  - %q
+scrape_configs:
+  - job_name: koppel-worker
+    static_configs:
+      - targets: [%s]
+%s  - job_name: temporal-server
+    static_configs:
+      - targets: ["127.0.0.1:%d"]
+`, filepath.Join(st.repo, "deploy/prometheus/koppel-rules.yml"), strings.Join(targets, ", "), webhooks, st.ports.serverMetrics)
+	path := filepath.Join(st.dir, "prometheus.yml")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		return "", err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", st.ports.prometheus)
+	cmd := exec.Command(bin, "--config.file="+path, "--storage.tsdb.path="+filepath.Join(st.dir, "prometheus"),
+		"--web.listen-address="+addr, "--log.level=warn")
+	if err := st.start("Prometheus", cmd); err != nil {
+		return "", err
+	}
+	return "http://" + addr, nil
 }
 
 // startWorker runs worker process n with its own metrics port.

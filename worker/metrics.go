@@ -37,6 +37,11 @@ func NewMetrics() *Metrics {
 	return &Metrics{Handler: sdktally.NewMetricsHandler(sdktally.NewPrometheusNamingScope(scope)), reporter: reporter}
 }
 
+// MetricsOnceUsed are Koppel's metrics that appear only once their event
+// happened (a 429, a limiter wait, a webhook), as Prometheus names them;
+// the dashboard and alert checks accept them without a sample.
+var MetricsOnceUsed = []string{"koppel_api_rate_limited_total", "koppel_rate_limiter_wait_seconds", "koppel_webhook_deliveries_total"}
+
 // HTTPHandler serves /metrics.
 func (m *Metrics) HTTPHandler() http.Handler { return m.reporter.HTTPHandler() }
 

@@ -1,8 +1,11 @@
 package worker_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +60,46 @@ func TestMetricsShowRecordsAndCalls(t *testing.T) {
 	assert.True(t, hasMetric(text, "koppel_api_calls_total", `operation="createOrder"`, `status="200"`, `system="mplus"`, "} 1"))
 	assert.True(t, hasMetric(text, "koppel_api_call_latency_seconds_bucket", `system="ccvshop"`, `status="200"`))
 	assert.True(t, hasMetric(text, "temporal_workflow_completed_total"), "the SDK's own metrics are there too")
+
+	// The Grafana dashboard and the alerting rules ask only for metrics a
+	// worker really exports (no Grafana runs here: the names are checked).
+	for _, f := range []string{"../deploy/grafana/koppel-dashboard.json", "../deploy/prometheus/koppel-rules.yml"} {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		if strings.HasSuffix(f, ".json") {
+			var d struct {
+				Panels []struct {
+					Title   string `json:"title"`
+					Targets []struct {
+						Expr string `json:"expr"`
+					} `json:"targets"`
+				} `json:"panels"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &d), "the dashboard is JSON")
+			require.NotEmpty(t, d.Panels)
+			for _, p := range d.Panels {
+				require.NotEmpty(t, p.Targets, p.Title)
+			}
+		}
+		for _, name := range metricNameRE.FindAllString(string(raw), -1) {
+			assert.True(t, exported(text, name), "%s asks for %s, which no worker exports", f, name)
+		}
+	}
+}
+
+// metricNameRE finds the worker-side metric names in a query: Koppel's and
+// the SDK's (the server's schedule_* are the server's own).
+var metricNameRE = regexp.MustCompile(`\b(koppel|temporal)_[a-z_]+`)
+
+// exported reports whether a scrape holds the metric, or it is one of ours
+// that appears only once used.
+func exported(text, name string) bool {
+	for _, m := range kworker.MetricsOnceUsed {
+		if strings.HasPrefix(name, m) {
+			return true
+		}
+	}
+	return strings.Contains(text, "\n"+name+"{") || strings.Contains(text, "\n"+name+" ")
 }
 
 // hasMetric reports whether a line of the scrape has the name and every part.
