@@ -245,27 +245,11 @@ integrations:
 		_ = os.Setenv(k, v)
 	}
 
-	if err := st.startPostgres(ctx); err != nil {
-		return chaosReport{}, err
-	}
-	if err := st.setupSchema(ctx); err != nil {
-		return chaosReport{}, err
-	}
-	if err := st.startTemporal(ctx); err != nil {
-		return chaosReport{}, err
-	}
-	s, err := newSession()
-	if err != nil {
-		return chaosReport{}, err
-	}
-	c, err := dialWhenUp(ctx, s)
+	s, c, _, err := st.startServerSide(ctx)
 	if err != nil {
 		return chaosReport{}, err
 	}
 	defer c.Close()
-	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
-		return chaosReport{}, err
-	}
 	for i := 1; i <= o.workers; i++ {
 		if err := r.startWorker(i); err != nil {
 			return chaosReport{}, err
@@ -412,36 +396,18 @@ func (r *chaosRun) killWorker(n int) error {
 // killServer kills the Temporal server with SIGKILL and starts it again on
 // the same database.
 func (r *chaosRun) killServer() error {
-	var server *process
-	for _, p := range r.st.procs {
-		if p.name == "Temporal server" {
-			server = p
-		}
+	if err := r.st.stopNamed("Temporal server", syscall.SIGKILL); err != nil {
+		return err
 	}
-	if server == nil {
-		return errors.New("no Temporal server runs")
-	}
-	_ = server.cmd.Process.Signal(syscall.SIGKILL)
-	<-server.done
-	r.st.procs = slices.DeleteFunc(r.st.procs, func(p *process) bool { return p == server })
 	time.Sleep(2 * time.Second)
 	return r.st.startTemporal(context.Background())
 }
 
 // restartPostgres stops PostgreSQL (fast shutdown) and starts it again.
 func (r *chaosRun) restartPostgres() error {
-	var pg *process
-	for _, p := range r.st.procs {
-		if p.name == "PostgreSQL server" {
-			pg = p
-		}
+	if err := r.st.stopNamed("PostgreSQL server", syscall.SIGINT); err != nil {
+		return err
 	}
-	if pg == nil {
-		return errors.New("no PostgreSQL runs")
-	}
-	_ = pg.cmd.Process.Signal(syscall.SIGINT)
-	<-pg.done
-	r.st.procs = slices.DeleteFunc(r.st.procs, func(p *process) bool { return p == pg })
 	time.Sleep(time.Second)
 	return r.st.startPostgres(context.Background())
 }

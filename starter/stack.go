@@ -10,11 +10,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -84,28 +86,11 @@ func stackCmd(ctx context.Context, args []string) error {
 		return err
 	}
 
-	if err := st.startPostgres(ctx); err != nil {
-		return err
-	}
-	if err := st.setupSchema(ctx); err != nil {
-		return err
-	}
-	if err := st.startTemporal(ctx); err != nil {
-		return err
-	}
-	s, err := newSession()
-	if err != nil {
-		return err
-	}
-	c, err := dialWhenUp(ctx, s)
+	s, c, changes, err := st.startServerSide(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	changes, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention)
-	if err != nil {
-		return err
-	}
 	for _, ch := range changes {
 		fmt.Println("  " + ch)
 	}
@@ -442,6 +427,49 @@ func (st *stackRun) startFront() error {
 		"TEMPORAL_DEFAULT_NAMESPACE="+os.Getenv("TEMPORAL_NAMESPACE"))
 	ui.Stdout, ui.Stderr = nil, nil // its banner is noise here
 	return st.start("Temporal Web UI", ui)
+}
+
+// startServerSide brings up PostgreSQL, Temporal's schemas and the server,
+// then prepares the namespace (starter setup) and returns a client; it
+// reports what setup changed.
+func (st *stackRun) startServerSide(ctx context.Context) (*session, client.Client, []string, error) {
+	if err := st.startPostgres(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := st.setupSchema(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := st.startTemporal(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := newSession()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := dialWhenUp(ctx, s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	changes, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention)
+	if err != nil {
+		c.Close()
+		return nil, nil, nil, err
+	}
+	return s, c, changes, nil
+}
+
+// stopNamed signals the stack's process of that name, waits for its end
+// and forgets it (a crash of the fault run, or a restart).
+func (st *stackRun) stopNamed(name string, sig syscall.Signal) error {
+	for _, p := range st.procs {
+		if p.name == name {
+			_ = p.cmd.Process.Signal(sig)
+			<-p.done
+			st.procs = slices.DeleteFunc(st.procs, func(q *process) bool { return q == p })
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s runs", name)
 }
 
 // startPrometheus runs Debian's Prometheus on loopback, scraping every
