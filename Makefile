@@ -64,11 +64,14 @@ test: $(TEMPORAL) $(SERVER_TOOLS) postgres prometheus build vet
 # Orders per second through the real dev server and worker against the
 # simulators, next to the same workflow shape with no-op steps; products per
 # second; three workers sharing CCV Shop's published quota (429s and the
-# share used); a new paid order beside 1,000 waiting ones. N=1000 by default.
+# share used); a new paid order beside 1,000 waiting ones; the latency from
+# paid to the till with webhooks and with polling; the worker's memory
+# through a backfill of BACKFILL orders. N=1000, BACKFILL=100000 by default.
 N ?= 1000
+BACKFILL ?= 100000
 bench: $(TEMPORAL)
-	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) KOPPEL_BENCH_BACKLOG=$(N) $(GO) test -run '^$$' \
-		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders|BenchmarkWebhookLatency' -benchtime 1x -timeout 90m ./worker/
+	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) KOPPEL_BENCH_BACKLOG=$(N) KOPPEL_BENCH_BACKFILL=$(BACKFILL) $(GO) test -run '^$$' \
+		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders|BenchmarkWebhookLatency|BenchmarkBackfillMemory' -benchtime 1x -timeout 180m ./worker/
 
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -156,7 +157,9 @@ type syncRun struct {
 	sourceCalls   int64
 	targetCalls   int64
 	workerPeakRSS int64 // kB, 0 when the worker ran in this process
-	cpu           cpuUse
+	// rss is the worker's resident set (kB) every few seconds of the run.
+	rss []int64
+	cpu cpuUse
 }
 
 func startBenchServer(b *testing.B, db string) *testsuite.DevServer {
@@ -288,10 +291,12 @@ func measureSync(b *testing.B, ctx context.Context, c client.Client, hostPort st
 	tgtCalls.Store(0)
 	var run syncRun
 	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
+	stopRSS := wk.sampleRSS(2 * time.Second)
 	start := time.Now()
 	backfillAll(b, ctx, c, win.integration, win.taskQueue, win.from.Add(-time.Minute), win.from.Add(time.Hour))
 	waitClosed(b, ctx, c, win.integration, win.n)
 	run.took = time.Since(start)
+	run.rss = stopRSS()
 	run.cpu = cpu.used()
 	run.workerPeakRSS = wk.peakRSS()
 	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, win.integration)
@@ -493,8 +498,41 @@ func startKoppelProcess(b *testing.B, dir string, args []string, hostPort, taskQ
 	return p
 }
 
+// sampleRSS reads the process's resident set every interval until the
+// returned stop, which hands out the samples (kB).
+func (p *workerProcess) sampleRSS(every time.Duration) (stop func() []int64) {
+	var mu sync.Mutex
+	var samples []int64
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if kb := p.statusKB("VmRSS:"); kb > 0 {
+					mu.Lock()
+					samples = append(samples, kb)
+					mu.Unlock()
+				}
+			}
+		}
+	}()
+	return func() []int64 {
+		close(done)
+		mu.Lock()
+		defer mu.Unlock()
+		return samples
+	}
+}
+
 // peakRSS is the process's high-water resident set (VmHWM) in kB.
-func (p *workerProcess) peakRSS() int64 {
+func (p *workerProcess) peakRSS() int64 { return p.statusKB("VmHWM:") }
+
+// statusKB reads one kB figure of /proc/<pid>/status.
+func (p *workerProcess) statusKB(field string) int64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		return 0
@@ -502,7 +540,7 @@ func (p *workerProcess) peakRSS() int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return kb
 		}
