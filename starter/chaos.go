@@ -9,7 +9,6 @@ import (
 	"maps"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -279,9 +278,7 @@ integrations:
 
 // startWorker starts (or starts again) worker process n.
 func (r *chaosRun) startWorker(n int) error {
-	cmd := exec.Command(r.st.bin("koppel-worker"))
-	cmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+r.file, "KOPPEL_LOG_FORMAT=console", "KOPPEL_LOG_LEVEL=error",
-		"KOPPEL_METRICS_ADDRESS=")
+	cmd := koppelCommand(r.st.bin("koppel-worker"), r.file, nil, "KOPPEL_LOG_LEVEL=error", "KOPPEL_METRICS_ADDRESS=")
 	p, err := startProcess(fmt.Sprintf("worker %d", n), cmd)
 	if err != nil {
 		return err

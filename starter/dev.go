@@ -147,9 +147,8 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	var hookDone <-chan struct{} // nil: no receiver runs
 	if len(hooked) > 0 {
-		hookCmd := exec.Command(workerBin, "webhooks")
-		hookCmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console", "KOPPEL_WEBHOOKS_ADDRESS="+devWebhooksAddr)
-		receiver, err := startProcess("webhook receiver", hookCmd)
+		receiver, err := startProcess("webhook receiver", koppelCommand(workerBin, derivedPath, []string{"webhooks"},
+			"KOPPEL_WEBHOOKS_ADDRESS="+devWebhooksAddr))
 		if err != nil {
 			return fmt.Errorf("%w; build it with make build", err)
 		}
@@ -157,9 +156,7 @@ func devCmd(ctx context.Context, args []string) error {
 		hookDone = receiver.done
 	}
 
-	wkCmd := exec.Command(workerBin)
-	wkCmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console")
-	wk, err := startProcess("worker", wkCmd)
+	wk, err := startProcess("worker", koppelCommand(workerBin, derivedPath, nil))
 	if err != nil {
 		return fmt.Errorf("%w; build it with make build", err)
 	}
@@ -255,6 +252,15 @@ func portFree(addr string) error {
 		return fmt.Errorf("%s is in use (%v); stop whatever runs there (an earlier make run?) and try again", addr, err)
 	}
 	return ln.Close()
+}
+
+// koppelCommand runs the worker binary (args: none for a worker, "webhooks"
+// for the receiver) on an integration file with console logs; env adds or
+// overrides variables.
+func koppelCommand(bin, file string, args []string, env ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_FORMAT=console"), env...)
+	return cmd
 }
 
 // process is a child process with exactly one waiter, so stopping it and

@@ -42,11 +42,7 @@ func registerDemoWebhooks(ctx context.Context, f *config.File, receiver string, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: registering webhooks: %w", in.Name, err)
 		}
-		var keys []string
-		for _, ch := range changes {
-			keys = append(keys, ch.Secret)
-		}
-		_ = os.Setenv(in.Webhooks.Secret, strings.Join(keys, ","))
+		_ = os.Setenv(in.Webhooks.Secret, strings.Join(webhookKeys(changes), ","))
 		served = append(served, in.Name)
 	}
 	return served, nil

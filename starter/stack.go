@@ -102,8 +102,7 @@ func stackCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(hooked) > 0 {
-		hook := exec.Command(st.bin("koppel-worker"), "webhooks")
-		hook.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+derivedPath, "KOPPEL_LOG_FORMAT=console", "KOPPEL_LOG_LEVEL=warn",
+		hook := koppelCommand(st.bin("koppel-worker"), derivedPath, []string{"webhooks"}, "KOPPEL_LOG_LEVEL=warn",
 			"KOPPEL_WEBHOOKS_ADDRESS="+stackWebhooksAddr)
 		if err := st.start("webhook receiver", hook); err != nil {
 			return err
@@ -519,8 +518,7 @@ scrape_configs:
 
 // startWorker runs worker process n with its own metrics port.
 func (st *stackRun) startWorker(n int, file string) error {
-	cmd := exec.Command(st.bin("koppel-worker"))
-	cmd.Env = append(os.Environ(), "KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_FORMAT=console", "KOPPEL_LOG_LEVEL=warn",
+	cmd := koppelCommand(st.bin("koppel-worker"), file, nil, "KOPPEL_LOG_LEVEL=warn",
 		fmt.Sprintf("KOPPEL_METRICS_ADDRESS=127.0.0.1:%d", st.ports.workerMetrics+n-1),
 		fmt.Sprintf("KOPPEL_UI_ADDRESS=http://127.0.0.1:%d", st.ports.ui))
 	return st.start(fmt.Sprintf("worker %d", n), cmd)

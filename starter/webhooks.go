@@ -72,13 +72,10 @@ func applyWebhooks(ctx context.Context, out io.Writer, f *config.File, name, env
 		return nil
 	}
 	changes, err := registrar.ApplyWebhooks(ctx, address, reg.Webhooks.Events)
-	var keys []string
 	for _, ch := range changes {
 		fmt.Fprintf(out, "%-26s %-12s id %s → %s\n", ch.Event, ch.Action, ch.ID, address)
-		if ch.Secret != "" && !slices.Contains(keys, ch.Secret) {
-			keys = append(keys, ch.Secret)
-		}
 	}
+	keys := webhookKeys(changes)
 	if err != nil {
 		return err
 	}
@@ -115,4 +112,16 @@ func writeEnvVar(path, name, value string) error {
 		return err
 	}
 	return os.Chmod(path, 0o600)
+}
+
+// webhookKeys are the distinct keys the source made for the subscriptions,
+// in their order: the value of the variable webhooks.secret names.
+func webhookKeys(changes []connectors.WebhookChange) []string {
+	var keys []string
+	for _, ch := range changes {
+		if ch.Secret != "" && !slices.Contains(keys, ch.Secret) {
+			keys = append(keys, ch.Secret)
+		}
+	}
+	return keys
 }
