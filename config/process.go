@@ -28,7 +28,13 @@ type Process struct {
 	// UIAddress is the Web UI base URL used in messages that link to a workflow.
 	UIAddress string `env:"KOPPEL_UI_ADDRESS" envDefault:"http://127.0.0.1:8233"`
 
-	// MetricsAddress is where the worker serves Prometheus /metrics; "" turns it off.
+	// ConnectWait is how long a worker or webhook receiver keeps trying to
+	// reach a Temporal server that does not answer yet (one restarting, or
+	// started after it); 0 gives up at once. The starter's commands never wait.
+	ConnectWait time.Duration `env:"KOPPEL_CONNECT_WAIT" envDefault:"2m"`
+
+	// MetricsAddress is where the worker serves Prometheus /metrics; "off"
+	// turns it off (an empty value means the default, as for every setting).
 	MetricsAddress string `env:"KOPPEL_METRICS_ADDRESS" envDefault:"127.0.0.1:9464"`
 
 	// Retention is how long Temporal keeps closed histories (starter setup
@@ -81,6 +87,9 @@ func LoadProcess() (Process, error) {
 	}
 	if p.WebhooksMaxBody <= 0 {
 		probs = append(probs, fmt.Sprintf("KOPPEL_WEBHOOKS_MAX_BODY: %d is not a size in bytes above 0", p.WebhooksMaxBody))
+	}
+	if p.MetricsAddress == "off" {
+		p.MetricsAddress = ""
 	}
 	if len(p.CodecOrigins) == 0 {
 		p.CodecOrigins = []string{p.UIAddress}

@@ -4,10 +4,14 @@
 package worker
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.uber.org/zap"
 
@@ -18,6 +22,35 @@ import (
 // Dial connects to Temporal with the process settings.
 func Dial(p config.Process, z *zap.Logger) (client.Client, error) {
 	return DialWithMetrics(p, z, nil)
+}
+
+// DialAndWait connects like DialWithMetrics, but keeps trying for up to
+// p.ConnectWait while the server does not answer: a long-running process
+// started beside a server that is still starting, or restarting, waits for
+// it instead of exiting.
+func DialAndWait(ctx context.Context, p config.Process, z *zap.Logger, m client.MetricsHandler) (client.Client, error) {
+	deadline := time.Now().Add(p.ConnectWait)
+	for {
+		c, err := DialWithMetrics(p, z, m)
+		if err == nil || !serverNotAnswering(err) || time.Now().After(deadline) {
+			return c, err
+		}
+		z.Warn("the Temporal server does not answer yet; trying again", zap.String("address", p.TemporalAddress),
+			zap.Duration("givingUpIn", time.Until(deadline).Round(time.Second)), zap.Error(err))
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// serverNotAnswering tells a server that is down or starting from a refusal
+// (a wrong namespace, bad credentials), which waiting does not cure.
+func serverNotAnswering(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // DialWithMetrics connects and reports the SDK's metrics to m (nil: none).

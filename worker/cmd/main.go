@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 
@@ -39,6 +42,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "koppel-worker:", err)
 		os.Exit(1)
 	}
+}
+
+// dialServer connects to Temporal, waiting up to KOPPEL_CONNECT_WAIT for a
+// server that is starting or restarting; Ctrl-C ends the wait.
+func dialServer(p config.Process, z *zap.Logger, metrics *kworker.Metrics) (client.Client, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return kworker.DialAndWait(ctx, p, z, metrics.Handler)
 }
 
 // processBasics is what the worker and the receiver both start from: the
@@ -73,7 +84,7 @@ func run() error {
 	}
 	acts.UIAddress, acts.Namespace, acts.TaskQueue = p.UIAddress, p.TemporalNamespace, p.TaskQueue
 	acts.IDKey = kworker.IDKey(p)
-	c, err := kworker.DialWithMetrics(p, z, metrics.Handler)
+	c, err := dialServer(p, z, metrics)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runWebhooks() error {
 	}
 	defer func() { _ = z.Sync() }()
 	metrics := kworker.NewMetrics()
-	c, err := kworker.DialWithMetrics(p, z, metrics.Handler)
+	c, err := dialServer(p, z, metrics)
 	if err != nil {
 		return err
 	}
