@@ -26,7 +26,9 @@ import (
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/connectors/simkit"
 	"github.com/koppel/koppel/model"
+	"github.com/koppel/koppel/starter/stack"
 	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/workflows"
 )
 
 // The fault run: the production shape (PostgreSQL, the Temporal server,
@@ -44,7 +46,7 @@ type chaosOptions struct {
 	workers int
 	dir     string
 	seed    int64
-	ports   stackPorts
+	ports   stack.Ports
 	out     io.Writer
 	// timeout bounds the whole run.
 	timeout time.Duration
@@ -83,7 +85,7 @@ func (r chaosReport) summary() string {
 		strings.Join(r.Crashes, ", "), r.Took.Round(time.Second))
 }
 
-var chaosPorts = stackPorts{postgres: 25432, frontend: 27233, ui: 28233, codec: 28234, serverMetrics: 28000, workerMetrics: 29464, prometheus: 29090}
+var chaosPorts = stack.Ports{Postgres: 25432, Frontend: 27233, UI: 28233, Codec: 28234, ServerMetrics: 28000, WorkerMetrics: 29464, Prometheus: 29090}
 
 // chaosCmd runs the fault run and exits non-zero when an order is doubled,
 // missing or wrong, or a customer doubled.
@@ -169,11 +171,13 @@ func chaosOrders(n int, rng *rand.Rand) ([]model.Order, []model.Customer) {
 // chaosRun is one fault run's moving parts.
 type chaosRun struct {
 	o       chaosOptions
-	st      *stackRun
+	st      *stack.Run
 	shop    *ccvsim.Sim
 	till    *mplussim.Sim
 	file    string
-	workers []*process
+	workers []*stack.Process
+
+	ids []string // the shop's order ids, in the order they were seeded
 
 	mu      sync.Mutex
 	seen    map[string]time.Time // extOrderId → when first seen in the till
@@ -192,11 +196,11 @@ func runChaos(ctx context.Context, o chaosOptions) (chaosReport, error) {
 	if err := os.RemoveAll(o.dir); err != nil {
 		return chaosReport{}, err
 	}
-	st, err := newStack(o.dir, o.ports)
+	st, err := stack.New(o.dir, ".", o.ports)
 	if err != nil {
 		return chaosReport{}, err
 	}
-	defer st.stopAll()
+	defer st.StopAll()
 	r := &chaosRun{o: o, st: st, seen: map[string]time.Time{}}
 	rng := rand.New(rand.NewSource(o.seed))
 
@@ -227,8 +231,9 @@ func runChaos(ctx context.Context, o chaosOptions) (chaosReport, error) {
 		ids[i] = r.shop.AddOrder(ord)
 		bySource[ids[i]] = ord
 	}
+	r.ids = ids
 
-	r.file = filepath.Join(st.dir, "chaos.yaml")
+	r.file = filepath.Join(st.Dir, "chaos.yaml")
 	if err := os.WriteFile(r.file, []byte(fmt.Sprintf(`
 integrations:
   - name: %s
@@ -244,7 +249,7 @@ integrations:
 		_ = os.Setenv(k, v)
 	}
 
-	s, c, _, err := st.startServerSide(ctx)
+	proc, c, _, err := st.StartServerSide(ctx)
 	if err != nil {
 		return chaosReport{}, err
 	}
@@ -259,27 +264,28 @@ integrations:
 	if err != nil {
 		return chaosReport{}, err
 	}
-	if _, err := kworker.ApplySchedules(ctx, c, f, s.proc.TaskQueue); err != nil {
+	if _, err := kworker.ApplySchedules(ctx, c, f, proc.TaskQueue); err != nil {
 		return chaosReport{}, err
 	}
 	fmt.Fprintf(o.out, "chaos: %d orders of %d customers, %d workers, faults on; crashes at 15, 30, 50 and 70 %% of the orders\n",
 		o.n, len(customers), o.workers)
 
-	if err := r.drive(ctx, c, s.proc.TemporalNamespace); err != nil {
+	if err := r.drive(ctx, c, proc.TemporalNamespace); err != nil {
 		return chaosReport{}, err
 	}
 	r.shop.Faults().Clear()
 	r.till.Faults().Clear()
 	time.Sleep(3 * time.Second) // a late duplicate would show now
-	rep := r.check(ctx, c, s.proc.TemporalNamespace, ids, bySource)
+	rep := r.check(ctx, c, proc.TemporalNamespace, ids, bySource)
 	rep.Took = time.Since(started)
 	return rep, nil
 }
 
 // startWorker starts (or starts again) worker process n.
 func (r *chaosRun) startWorker(n int) error {
-	cmd := koppelCommand(r.st.bin("koppel-worker"), r.file, nil, "KOPPEL_LOG_LEVEL=error", "KOPPEL_METRICS_ADDRESS=")
-	p, err := startProcess(fmt.Sprintf("worker %d", n), cmd)
+	cmd := stack.KoppelCommand(r.st.Bin("koppel-worker"), r.file, nil, "KOPPEL_LOG_LEVEL=error",
+		fmt.Sprintf("KOPPEL_METRICS_ADDRESS=127.0.0.1:%d", r.st.Ports.WorkerMetrics+n-1))
+	p, err := stack.StartProcess(fmt.Sprintf("worker %d", n), cmd)
 	if err != nil {
 		return err
 	}
@@ -287,7 +293,7 @@ func (r *chaosRun) startWorker(n int) error {
 		r.workers = append(r.workers, nil)
 	}
 	r.workers[n-1] = p
-	r.st.procs = append(r.st.procs, p)
+	r.st.Track(p)
 	return nil
 }
 
@@ -363,7 +369,7 @@ func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string)
 			}
 		}
 		if time.Since(lastProgress) > 10*time.Minute {
-			return fmt.Errorf("no order reached the till for ten minutes (%d of %d there)", n, r.o.n)
+			return fmt.Errorf("no order reached the till for ten minutes (%d of %d there): %s", n, r.o.n, r.stuck(ctx, c, namespace))
 		}
 	}
 }
@@ -382,10 +388,44 @@ func (r *chaosRun) observe() int {
 	return len(r.seen)
 }
 
+// stuck describes the first few orders that are not in the till: their
+// workflow's status and what it waits for, so a stall explains itself.
+func (r *chaosRun) stuck(ctx context.Context, c client.Client, namespace string) string {
+	var out []string
+	for _, id := range r.ids {
+		r.mu.Lock()
+		_, in := r.seen[chaosIntegration+"-"+id]
+		r.mu.Unlock()
+		if in {
+			continue
+		}
+		if len(out) == 5 {
+			out = append(out, "…")
+			break
+		}
+		wid := workflows.OrderWorkflowID(chaosIntegration, id)
+		d, err := c.DescribeWorkflowExecution(ctx, wid, "")
+		if err != nil {
+			out = append(out, fmt.Sprintf("order %s: no workflow (%v)", id, err))
+			continue
+		}
+		line := fmt.Sprintf("order %s: %s", id, d.GetWorkflowExecutionInfo().GetStatus())
+		for _, a := range d.GetPendingActivities() {
+			line += fmt.Sprintf("; activity %s %s attempt %d: %s", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(),
+				a.GetLastFailure().GetMessage())
+		}
+		for _, ch := range d.GetPendingChildren() {
+			line += "; child " + ch.GetWorkflowId()
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, " | ")
+}
+
 func (r *chaosRun) killWorker(n int) error {
 	p := r.workers[n-1]
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
+	_ = p.Cmd.Process.Signal(syscall.SIGKILL)
+	<-p.Done
 	time.Sleep(2 * time.Second)
 	return r.startWorker(n)
 }
@@ -393,20 +433,20 @@ func (r *chaosRun) killWorker(n int) error {
 // killServer kills the Temporal server with SIGKILL and starts it again on
 // the same database.
 func (r *chaosRun) killServer() error {
-	if err := r.st.stopNamed("Temporal server", syscall.SIGKILL); err != nil {
+	if err := r.st.StopNamed("Temporal server", syscall.SIGKILL); err != nil {
 		return err
 	}
 	time.Sleep(2 * time.Second)
-	return r.st.startTemporal(context.Background())
+	return r.st.StartTemporal(context.Background())
 }
 
 // restartPostgres stops PostgreSQL (fast shutdown) and starts it again.
 func (r *chaosRun) restartPostgres() error {
-	if err := r.st.stopNamed("PostgreSQL server", syscall.SIGINT); err != nil {
+	if err := r.st.StopNamed("PostgreSQL server", syscall.SIGINT); err != nil {
 		return err
 	}
 	time.Sleep(time.Second)
-	return r.st.startPostgres(context.Background())
+	return r.st.StartPostgres(context.Background())
 }
 
 // countFailed counts the order workflows that failed for good.
@@ -438,6 +478,7 @@ func (r *chaosRun) check(ctx context.Context, c client.Client, namespace string,
 		}
 	}
 	rep.LongestGap, rep.GapAfterCrash = r.gaps()
+	r.explainLongestGap(ctx, c)
 	for _, cr := range r.crashes {
 		rep.Crashes = append(rep.Crashes, cr.what)
 	}
@@ -562,23 +603,71 @@ func (r *chaosRun) failureReason(ctx context.Context, c client.Client, id, runID
 }
 
 // gaps are the longest time with no new order in the till, over the run
-// and right after a crash.
+// and in the minute after a crash (a gap that overlaps it).
 func (r *chaosRun) gaps() (longest, afterCrash time.Duration) {
+	g := r.longestGaps()
+	return g.longest, g.afterCrash
+}
+
+type chaosGaps struct {
+	longest, afterCrash time.Duration
+	// endedBy is the order whose arrival ended the longest gap; before is
+	// how many orders were in the till when it began.
+	endedBy string
+	before  int
+}
+
+func (r *chaosRun) longestGaps() chaosGaps {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	times := make([]time.Time, 0, len(r.seen))
-	for _, t := range r.seen {
-		times = append(times, t)
+	type arrival struct {
+		key string
+		at  time.Time
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
-	for i := 1; i < len(times); i++ {
-		gap := times[i].Sub(times[i-1])
-		longest = max(longest, gap)
+	arrivals := make([]arrival, 0, len(r.seen))
+	for k, t := range r.seen {
+		arrivals = append(arrivals, arrival{k, t})
+	}
+	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
+	var g chaosGaps
+	for i := 1; i < len(arrivals); i++ {
+		from, to := arrivals[i-1].at, arrivals[i].at
+		gap := to.Sub(from)
+		if gap > g.longest {
+			g.longest, g.endedBy, g.before = gap, strings.TrimPrefix(arrivals[i].key, chaosIntegration+"-"), i
+		}
 		for _, cr := range r.crashes {
-			if !cr.at.Before(times[i-1].Add(-time.Second)) && cr.at.Before(times[i]) {
-				afterCrash = max(afterCrash, times[i].Sub(cr.at))
+			if from.Before(cr.at.Add(time.Minute)) && to.After(cr.at) {
+				begin := from
+				if cr.at.After(from) {
+					begin = cr.at
+				}
+				g.afterCrash = max(g.afterCrash, to.Sub(begin))
 			}
 		}
 	}
-	return longest, afterCrash
+	return g
+}
+
+// explainLongestGap prints the history of the order that ended the longest
+// gap, so a stall shows what it waited on.
+func (r *chaosRun) explainLongestGap(ctx context.Context, c client.Client) {
+	g := r.longestGaps()
+	if g.endedBy == "" {
+		return
+	}
+	fmt.Fprintf(r.o.out, "chaos: the longest gap (%s) began with %d orders in the till; order %s ended it:\n",
+		g.longest.Round(100*time.Millisecond), g.before, g.endedBy)
+	for _, cr := range r.crashes {
+		fmt.Fprintf(r.o.out, "  %s  %s\n", cr.at.Format("15:04:05.000"), cr.what)
+	}
+	it := c.GetWorkflowHistory(ctx, workflows.OrderWorkflowID(chaosIntegration, g.endedBy), "", false, 0)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			fmt.Fprintf(r.o.out, "  history: %v\n", err)
+			return
+		}
+		fmt.Fprintf(r.o.out, "  %s  %s\n", e.GetEventTime().AsTime().Local().Format("15:04:05.000"), e.GetEventType())
+	}
 }

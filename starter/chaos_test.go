@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
 	"github.com/koppel/koppel/model"
+	"github.com/koppel/koppel/starter/stack"
 )
 
 // The fault run's verdict comes from the till and the seeded orders alone:
@@ -72,7 +72,7 @@ func TestChaosRunOnTheProductionShape(t *testing.T) {
 			t.Skipf("bin/%s is not built; make test builds it", bin)
 		}
 	}
-	if _, err := pgBinary("initdb"); err != nil {
+	if _, err := stack.PGBinary("initdb"); err != nil {
 		t.Skip(err)
 	}
 	n := 300
@@ -93,7 +93,7 @@ func TestChaosRunOnTheProductionShape(t *testing.T) {
 	require.NoError(t, os.Chmod(dir, 0o755))
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	r, err := runChaos(context.Background(), chaosOptions{n: n, workers: 2, dir: filepath.Join(dir, "run"), seed: 7,
-		ports: chaosPorts, out: io.Discard, timeout: 20 * time.Minute})
+		ports: chaosPorts, out: os.Stdout, timeout: 20 * time.Minute})
 	require.NoError(t, err)
 	t.Log(r.summary())
 	for _, p := range r.Problems {

@@ -6,19 +6,18 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"go.temporal.io/sdk/client"
 	"gopkg.in/yaml.v3"
 
 	"github.com/koppel/koppel/config"
+	"github.com/koppel/koppel/starter/stack"
 	kworker "github.com/koppel/koppel/worker"
 	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
@@ -68,7 +67,7 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, addr := range []string{fmt.Sprintf("127.0.0.1:%d", devTemporalPort), fmt.Sprintf("127.0.0.1:%d", devUIPort), devCodecAddr, devWebhooksAddr} {
-		if err := portFree(addr); err != nil {
+		if err := stack.PortFree(addr); err != nil {
 			return err
 		}
 	}
@@ -115,11 +114,11 @@ func devCmd(ctx context.Context, args []string) error {
 		temporalCLI = "bin/temporal"
 	}
 	dbFile, _ := filepath.Abs(filepath.Join(*data, "temporal.db"))
-	srv, err := startProcess("Temporal dev server", exec.Command(temporalCLI, devServerArgs(dbFile)...))
+	srv, err := stack.StartProcess("Temporal dev server", exec.Command(temporalCLI, devServerArgs(dbFile)...))
 	if err != nil {
 		return fmt.Errorf("%w; build it with make bin/temporal", err)
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
 	s, err := newSession()
 	if err != nil {
@@ -135,11 +134,11 @@ func devCmd(ctx context.Context, args []string) error {
 	workerBin := filepath.Join(filepath.Dir(self), "koppel-worker")
 	codecCmd := exec.Command(workerBin, "codec-server", "--dev")
 	codecCmd.Env = append(os.Environ(), "KOPPEL_CODEC_ADDRESS="+devCodecAddr, fmt.Sprintf("KOPPEL_CODEC_ORIGINS=http://127.0.0.1:%d,http://localhost:%d", devUIPort, devUIPort))
-	codecSrv, err := startProcess("codec server", codecCmd)
+	codecSrv, err := stack.StartProcess("codec server", codecCmd)
 	if err != nil {
 		return fmt.Errorf("%w; build it with make build", err)
 	}
-	defer codecSrv.stop()
+	defer codecSrv.Stop()
 
 	hooked, err := registerDemoWebhooks(ctx, f, devWebhooksAddr, os.Stdout)
 	if err != nil {
@@ -147,20 +146,20 @@ func devCmd(ctx context.Context, args []string) error {
 	}
 	var hookDone <-chan struct{} // nil: no receiver runs
 	if len(hooked) > 0 {
-		receiver, err := startProcess("webhook receiver", koppelCommand(workerBin, derivedPath, []string{"webhooks"},
+		receiver, err := stack.StartProcess("webhook receiver", stack.KoppelCommand(workerBin, derivedPath, []string{"webhooks"},
 			"KOPPEL_WEBHOOKS_ADDRESS="+devWebhooksAddr))
 		if err != nil {
 			return fmt.Errorf("%w; build it with make build", err)
 		}
-		defer receiver.stop()
-		hookDone = receiver.done
+		defer receiver.Stop()
+		hookDone = receiver.Done
 	}
 
-	wk, err := startProcess("worker", koppelCommand(workerBin, derivedPath, nil))
+	wk, err := stack.StartProcess("worker", stack.KoppelCommand(workerBin, derivedPath, nil))
 	if err != nil {
 		return fmt.Errorf("%w; build it with make build", err)
 	}
-	defer wk.stop()
+	defer wk.Stop()
 
 	if _, err := kworker.Setup(ctx, c, s.proc.TemporalNamespace, s.proc.Retention); err != nil {
 		return err
@@ -197,12 +196,12 @@ func devCmd(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 		fmt.Println("\nstopping …")
 		return nil
-	case <-wk.done:
-		return fmt.Errorf("the worker exited (%v); its log is above", wk.err)
-	case <-srv.done:
-		return fmt.Errorf("the Temporal dev server exited (%v); its log is above", srv.err)
-	case <-codecSrv.done:
-		return fmt.Errorf("the codec server exited (%v); its log is above", codecSrv.err)
+	case <-wk.Done:
+		return fmt.Errorf("the worker exited (%v); its log is above", wk.Err)
+	case <-srv.Done:
+		return fmt.Errorf("the Temporal dev server exited (%v); its log is above", srv.Err)
+	case <-codecSrv.Done:
+		return fmt.Errorf("the codec server exited (%v); its log is above", codecSrv.Err)
 	case <-hookDone:
 		return fmt.Errorf("the webhook receiver exited; its log is above")
 	}
@@ -243,64 +242,6 @@ func dialWhenUp(ctx context.Context, s *session) (client.Client, error) {
 			return nil, ctx.Err()
 		case <-time.After(500 * time.Millisecond):
 		}
-	}
-}
-
-func portFree(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("%s is in use (%v); stop whatever runs there (an earlier make run?) and try again", addr, err)
-	}
-	return ln.Close()
-}
-
-// koppelCommand runs the worker binary (args: none for a worker, "webhooks"
-// for the receiver) on an integration file with console logs; env adds or
-// overrides variables.
-func koppelCommand(bin, file string, args []string, env ...string) *exec.Cmd {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(append(os.Environ(), "KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_FORMAT=console"), env...)
-	return cmd
-}
-
-// process is a child process with exactly one waiter, so stopping it and
-// noticing that it died never race over Wait.
-type process struct {
-	name string
-	cmd  *exec.Cmd
-	done chan struct{}
-	err  error
-}
-
-func startProcess(name string, cmd *exec.Cmd) (*process, error) {
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	// A child outlives no crashed or killed starter (a test run cut short).
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGTERM
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting the %s (%s): %w", name, cmd.Path, err)
-	}
-	p := &process{name: name, cmd: cmd, done: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	return p, nil
-}
-
-// stop asks the process to shut down and kills it if it does not in time.
-func (p *process) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-p.done:
-	case <-time.After(15 * time.Second):
-		fmt.Fprintf(os.Stderr, "the %s did not stop in time; killing it\n", p.name)
-		_ = p.cmd.Process.Kill()
-		<-p.done
 	}
 }
 
