@@ -66,12 +66,14 @@ test: $(TEMPORAL) $(SERVER_TOOLS) postgres prometheus build vet
 # second; three workers sharing CCV Shop's published quota (429s and the
 # share used); a new paid order beside 1,000 waiting ones; the latency from
 # paid to the till with webhooks and with polling; the worker's memory
-# through a backfill of BACKFILL orders. N=1000, BACKFILL=100000 by default.
+# through a backfill of BACKFILL orders; the production shape (PostgreSQL,
+# the Temporal server, 1-3 worker processes) against its no-op bound and
+# sharing CCV Shop's quota. N=1000, BACKFILL=100000 by default.
 N ?= 1000
 BACKFILL ?= 100000
-bench: $(TEMPORAL)
+bench: $(TEMPORAL) $(SERVER_TOOLS) postgres
 	KOPPEL_BENCH_ORDERS=$(N) KOPPEL_BENCH_PRODUCTS=$(N) KOPPEL_BENCH_BACKLOG=$(N) KOPPEL_BENCH_BACKFILL=$(BACKFILL) $(GO) test -run '^$$' \
-		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders|BenchmarkWebhookLatency|BenchmarkBackfillMemory' -benchtime 1x -timeout 180m ./worker/
+		-bench 'BenchmarkOrderSync|BenchmarkShopwareOrderSync|BenchmarkEAccountingOrderSync|BenchmarkVismaNetOrderSync|BenchmarkSalesPOSOrderSync|BenchmarkProductSync|BenchmarkSharedQuota|BenchmarkWaitingOrders|BenchmarkWebhookLatency|BenchmarkBackfillMemory|BenchmarkProductionShape' -benchtime 1x -timeout 180m ./worker/
 
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)

@@ -20,18 +20,25 @@ type cpuUse struct {
 
 // cpuMeter reads the three clocks at the start of a run.
 type cpuMeter struct {
-	serverPID, workerPID int
-	start                cpuUse
+	serverPID  int
+	workerPIDs []int
+	start      cpuUse
 }
 
-func startCPUMeter(serverHostPort string, workerPID int) *cpuMeter {
-	m := &cpuMeter{serverPID: devServerPID(serverHostPort), workerPID: workerPID}
+// startCPUMeter meters the dev server on serverHostPort (none found: 0)
+// and the worker processes together.
+func startCPUMeter(serverHostPort string, workerPIDs ...int) *cpuMeter {
+	m := &cpuMeter{serverPID: devServerPID(serverHostPort), workerPIDs: workerPIDs}
 	m.start = m.read()
 	return m
 }
 
 func (m *cpuMeter) read() cpuUse {
-	return cpuUse{server: processCPU(m.serverPID), worker: processCPU(m.workerPID), bench: selfCPU()}
+	u := cpuUse{server: processCPU(m.serverPID), bench: selfCPU()}
+	for _, pid := range m.workerPIDs {
+		u.worker += processCPU(pid)
+	}
+	return u
 }
 
 // used is the CPU time spent since the meter started.

@@ -108,7 +108,7 @@ integrations:
 	require.NoError(b, err)
 
 	before := ea.Calls().Snapshot()
-	run := measureSync(b, ctx, c, hostPort, wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
+	run := measureSync(b, ctx, c, hostPort, []*workerProcess{wk}, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, ea.Orders(), n, "every order reached eAccounting exactly once")
 	perEndpoint := map[string]int{}
 	for op, k := range ea.Calls().Snapshot() {

@@ -14,7 +14,7 @@ import (
 func BenchmarkBackfillMemory(b *testing.B) {
 	env := newBenchEnv(b)
 	n := benchSetting(b, "KOPPEL_BENCH_BACKFILL", 100000)
-	run := runRealSync(b, env.ctx, env.srv, env.dir, n, 1, env.key, ccvBenchSource())
+	run := runRealSync(b, env.ctx, env.server(), env.dir, n, 1, env.key, ccvBenchSource(), 1)
 	require := func(cond bool, format string, args ...any) {
 		if !cond {
 			b.Errorf(format, args...)

@@ -96,7 +96,7 @@ integrations:
 		"B_EC_STORE="+strconv.Itoa(ecwidsim.DemoStoreID), "B_EC_TOKEN="+ecwidsim.DemoToken)
 	defer wk.stop()
 	before := store.Calls().Snapshot()
-	run := measureSync(b, ctx, c, hostPort, wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
+	run := measureSync(b, ctx, c, hostPort, []*workerProcess{wk}, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, store.Orders(), n, "every sale reached Ecwid exactly once")
 	perEndpoint := map[string]int{}
 	for op, k := range store.Calls().Snapshot() {

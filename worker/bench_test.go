@@ -54,7 +54,9 @@ func benchOrderSync(b *testing.B, pair string, source func() benchSource) {
 	e := newBenchEnv(b)
 	for i := 0; i < b.N; i++ {
 		real, noop := e.alternate(b, i,
-			func(round int) syncRun { return runRealSync(b, e.ctx, e.srv, e.dir, e.n, round, e.key, source()) })
+			func(round int) syncRun {
+				return runRealSync(b, e.ctx, e.server(), e.dir, e.n, round, e.key, source(), 1)
+			})
 		report(b, "Order sync "+pair, e.n, real, noop)
 	}
 }
@@ -69,9 +71,9 @@ func (e benchEnv) alternate(b *testing.B, iter int, realRun func(round int) sync
 		round := iter*e.rounds + r
 		if r%2 == 0 {
 			real = append(real, realRun(round))
-			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round, 1))
 		} else {
-			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round, 1))
 			real = append(real, realRun(round))
 		}
 	}
@@ -100,14 +102,33 @@ func newBenchEnv(b *testing.B) benchEnv {
 	var err error
 	e.key, err = codec.NewKey("bench")
 	require.NoError(b, err)
-	ring, err := codec.ParseKeys(e.key, "")
+	e.sealed = sealedClient(b, e.srv.FrontendHostPort(), "default", e.key)
+	return e
+}
+
+// server is the dev server as a real run sees it.
+func (e benchEnv) server() benchServer {
+	return benchServer{hostPort: e.srv.FrontendHostPort(), namespace: "default", client: e.srv.Client()}
+}
+
+// benchServer is the Temporal server a real run works on: the dev server,
+// or the production shape's server on PostgreSQL.
+type benchServer struct {
+	hostPort, namespace string
+	client              client.Client
+}
+
+// sealedClient dials a client that seals payloads with key, as the worker
+// processes do, so both runs of a comparison pay for encryption alike.
+func sealedClient(b *testing.B, hostPort, namespace, key string) client.Client {
+	ring, err := codec.ParseKeys(key, "")
 	require.NoError(b, err)
 	dc := codec.DataConverter(ring)
-	e.sealed, err = client.Dial(client.Options{HostPort: e.srv.FrontendHostPort(), Namespace: "default", Logger: quiet,
+	c, err := client.Dial(client.Options{HostPort: hostPort, Namespace: namespace, Logger: quiet,
 		DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
 	require.NoError(b, err)
-	b.Cleanup(e.sealed.Close)
-	return e
+	b.Cleanup(c.Close)
+	return c
 }
 
 // benchSetting reads a positive whole number from the environment.
@@ -219,7 +240,9 @@ func benchCustomers() []model.Customer {
 	return out
 }
 
-func runRealSync(b *testing.B, ctx context.Context, srv *testsuite.DevServer, dir string, n, iter int, key string, src benchSource) syncRun {
+// runRealSync syncs n orders of src into a till through worker processes
+// (workers of them) on the server.
+func runRealSync(b *testing.B, ctx context.Context, srv benchServer, dir string, n, iter int, key string, src benchSource, workers int) syncRun {
 	var run syncRun
 	var srcCalls, tgtCalls atomic.Int64
 	till := mplussim.New(mplussim.Options{Ident: mplusIdent, Secret: mplusToken})
@@ -250,9 +273,12 @@ integrations:
       orders: {interval: 1h, startFrom: 2026-01-01}
 `, integration, src.source(shopSrv.URL), tillSrv.URL)), 0o600))
 
-	wk := startWorkerProcess(b, dir, srv.FrontendHostPort(), taskQueue, file, key, src.env...)
-	defer wk.stop()
-	run = measureSync(b, ctx, srv.Client(), srv.FrontendHostPort(), wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
+	wks := make([]*workerProcess, workers)
+	for i := range wks {
+		wks[i] = startWorkerProcess(b, dir, srv.hostPort, taskQueue, file, key, append(slices.Clone(src.env), "TEMPORAL_NAMESPACE="+srv.namespace)...)
+		defer wks[i].stop()
+	}
+	run = measureSync(b, ctx, srv.client, srv.hostPort, wks, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, till.Orders(), n, "every order reached the till exactly once")
 	return run
 }
@@ -282,42 +308,53 @@ type syncWindow struct {
 	n                      int
 }
 
-// measureSync runs a backfill of the window on a started worker process,
-// once it polls, and measures it: time, CPU of each party, the worker's
-// peak memory, latency and history per order, the simulators' calls.
-func measureSync(b *testing.B, ctx context.Context, c client.Client, hostPort string, wk *workerProcess, win syncWindow, srcCalls, tgtCalls *atomic.Int64) syncRun {
-	waitPolling(b, ctx, c, win.taskQueue)
+// measureSync runs a backfill of the window on started worker processes,
+// once they poll, and measures it: time, CPU of each party, the first
+// worker's memory (the highest peak of all), latency and history per order,
+// the simulators' calls.
+func measureSync(b *testing.B, ctx context.Context, c client.Client, hostPort string, wks []*workerProcess, win syncWindow, srcCalls, tgtCalls *atomic.Int64) syncRun {
+	waitPolling(b, ctx, c, win.taskQueue, len(wks))
 	srcCalls.Store(0)
 	tgtCalls.Store(0)
 	var run syncRun
-	cpu := startCPUMeter(hostPort, wk.cmd.Process.Pid)
-	stopRSS := wk.sampleRSS(2 * time.Second)
+	pids := make([]int, len(wks))
+	for i, wk := range wks {
+		pids[i] = wk.cmd.Process.Pid
+	}
+	cpu := startCPUMeter(hostPort, pids...)
+	stopRSS := wks[0].sampleRSS(2 * time.Second)
 	start := time.Now()
 	backfillAll(b, ctx, c, win.integration, win.taskQueue, win.from.Add(-time.Minute), win.from.Add(time.Hour))
 	waitClosed(b, ctx, c, win.integration, win.n)
 	run.took = time.Since(start)
 	run.rss = stopRSS()
 	run.cpu = cpu.used()
-	run.workerPeakRSS = wk.peakRSS()
+	for _, wk := range wks {
+		run.workerPeakRSS = max(run.workerPeakRSS, wk.peakRSS())
+	}
 	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, win.integration)
 	run.sourceCalls, run.targetCalls = srcCalls.Load(), tgtCalls.Load()
 	return run
 }
 
-func runNoopSync(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, n, iter int) syncRun {
+// runNoopSync is the bound of a real run: the same workflows with steps
+// that do nothing, on workers (that many) in this process.
+func runNoopSync(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, n, iter, workers int) syncRun {
 	integration := fmt.Sprintf("noop%d", iter)
 	taskQueue := "bench-noop-" + strconv.Itoa(iter)
 	from := time.Now().Add(-time.Hour).Truncate(time.Second)
 	customers := benchCustomers()
 	noop := &noopActivities{n: n, orders: benchOrders(n, customers, benchCatalogue, from)}
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 4, MaxConcurrentActivityTaskPollers: 4})
-	w.RegisterWorkflow(workflows.OrderSyncWorkflow)
-	w.RegisterWorkflow(workflows.OrderWorkflow)
-	w.RegisterActivity(noop)
-	require.NoError(b, w.Start())
-	defer w.Stop()
+	for range workers {
+		w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 4, MaxConcurrentActivityTaskPollers: 4})
+		w.RegisterWorkflow(workflows.OrderSyncWorkflow)
+		w.RegisterWorkflow(workflows.OrderWorkflow)
+		w.RegisterActivity(noop)
+		require.NoError(b, w.Start())
+		defer w.Stop()
+	}
 
-	cpu := startCPUMeter(serverHostPort, 0)
+	cpu := startCPUMeter(serverHostPort)
 	start := time.Now()
 	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
 	waitClosed(b, ctx, c, integration, n)
@@ -338,19 +375,20 @@ func backfillAll(b *testing.B, ctx context.Context, c client.Client, integration
 	require.NoError(b, r.Get(ctx, nil))
 }
 
-// waitPolling waits until a worker polls the task queue for workflow and
-// activity tasks, so the clock starts at work, not at a process starting up
-// (the no-op run's worker starts in this process before its clock).
-func waitPolling(b *testing.B, ctx context.Context, c client.Client, taskQueue string) {
+// waitPolling waits until workers (that many) poll the task queue for
+// workflow and activity tasks, so the clock starts at work, not at a
+// process starting up (the no-op run's worker starts in this process
+// before its clock).
+func waitPolling(b *testing.B, ctx context.Context, c client.Client, taskQueue string, workers int) {
 	deadline := time.Now().Add(time.Minute)
 	for _, kind := range []enumspb.TaskQueueType{enumspb.TASK_QUEUE_TYPE_WORKFLOW, enumspb.TASK_QUEUE_TYPE_ACTIVITY} {
 		for {
 			resp, err := c.DescribeTaskQueue(ctx, taskQueue, kind)
 			require.NoError(b, err)
-			if len(resp.GetPollers()) > 0 {
+			if len(resp.GetPollers()) >= workers {
 				break
 			}
-			require.True(b, time.Now().Before(deadline), "no worker polls %s after a minute", taskQueue)
+			require.True(b, time.Now().Before(deadline), "%d of %d workers poll %s after a minute", len(resp.GetPollers()), workers, taskQueue)
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
@@ -399,6 +437,12 @@ func orderStats(b *testing.B, ctx context.Context, c client.Client, integration 
 // medians (the ratio is the median of the rounds' ratios, each real run
 // against the no-op run beside it).
 func report(b *testing.B, title string, n int, real, noop []syncRun) {
+	printRuns(b, title, "real dev server (SQLite, WAL)", n, real, noop, true)
+}
+
+// printRuns prints the rounds of a comparison on the server described by
+// where, reporting the medians as b's metrics when metrics is set.
+func printRuns(b *testing.B, title, where string, n int, real, noop []syncRun, metrics bool) {
 	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
 	ratios := make([]float64, len(real))
 	for i := range real {
@@ -421,15 +465,17 @@ func report(b *testing.B, title string, n int, real, noop []syncRun) {
 	events := func(r syncRun) float64 { return r.eventsPerOrd }
 	rss := med(func(r syncRun) float64 { return float64(r.workerPeakRSS) / 1024 }, real)
 
-	b.ReportMetric(med(rate, real), "orders/s")
-	b.ReportMetric(med(rate, noop), "noop-orders/s")
-	b.ReportMetric(median(ratios), "ratio")
-	b.ReportMetric(med(tgtCalls, real), "target-calls/order")
-	b.ReportMetric(med(srcCalls, real), "source-calls/order")
-	b.ReportMetric(med(events, real), "events/order")
-	b.ReportMetric(rss, "worker-peak-MiB")
+	if metrics {
+		b.ReportMetric(med(rate, real), "orders/s")
+		b.ReportMetric(med(rate, noop), "noop-orders/s")
+		b.ReportMetric(median(ratios), "ratio")
+		b.ReportMetric(med(tgtCalls, real), "target-calls/order")
+		b.ReportMetric(med(srcCalls, real), "source-calls/order")
+		b.ReportMetric(med(events, real), "events/order")
+		b.ReportMetric(rss, "worker-peak-MiB")
+	}
 
-	fmt.Printf("\n%s, %d orders of 5 lines, real dev server (SQLite, WAL), %d rounds (real and no-op alternating)\n", title, n, len(real))
+	fmt.Printf("\n%s, %d orders of 5 lines, %s, %d rounds (real and no-op alternating)\n", title, n, where, len(real))
 	fmt.Printf("  %-22s %10s %10s %10s %10s %14s\n", "", "orders/s", "p50", "p95", "events/ord", "calls/order")
 	line := func(name string, r syncRun, calls bool) {
 		fmt.Printf("  %-22s %10.1f %10s %10s %10.1f", name, rate(r), r.p50.Round(time.Millisecond), r.p95.Round(time.Millisecond), r.eventsPerOrd)
@@ -439,7 +485,11 @@ func report(b *testing.B, title string, n int, real, noop []syncRun) {
 			fmt.Printf(" %21s", "")
 		}
 		perOrder := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
-		fmt.Printf("   CPU ms/order: server %.1f, worker %.1f, bench %.1f\n", perOrder(r.cpu.server), perOrder(r.cpu.worker), perOrder(r.cpu.bench))
+		server := "" // not metered: a server of several processes (Temporal and PostgreSQL's)
+		if r.cpu.server > 0 {
+			server = fmt.Sprintf("server %.1f, ", perOrder(r.cpu.server))
+		}
+		fmt.Printf("   CPU ms/order: %sworker %.1f, bench %.1f\n", server, perOrder(r.cpu.worker), perOrder(r.cpu.bench))
 	}
 	for i := range real {
 		line(fmt.Sprintf("round %d real", i+1), real[i], true)
@@ -488,7 +538,7 @@ func startKoppelProcess(b *testing.B, dir string, args []string, hostPort, taskQ
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(),
 		"TEMPORAL_ADDRESS="+hostPort, "TEMPORAL_NAMESPACE=default", "KOPPEL_TASK_QUEUE="+taskQueue,
-		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_METRICS_ADDRESS=",
+		"KOPPEL_INTEGRATIONS="+file, "KOPPEL_LOG_LEVEL=error", "KOPPEL_ENCRYPTION_KEYS="+key, "KOPPEL_METRICS_ADDRESS=off",
 		"B_CCV_PUBLIC="+ccvPublic, "B_CCV_SECRET="+ccvSecret, "B_MPLUS_IDENT="+mplusIdent, "B_MPLUS_SECRET="+mplusToken)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

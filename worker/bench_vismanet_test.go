@@ -88,7 +88,7 @@ integrations:
 		"B_VN_ID="+vnsim.DemoClientID, "B_VN_SECRET="+vnsim.DemoClientSecret, "B_VN_TENANT="+vnsim.DemoTenantID)
 	defer wk.stop()
 	before := vn.Calls().Snapshot()
-	run := measureSync(b, ctx, c, hostPort, wk, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
+	run := measureSync(b, ctx, c, hostPort, []*workerProcess{wk}, syncWindow{integration, taskQueue, from, n}, &srcCalls, &tgtCalls)
 	require.Len(b, vn.SalesOrders(), n, "every order reached Visma.net exactly once")
 	perEndpoint := map[string]int{}
 	for op, k := range vn.Calls().Snapshot() {

@@ -91,7 +91,7 @@ integrations:
 	hookEnv := "B_CCV_HOOK_KEYS=" + strings.Join(keys, ",")
 	wk := startWorkerProcess(b, env.dir, env.srv.FrontendHostPort(), taskQueue, file, env.key, hookEnv)
 	defer wk.stop()
-	waitPolling(b, ctx, env.srv.Client(), taskQueue)
+	waitPolling(b, ctx, env.srv.Client(), taskQueue, 1)
 	if poll == 0 {
 		recv := startReceiverProcess(b, env.dir, env.srv.FrontendHostPort(), taskQueue, file, env.key, hookAddr, hookEnv)
 		defer recv.stop()

@@ -33,7 +33,8 @@ import (
 
 // Ports are where the production shape listens, all on loopback. The
 // server's other services take ports next to Frontend (see StartTemporal);
-// worker n serves its metrics on WorkerMetrics+n-1.
+// worker n serves its metrics on WorkerMetrics+n-1. The server's ports stay
+// below 32768: Temporal keeps them in a smallint column.
 type Ports struct {
 	Postgres, Frontend, UI, Codec, ServerMetrics, WorkerMetrics, Prometheus int
 }
@@ -64,6 +65,9 @@ func New(dir, repo string, ports Ports) (*Run, error) {
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, err
+	}
+	if ports.Frontend-300 < 1024 || ports.Frontend+10 > 32767 {
+		return nil, fmt.Errorf("frontend port %d: the server's ports (300 below it to 10 above) must lie within 1024-32767", ports.Frontend)
 	}
 	for _, port := range []int{ports.Postgres, ports.Frontend, ports.UI, ports.Codec, ports.ServerMetrics} {
 		if err := PortFree(fmt.Sprintf("127.0.0.1:%d", port)); err != nil {
@@ -216,7 +220,7 @@ func (st *Run) StartPostgres(ctx context.Context) error {
 // SetupSchema runs deploy/temporal/setup-schema.sh, the compose file's
 // schema job, with the sql tool built from tools.mod.
 func (st *Run) SetupSchema(ctx context.Context) error {
-	schemaDir, err := moduleDir("go.temporal.io/server")
+	schemaDir, err := st.moduleDir("go.temporal.io/server")
 	if err != nil {
 		return err
 	}
@@ -242,9 +246,12 @@ func (st *Run) SetupSchema(ctx context.Context) error {
 	return fmt.Errorf("setting up Temporal's schemas failed:\n%s", last)
 }
 
-// moduleDir is where a module of tools.mod sits in the module cache.
-func moduleDir(module string) (string, error) {
-	out, err := exec.Command("go", "list", "-modfile=tools.mod", "-m", "-f", "{{.Dir}}", module).Output()
+// moduleDir is where a module of the repository's tools.mod sits in the
+// module cache.
+func (st *Run) moduleDir(module string) (string, error) {
+	cmd := exec.Command("go", "list", "-modfile=tools.mod", "-m", "-f", "{{.Dir}}", module)
+	cmd.Dir = st.Repo
+	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf("finding %s of tools.mod (run make stack, which downloads it): %w", module, err)
 	}
