@@ -19,7 +19,6 @@ import (
 	"github.com/koppel/koppel/config"
 	"github.com/koppel/koppel/starter/stack"
 	kworker "github.com/koppel/koppel/worker"
-	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -84,7 +83,7 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 
-	secrets, err := devSecrets(*data)
+	secrets, err := stack.LoadSecrets(*data, "dev1", false)
 	if err != nil {
 		return err
 	}
@@ -296,26 +295,4 @@ func sameIntegrations(previousDerived string, f *config.File) error {
 			"pass --data DIR to keep each file's demo apart, or delete %s to start afresh", dir, strings.Join(gone, ", "), dir)
 	}
 	return nil
-}
-
-// devSecrets returns the demo's encryption key and codec token, made once and
-// kept in the data folder (0600) so histories of earlier runs still decode.
-func devSecrets(dir string) ([]string, error) {
-	path := filepath.Join(dir, "secrets.env")
-	if b, err := os.ReadFile(path); err == nil {
-		return strings.Fields(string(b)), nil
-	}
-	key, err := codec.NewKey("dev1")
-	if err != nil {
-		return nil, err
-	}
-	token, err := codec.NewKey("token")
-	if err != nil {
-		return nil, err
-	}
-	lines := []string{"KOPPEL_ENCRYPTION_KEYS=" + key, "KOPPEL_CODEC_TOKEN=" + strings.TrimPrefix(token, "token:")}
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
-		return nil, err
-	}
-	return lines, nil
 }

@@ -148,7 +148,7 @@ integrations:
 }
 
 // freeLoopbackAddr picks a free loopback port for a process to listen on.
-func freeLoopbackAddr(b *testing.B) string {
+func freeLoopbackAddr(b testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(b, err)
 	addr := ln.Addr().String()

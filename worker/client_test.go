@@ -16,15 +16,6 @@ import (
 	kworker "github.com/koppel/koppel/worker"
 )
 
-// freeAddr is a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 // systemInfoOnly is a frontend that answers the one call a dial makes.
 type systemInfoOnly struct {
 	workflowservice.UnimplementedWorkflowServiceServer
@@ -37,7 +28,7 @@ func (systemInfoOnly) GetSystemInfo(context.Context, *workflowservice.GetSystemI
 // A worker started while the server is (re)starting waits for it instead
 // of exiting: here a gRPC server appears on the address after 2.5 s.
 func TestDialAndWaitWaitsForAServerThatStartsLate(t *testing.T) {
-	addr := freeAddr(t)
+	addr := freeLoopbackAddr(t)
 	served := make(chan *grpc.Server, 1)
 	go func() {
 		time.Sleep(2500 * time.Millisecond)
@@ -65,7 +56,7 @@ func TestDialAndWaitWaitsForAServerThatStartsLate(t *testing.T) {
 }
 
 func TestDialAndWaitGivesUpAfterConnectWait(t *testing.T) {
-	addr := freeAddr(t)
+	addr := freeLoopbackAddr(t)
 	started := time.Now()
 	_, err := kworker.DialAndWait(context.Background(), config.Process{TemporalAddress: addr, TemporalNamespace: "koppel",
 		ConnectWait: 3 * time.Second}, zap.NewNop(), nil)

@@ -75,8 +75,14 @@ func New(dir, repo string, ports Ports) (*Run, error) {
 		}
 	}
 	st := &Run{Dir: abs, Repo: repo, Ports: ports, Died: make(chan *Process, 16)}
-	if st.Secrets, err = loadSecrets(abs); err != nil {
+	lines, err := LoadSecrets(abs, "stack1", true)
+	if err != nil {
 		return nil, err
+	}
+	st.Secrets = map[string]string{}
+	for _, line := range lines {
+		k, v, _ := strings.Cut(line, "=")
+		st.Secrets[k] = v
 	}
 	for k, v := range st.Secrets {
 		_ = os.Setenv(k, v) // this process's client and the children read them
@@ -96,21 +102,18 @@ func New(dir, repo string, ports Ports) (*Run, error) {
 	return st, nil
 }
 
-// loadSecrets reads the stack's secrets from its folder, making them on the
-// first start: the database password, the payload key, the codec token.
-func loadSecrets(dir string) (map[string]string, error) {
+// LoadSecrets reads a run's secrets (K=V lines) from dir/secrets.env,
+// making them on the first start: the payload key (named keyID), the codec
+// token and, with database, PostgreSQL's password. They are kept (0600), so
+// histories sealed by earlier runs still open.
+func LoadSecrets(dir, keyID string, database bool) ([]string, error) {
 	path := filepath.Join(dir, "secrets.env")
-	out := map[string]string{}
 	if b, err := os.ReadFile(path); err == nil {
-		for _, line := range strings.Fields(string(b)) {
-			k, v, _ := strings.Cut(line, "=")
-			out[k] = v
-		}
-		return out, nil
+		return strings.Fields(string(b)), nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	key, err := codec.NewKey("stack1")
+	key, err := codec.NewKey(keyID)
 	if err != nil {
 		return nil, err
 	}
@@ -118,19 +121,16 @@ func loadSecrets(dir string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	pw, err := codec.NewKey("pg")
-	if err != nil {
-		return nil, err
+	lines := []string{"KOPPEL_ENCRYPTION_KEYS=" + key, "KOPPEL_CODEC_TOKEN=" + strings.TrimPrefix(token, "token:")}
+	if database {
+		pw, err := codec.NewKey("pg")
+		if err != nil {
+			return nil, err
+		}
+		// Hex-ish and quote-free, so it sits in a URL and a YAML string alike.
+		lines = append(lines, "POSTGRES_PASSWORD="+strings.NewReplacer("+", "", "/", "", "=", "").Replace(strings.TrimPrefix(pw, "pg:")))
 	}
-	out["KOPPEL_ENCRYPTION_KEYS"] = key
-	out["KOPPEL_CODEC_TOKEN"] = strings.TrimPrefix(token, "token:")
-	// Hex-ish and quote-free, so it sits in a URL and a YAML string alike.
-	out["POSTGRES_PASSWORD"] = strings.NewReplacer("+", "", "/", "", "=", "").Replace(strings.TrimPrefix(pw, "pg:"))
-	var lines []string
-	for _, k := range []string{"KOPPEL_ENCRYPTION_KEYS", "KOPPEL_CODEC_TOKEN", "POSTGRES_PASSWORD"} {
-		lines = append(lines, k+"="+out[k])
-	}
-	return out, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
+	return lines, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }
 
 // start runs a child process and reports its death on st.Died.
