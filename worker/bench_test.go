@@ -71,9 +71,9 @@ func (e benchEnv) alternate(b *testing.B, iter int, realRun func(round int) sync
 		round := iter*e.rounds + r
 		if r%2 == 0 {
 			real = append(real, realRun(round))
-			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round, 1))
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
 		} else {
-			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round, 1))
+			noop = append(noop, runNoopSync(b, e.ctx, e.sealed, e.srv.FrontendHostPort(), e.n, round))
 			real = append(real, realRun(round))
 		}
 	}
@@ -338,31 +338,109 @@ func measureSync(b *testing.B, ctx context.Context, c client.Client, hostPort st
 }
 
 // runNoopSync is the bound of a real run: the same workflows with steps
-// that do nothing, on workers (that many) in this process.
-func runNoopSync(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, n, iter, workers int) syncRun {
-	integration := fmt.Sprintf("noop%d", iter)
-	taskQueue := "bench-noop-" + strconv.Itoa(iter)
-	from := time.Now().Add(-time.Hour).Truncate(time.Second)
-	customers := benchCustomers()
-	noop := &noopActivities{n: n, orders: benchOrders(n, customers, benchCatalogue, from)}
-	for range workers {
-		w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 4, MaxConcurrentActivityTaskPollers: 4})
-		w.RegisterWorkflow(workflows.OrderSyncWorkflow)
-		w.RegisterWorkflow(workflows.OrderWorkflow)
-		w.RegisterActivity(noop)
-		require.NoError(b, w.Start())
-		defer w.Stop()
-	}
+// that do nothing, on a worker in this process.
+func runNoopSync(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, n, iter int) syncRun {
+	integration, taskQueue, from := noopWindow(iter)
+	noop := newNoopActivities(n, from)
+	w := sdkworker.New(c, taskQueue, noopWorkerOptions)
+	registerNoop(w, noop)
+	require.NoError(b, w.Start())
+	defer w.Stop()
+	return measureNoop(b, ctx, c, serverHostPort, syncWindow{integration, taskQueue, from, n})
+}
 
-	cpu := startCPUMeter(serverHostPort)
+// runNoopProcesses is the bound of a real run on several worker processes:
+// the same workflows with steps that do nothing, each worker a process of
+// its own (this test binary, see TestMain), as the real run's workers are.
+func runNoopProcesses(b *testing.B, ctx context.Context, srv benchServer, key string, n, iter, workers int) syncRun {
+	integration, taskQueue, from := noopWindow(iter)
+	pids := make([]int, workers)
+	for i := range pids {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d", noopWorkerEnv, n, from.UnixNano()),
+			"TEMPORAL_ADDRESS="+srv.hostPort, "TEMPORAL_NAMESPACE="+srv.namespace, "KOPPEL_TASK_QUEUE="+taskQueue,
+			"KOPPEL_ENCRYPTION_KEYS="+key)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		require.NoError(b, cmd.Start())
+		p := &workerProcess{cmd: cmd, done: make(chan struct{})}
+		go func() { _ = cmd.Wait(); close(p.done) }()
+		defer p.stop()
+		pids[i] = cmd.Process.Pid
+	}
+	waitPolling(b, ctx, srv.client, taskQueue, workers)
+	return measureNoop(b, ctx, srv.client, srv.hostPort, syncWindow{integration, taskQueue, from, n}, pids...)
+}
+
+// noopWindow names a no-op run's integration and task queue and the hour
+// its orders were created in.
+func noopWindow(iter int) (integration, taskQueue string, from time.Time) {
+	return fmt.Sprintf("noop%d", iter), "bench-noop-" + strconv.Itoa(iter), time.Now().Add(-time.Hour).Truncate(time.Second)
+}
+
+// noopWorkerOptions are the real worker's (worker/register.go).
+var noopWorkerOptions = sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 4, MaxConcurrentActivityTaskPollers: 4}
+
+func registerNoop(w sdkworker.Worker, noop *noopActivities) {
+	w.RegisterWorkflow(workflows.OrderSyncWorkflow)
+	w.RegisterWorkflow(workflows.OrderWorkflow)
+	w.RegisterActivity(noop)
+}
+
+// measureNoop backfills a no-op run's window on its started workers
+// (workerPIDs: their processes, none when in this one) and measures it.
+func measureNoop(b *testing.B, ctx context.Context, c client.Client, serverHostPort string, win syncWindow, workerPIDs ...int) syncRun {
+	cpu := startCPUMeter(serverHostPort, workerPIDs...)
 	start := time.Now()
-	backfillAll(b, ctx, c, integration, taskQueue, from.Add(-time.Minute), from.Add(time.Hour))
-	waitClosed(b, ctx, c, integration, n)
+	backfillAll(b, ctx, c, win.integration, win.taskQueue, win.from.Add(-time.Minute), win.from.Add(time.Hour))
+	waitClosed(b, ctx, c, win.integration, win.n)
 	var run syncRun
 	run.took = time.Since(start)
 	run.cpu = cpu.used()
-	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, integration)
+	run.p50, run.p95, run.eventsPerOrd = orderStats(b, ctx, c, win.integration)
 	return run
+}
+
+// noopWorkerEnv, set to "n,from" (from in Unix nanoseconds), makes this
+// test binary a no-op worker process for runNoopProcesses: it serves the
+// no-op steps for n orders created from then on the task queue
+// $KOPPEL_TASK_QUEUE until SIGINT.
+const noopWorkerEnv = "KOPPEL_BENCH_NOOP_WORKER"
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(noopWorkerEnv); spec != "" {
+		if err := runNoopWorker(spec); err != nil {
+			fmt.Fprintln(os.Stderr, "no-op worker:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runNoopWorker(spec string) error {
+	ns, nanos, _ := strings.Cut(spec, ",")
+	n, err := strconv.Atoi(ns)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", noopWorkerEnv, spec, err)
+	}
+	at, err := strconv.ParseInt(nanos, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%s=%q: %w", noopWorkerEnv, spec, err)
+	}
+	ring, err := codec.ParseKeys(os.Getenv("KOPPEL_ENCRYPTION_KEYS"), "")
+	if err != nil {
+		return err
+	}
+	dc := codec.DataConverter(ring)
+	c, err := client.Dial(client.Options{HostPort: os.Getenv("TEMPORAL_ADDRESS"), Namespace: os.Getenv("TEMPORAL_NAMESPACE"),
+		Logger: quiet, DataConverter: dc, FailureConverter: codec.FailureConverter(dc)})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w := sdkworker.New(c, os.Getenv("KOPPEL_TASK_QUEUE"), noopWorkerOptions)
+	registerNoop(w, newNoopActivities(n, time.Unix(0, at)))
+	return w.Run(sdkworker.InterruptCh())
 }
 
 func backfillAll(b *testing.B, ctx context.Context, c client.Client, integration, taskQueue string, from, to time.Time) {
@@ -613,6 +691,12 @@ func (p *workerProcess) stop() {
 type noopActivities struct {
 	n      int
 	orders []model.Order
+}
+
+// newNoopActivities serves n bench orders created from from, the ones a
+// real run of the same size syncs.
+func newNoopActivities(n int, from time.Time) *noopActivities {
+	return &noopActivities{n: n, orders: benchOrders(n, benchCustomers(), benchCatalogue, from)}
 }
 
 func (a *noopActivities) LoadOrderFlowSettings(_ context.Context, in activities.OrderFlowSettingsInput) (activities.OrderFlowSettings, error) {

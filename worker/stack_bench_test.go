@@ -21,7 +21,7 @@ var benchStackPorts = prodstack.Ports{Postgres: 31432, Frontend: 31233, UI: 3223
 // Temporal server built from tools.mod on PostgreSQL, with the compose
 // file's configuration — with 1, 2 and 3 worker processes, each next to the
 // no-op bound of the same shape (the same workflows with steps that do
-// nothing, on as many workers); then three worker processes draining a
+// nothing, on as many worker processes); then three worker processes draining a
 // backlog from CCV Shop at its published limits, sharing the quota.
 // KOPPEL_BENCH_ORDERS orders per run (default 1,000), KOPPEL_BENCH_ROUNDS
 // rounds (default 3) of real and no-op runs, KOPPEL_BENCH_BACKLOG orders in
@@ -62,7 +62,6 @@ func BenchmarkProductionShape(b *testing.B) {
 	b.Cleanup(c.Close)
 	srv := benchServer{hostPort: proc.TemporalAddress, namespace: proc.TemporalNamespace, client: c}
 	key := st.Secrets["KOPPEL_ENCRYPTION_KEYS"]
-	sealed := sealedClient(b, srv.hostPort, srv.namespace, key)
 	work := filepath.Join(dir, "work")
 	require.NoError(b, os.MkdirAll(work, 0o755))
 
@@ -80,7 +79,7 @@ func BenchmarkProductionShape(b *testing.B) {
 				realRun := func() {
 					row.real = append(row.real, runRealSync(b, ctx, srv, work, n, round, key, ccvBenchSource(), workers))
 				}
-				noopRun := func() { row.noop = append(row.noop, runNoopSync(b, ctx, sealed, srv.hostPort, n, round, workers)) }
+				noopRun := func() { row.noop = append(row.noop, runNoopProcesses(b, ctx, srv, key, n, round, workers)) }
 				if r%2 == 0 { // alternate which goes first, so drift falls on both alike
 					realRun()
 					noopRun()
