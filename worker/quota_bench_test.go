@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -33,6 +34,7 @@ import (
 type shopMeter struct {
 	mu          sync.Mutex
 	orderReads  int
+	perMinute   []int // reads in each minute from the first
 	first, last time.Time
 	tooMany     int
 }
@@ -59,14 +61,19 @@ func (m *shopMeter) wrap(h http.Handler) http.Handler {
 				m.first = now
 			}
 			m.last, m.orderReads = now, m.orderReads+1
+			minute := int(now.Sub(m.first) / time.Minute)
+			for len(m.perMinute) <= minute {
+				m.perMinute = append(m.perMinute, 0)
+			}
+			m.perMinute[minute]++
 		}
 	})
 }
 
-func (m *shopMeter) read() (reads, tooMany int, span time.Duration) {
+func (m *shopMeter) read() (reads, tooMany int, span time.Duration, perMinute []int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.orderReads, m.tooMany, m.last.Sub(m.first)
+	return m.orderReads, m.tooMany, m.last.Sub(m.first), slices.Clone(m.perMinute)
 }
 
 // quotaStack is the dev server, the shop at its published limits (150 reads
@@ -180,6 +187,7 @@ func BenchmarkSharedQuota(b *testing.B) {
 type quotaRun struct {
 	took, span     time.Duration
 	reads, tooMany int
+	perMinute      []int
 }
 
 // share is the part of the read quota on /orders the workers used while
@@ -189,8 +197,8 @@ func (r quotaRun) share() float64 {
 }
 
 func (r quotaRun) String() string {
-	return fmt.Sprintf("took %s; reads of /orders: %d in %s = %.1f/min = %.0f %% of the quota; 429 answers: %d",
-		r.took.Round(time.Second), r.reads, r.span.Round(time.Second), float64(r.reads)/r.span.Minutes(), 100*r.share(), r.tooMany)
+	return fmt.Sprintf("took %s; reads of /orders: %d in %s = %.1f/min = %.0f %% of the quota (minute by minute: %v); 429 answers: %d",
+		r.took.Round(time.Second), r.reads, r.span.Round(time.Second), float64(r.reads)/r.span.Minutes(), 100*r.share(), r.perMinute, r.tooMany)
 }
 
 // drainBacklog puts n paid orders in the shop and backfills them with
@@ -213,7 +221,7 @@ func (q *quotaStack) drainBacklog(b *testing.B, n, workers int) quotaRun {
 		w.stop()
 	}
 	require.Len(b, q.till.Orders(), n, "every order reached the till exactly once")
-	r.reads, r.tooMany, r.span = q.meter.read()
+	r.reads, r.tooMany, r.span, r.perMinute = q.meter.read()
 	return r
 }
 
@@ -257,7 +265,7 @@ func BenchmarkWaitingOrders(b *testing.B) {
 		w.stop()
 		_ = sched.Delete(ctx)
 		b.ReportMetric(took.Seconds(), "s-to-till")
-		reads, tooMany, _ := q.meter.read()
+		reads, tooMany, _, _ := q.meter.read()
 		fmt.Printf("\nWaiting orders: %d waiting, poll interval 1m; a new paid order reached the till after %s (limit: two intervals); "+
 			"reads of /orders so far %d, 429 answers %d\n\n", waiting, took.Round(100*time.Millisecond), reads, tooMany)
 		require.Less(b, took, 2*time.Minute, "a new paid order must reach the till within two poll intervals")
