@@ -65,53 +65,65 @@ func BenchmarkProductionShape(b *testing.B) {
 	work := filepath.Join(dir, "work")
 	require.NoError(b, os.MkdirAll(work, 0o755))
 
+	// b.Run: -bench 'BenchmarkProductionShape/quota' runs one part alone.
+	b.Run("workers", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			benchShapeWorkers(b, ctx, srv, key, work, n, rounds)
+		}
+	})
+	b.Run("quota", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			q := newQuotaStackOn(b, work, srv, key, "psquota"+strconv.Itoa(i), "1h")
+			quota := q.drainBacklog(b, backlog, 3)
+			fmt.Printf("\nThe production shape, shared quota: %d orders, 3 worker processes, CCV Shop at 150 reads/min per resource\n  %s\n\n",
+				backlog, quota)
+			b.ReportMetric(100*quota.share(), "%-of-read-quota")
+			b.ReportMetric(float64(quota.tooMany), "429s")
+			require.Zero(b, quota.tooMany, "the workers together exceeded the shop's quota")
+		}
+	})
+}
+
+// benchShapeWorkers compares real and no-op runs on the stack with 1, 2
+// and 3 worker processes and prints the table of medians.
+func benchShapeWorkers(b *testing.B, ctx context.Context, srv benchServer, key, work string, n, rounds int) {
 	type shapeRow struct {
 		workers    int
 		real, noop []syncRun
 	}
 	var rows []shapeRow
-	for i := 0; i < b.N; i++ {
-		rows = rows[:0]
-		for workers := 1; workers <= 3; workers++ {
-			row := shapeRow{workers: workers}
-			for r := 0; r < rounds; r++ {
-				round := 100*workers + r
-				realRun := func() {
-					row.real = append(row.real, runRealSync(b, ctx, srv, work, n, round, key, ccvBenchSource(), workers))
-				}
-				noopRun := func() { row.noop = append(row.noop, runNoopProcesses(b, ctx, srv, key, n, round, workers)) }
-				if r%2 == 0 { // alternate which goes first, so drift falls on both alike
-					realRun()
-					noopRun()
-				} else {
-					noopRun()
-					realRun()
-				}
+	for workers := 1; workers <= 3; workers++ {
+		row := shapeRow{workers: workers}
+		for r := 0; r < rounds; r++ {
+			round := 100*workers + r
+			realRun := func() {
+				row.real = append(row.real, runRealSync(b, ctx, srv, work, n, round, key, ccvBenchSource(), workers))
 			}
-			printRuns(b, fmt.Sprintf("Order sync CCV Shop → MplusKASSA, %d worker process(es)", workers),
-				"the production shape (Temporal server on PostgreSQL)", n, row.real, row.noop, false)
-			rows = append(rows, row)
-		}
-
-		q := newQuotaStackOn(b, work, srv, key, "psquota"+strconv.Itoa(i), "1h")
-		quota := q.drainBacklog(b, backlog, 3)
-
-		rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
-		fmt.Printf("\nThe production shape (Temporal server from tools.mod on PostgreSQL), %d orders, medians of %d rounds\n", n, rounds)
-		fmt.Printf("  %-8s %12s %14s %8s\n", "workers", "orders/s", "no-op bound", "ratio")
-		for _, row := range rows {
-			real, noop, ratios := make([]float64, rounds), make([]float64, rounds), make([]float64, rounds)
-			for r := range row.real {
-				real[r], noop[r] = rate(row.real[r]), rate(row.noop[r])
-				ratios[r] = real[r] / noop[r]
+			noopRun := func() { row.noop = append(row.noop, runNoopProcesses(b, ctx, srv, key, n, round, workers)) }
+			if r%2 == 0 { // alternate which goes first, so drift falls on both alike
+				realRun()
+				noopRun()
+			} else {
+				noopRun()
+				realRun()
 			}
-			fmt.Printf("  %-8d %12.1f %14.1f %7.0f %%\n", row.workers, median(real), median(noop), 100*median(ratios))
-			b.ReportMetric(median(real), fmt.Sprintf("orders/s-%dw", row.workers))
-			b.ReportMetric(100*median(ratios), fmt.Sprintf("%%-of-bound-%dw", row.workers))
 		}
-		fmt.Printf("  shared quota, %d orders, 3 worker processes, CCV Shop at 150 reads/min per resource:\n  %s\n\n", backlog, quota)
-		b.ReportMetric(100*quota.share(), "%-of-read-quota")
-		b.ReportMetric(float64(quota.tooMany), "429s")
-		require.Zero(b, quota.tooMany, "the workers together exceeded the shop's quota")
+		printRuns(b, fmt.Sprintf("Order sync CCV Shop → MplusKASSA, %d worker process(es)", workers),
+			"the production shape (Temporal server on PostgreSQL)", n, row.real, row.noop, false)
+		rows = append(rows, row)
 	}
+	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
+	fmt.Printf("\nThe production shape (Temporal server from tools.mod on PostgreSQL), %d orders, medians of %d rounds\n", n, rounds)
+	fmt.Printf("  %-8s %12s %14s %8s\n", "workers", "orders/s", "no-op bound", "ratio")
+	for _, row := range rows {
+		real, noop, ratios := make([]float64, rounds), make([]float64, rounds), make([]float64, rounds)
+		for r := range row.real {
+			real[r], noop[r] = rate(row.real[r]), rate(row.noop[r])
+			ratios[r] = real[r] / noop[r]
+		}
+		fmt.Printf("  %-8d %12.1f %14.1f %7.0f %%\n", row.workers, median(real), median(noop), 100*median(ratios))
+		b.ReportMetric(median(real), fmt.Sprintf("orders/s-%dw", row.workers))
+		b.ReportMetric(100*median(ratios), fmt.Sprintf("%%-of-bound-%dw", row.workers))
+	}
+	fmt.Println()
 }

@@ -569,7 +569,7 @@ func TestClientPacesItsCalls(t *testing.T) {
 	id := s.AddOrder(sampleOrder(time.Now().Add(-time.Hour)))
 	ctx := context.Background()
 
-	// 1200 a minute: a burst of 10 (a twentieth, at most 10), then one call
+	// 1200 a minute: a burst of 10 (a fiftieth, at most 10), then one call
 	// every 60/1190 s ≈ 50 ms.
 	fast, err := ccvshop.New(ccvshop.Config{BaseURL: srv.URL, PublicKey: "pk_paced", SecretKey: secret, ReadsPerMinute: 1200})
 	require.NoError(t, err)

@@ -141,7 +141,7 @@ func TestTheSharedPacerHoldsTheLimitAcrossClientsOfOneToken(t *testing.T) {
 		}
 		_, err = c.ListOrders(ctx, connectors.OrderQuery{})
 	}
-	// 60 a minute allows a burst of 3 and then one a second: 20 calls in
+	// 60 a minute allows a burst of 1 and then one a second: 20 calls in
 	// 300 ms are refused by the pacer before the API sees them.
 	require.Error(t, err)
 	assert.True(t, connectors.IsKind(err, connectors.KindRateLimited) || connectors.IsKind(err, connectors.KindUnavailable), err.Error())

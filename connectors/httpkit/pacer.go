@@ -56,9 +56,10 @@ type Limits struct {
 
 // A limit's burstDivisor-th part may go at once; the rest of a period's
 // allowance is spread evenly, so no window of one period ever sees more
-// than the limit.
+// than the limit. The burst is what a long backlog leaves unused: a
+// fiftieth lets a busy process use 98 % of its share.
 const (
-	burstDivisor = 20
+	burstDivisor = 50
 	maxBurst     = 10
 )
 
@@ -227,11 +228,11 @@ func setShare(l *rate.Limiter, r Rate, fleet int) {
 }
 
 // share is one process's part of r: of n = r.N / fleet calls a period, a
-// twentieth (at least one, at most 10) may go at once and the rest are
-// spread over the period, so any window of one period sees at most n (a burst of b refills
-// at (n-b)/period) and a busy process uses at least 95 % of its share (a
-// larger burst would leave more of a long backlog's quota unused: a burst
-// of 10 of 50 used only 80 %).
+// fiftieth (at least one, at most 10) may go at once and the rest are
+// spread over the period, so any window of one period sees at most n (a
+// burst of b refills at (n-b)/period) and a busy process uses n-b of its n
+// (a larger burst leaves more of a long backlog's quota unused: a burst of
+// 10 of 50 used only 80 %, a twentieth 92 % of three workers' shares).
 func share(r Rate, fleet int) (rate.Limit, int) {
 	n := max(r.N/fleet, 1)
 	b := min(max(n/burstDivisor, 1), maxBurst)
