@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -166,11 +167,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		}
 		var queued *QueueError
 		if errors.As(err, &queued) {
-			// Come back when the queue is half a deadline from this call's
-			// turn: it then waits in line briefly instead of failing again.
 			retry := time.Second
 			if deadline, ok := ctx.Deadline(); ok {
-				retry = max(queued.Wait-time.Until(deadline)/2, time.Second)
+				retry = queueComeback(queued.Wait, time.Until(deadline))
 			}
 			return nil, &connectors.Error{Kind: connectors.KindRateLimited, System: c.cfg.System, Op: op,
 				Message: "waiting for the rate limiter: " + err.Error(), RetryAfter: retry, Err: err}
@@ -328,3 +327,17 @@ type scrubbedError struct {
 
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.cause }
+
+// queueComeback is when a call refused for a queue of wait, whose deadline
+// was d away, should come back: when the queue is a half to three quarters
+// of a deadline from its turn, so it then waits in line briefly instead of
+// failing again. The spread keeps the many calls refused at one moment from
+// all coming back at one moment, leaving the queue empty while the server
+// catches up with them.
+func queueComeback(wait, d time.Duration) time.Duration {
+	spread := time.Duration(0)
+	if d >= 4 {
+		spread = rand.N(d / 4)
+	}
+	return max(wait-d/2-spread, time.Second)
+}

@@ -220,3 +220,18 @@ func TestRedirectsStayOnTheHost(t *testing.T) {
 	assert.ErrorContains(t, err, "Found to "+other.URL+"/steal; set the base URL")
 	assert.Zero(t, elsewhere.Load())
 }
+
+// Calls refused at one moment for one queue come back spread over a
+// quarter of their deadline, between a half and three quarters of a
+// deadline before their turn, never sooner than a second.
+func TestQueueComebackIsSpread(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 100 {
+		got := queueComeback(3*time.Minute, time.Minute)
+		assert.LessOrEqual(t, got, 150*time.Second)
+		assert.Greater(t, got, 135*time.Second)
+		seen[got] = true
+	}
+	assert.Greater(t, len(seen), 50, "not all at one moment")
+	assert.Equal(t, time.Second, queueComeback(10*time.Second, time.Minute))
+}
