@@ -391,14 +391,16 @@ func (r *chaosRun) observe() int {
 // stuck describes the first few orders that are not in the till: their
 // workflow's status and what it waits for, so a stall explains itself.
 func (r *chaosRun) stuck(ctx context.Context, c client.Client, namespace string) string {
-	var out []string
+	r.mu.Lock()
+	var missing []string
 	for _, id := range r.ids {
-		r.mu.Lock()
-		_, in := r.seen[chaosIntegration+"-"+id]
-		r.mu.Unlock()
-		if in {
-			continue
+		if _, in := r.seen[chaosIntegration+"-"+id]; !in {
+			missing = append(missing, id)
 		}
+	}
+	r.mu.Unlock()
+	var out []string
+	for _, id := range missing {
 		if len(out) == 5 {
 			out = append(out, "…")
 			break
@@ -477,8 +479,9 @@ func (r *chaosRun) check(ctx context.Context, c client.Client, namespace string,
 			}
 		}
 	}
-	rep.LongestGap, rep.GapAfterCrash = r.gaps()
-	r.explainLongestGap(ctx, c)
+	g := r.longestGaps()
+	rep.LongestGap, rep.GapAfterCrash = g.longest, g.afterCrash
+	r.explainLongestGap(ctx, c, g)
 	for _, cr := range r.crashes {
 		rep.Crashes = append(rep.Crashes, cr.what)
 	}
@@ -602,14 +605,9 @@ func (r *chaosRun) failureReason(ctx context.Context, c client.Client, id, runID
 	return msg
 }
 
-// gaps are the longest time with no new order in the till, over the run
-// and in the minute after a crash (a gap that overlaps it, while more than
-// the last 2 % of the orders, at least 5, were still to come).
-func (r *chaosRun) gaps() (longest, afterCrash time.Duration) {
-	g := r.longestGaps()
-	return g.longest, g.afterCrash
-}
-
+// chaosGaps are the longest time with no new order in the till, over the
+// run and in the minute after a crash (a gap that overlaps it, while more
+// than the last 2 % of the orders, at least 5, were still to come).
 type chaosGaps struct {
 	longest, afterCrash time.Duration
 	// endedBy is the order whose arrival ended the longest gap; before is
@@ -658,8 +656,7 @@ func (r *chaosRun) longestGaps() chaosGaps {
 
 // explainLongestGap prints the history of the order that ended the longest
 // gap, so a stall shows what it waited on.
-func (r *chaosRun) explainLongestGap(ctx context.Context, c client.Client) {
-	g := r.longestGaps()
+func (r *chaosRun) explainLongestGap(ctx context.Context, c client.Client, g chaosGaps) {
 	if g.endedBy == "" {
 		return
 	}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/client"
 	"gopkg.in/yaml.v3"
 
 	"github.com/koppel/koppel/config"
@@ -123,7 +122,8 @@ func devCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := dialWhenUp(ctx, s)
+	s.proc.ConnectWait = max(s.proc.ConnectWait, time.Minute) // the dev server was just started
+	c, err := kworker.DialAndWait(ctx, s.proc, s.log, nil)
 	if err != nil {
 		return err
 	}
@@ -224,24 +224,6 @@ func devServerArgs(dbFile string) []string {
 		args = append(args, "--search-attribute", n+"=Keyword")
 	}
 	return args
-}
-
-func dialWhenUp(ctx context.Context, s *session) (client.Client, error) {
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		c, err := kworker.Dial(s.proc, s.log)
-		if err == nil {
-			return c, nil
-		}
-		if time.Now().After(deadline) {
-			return nil, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
 }
 
 // writeDerivedFile writes the file the demo's worker runs and loads it as

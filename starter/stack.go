@@ -162,11 +162,10 @@ func startServerSide(ctx context.Context, st *stack.Run) (*session, client.Clien
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	s, err := newSession()
+	z, err := kworker.NewZap("warn", "console")
 	if err != nil {
 		c.Close()
 		return nil, nil, nil, err
 	}
-	s.proc = p
-	return s, c, changes, nil
+	return &session{proc: p, log: z}, c, changes, nil
 }

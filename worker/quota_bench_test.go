@@ -167,12 +167,7 @@ func (q *quotaStack) waitForPollers(b *testing.B, n int) {
 // the backlog lasts): each derives its share from the live pollers of the
 // task queue.
 func BenchmarkSharedQuota(b *testing.B) {
-	n := 1000
-	if v := os.Getenv("KOPPEL_BENCH_BACKLOG"); v != "" {
-		var err error
-		n, err = strconv.Atoi(v)
-		require.NoError(b, err, "KOPPEL_BENCH_BACKLOG")
-	}
+	n := benchSetting(b, "KOPPEL_BENCH_BACKLOG", 1000)
 	for i := 0; i < b.N; i++ {
 		q := newQuotaStack(b, "quota"+strconv.Itoa(i), "1h")
 		r := q.drainBacklog(b, n, 3)
