@@ -162,10 +162,7 @@ func (p *Pacer) Wait(ctx context.Context, class, bucket string) (time.Duration, 
 				// tokens until past the deadline. Say how long the queue is,
 				// so the caller comes back then instead of on a backoff that
 				// would leave the quota unused.
-				r := l.Reserve()
-				queue := r.Delay()
-				r.Cancel()
-				return time.Since(start), &QueueError{Wait: queue}
+				return time.Since(start), &QueueError{Wait: queueDelay(l, time.Now())}
 			}
 			return time.Since(start), err
 		}
@@ -237,4 +234,16 @@ func share(r Rate, fleet int) (rate.Limit, int) {
 	n := max(r.N/fleet, 1)
 	b := min(max(n/burstDivisor, 1), maxBurst)
 	return rate.Limit(float64(max(n-b, 1)) / r.Per.Seconds()), b
+}
+
+// queueDelay is how long a call arriving at now would wait for its turn,
+// read from the tokens the queued calls hold. Not by reserving a turn and
+// cancelling it: a cancelled reservation that is no longer the last gives
+// nothing back, so concurrent refusals used to cost turns of the quota.
+func queueDelay(l *rate.Limiter, now time.Time) time.Duration {
+	tokens := l.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) / float64(l.Limit()) * float64(time.Second))
 }

@@ -2,6 +2,7 @@ package httpkit
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,4 +107,41 @@ func TestPacerWaitEndsWithTheContext(t *testing.T) {
 	waited, err = unlimited.Wait(context.Background(), "read", "x")
 	assert.NoError(t, err)
 	assert.Zero(t, waited)
+}
+
+// Many calls refused at one moment give back every turn: the next call that
+// may wait still gets the turn it would have had without them. (Asking the
+// queue's length by reserving and cancelling lost a turn whenever another
+// call reserved in between: a cancelled reservation that is no longer the
+// last one returns nothing, and the quota went unused.)
+func TestRefusedCallsTakeNoTurns(t *testing.T) {
+	p := SharedPacer(CredentialKey("test", "https://refused.example", t.Name()), Limits{Classes: map[string]Rate{"read": PerMinute(60)}})
+	_, err := p.Wait(context.Background(), "read", "orders")
+	require.NoError(t, err, "the burst")
+	res, _ := p.limiters("read", "orders")
+	before := queueDelay(res, time.Now())
+	require.Greater(t, before, 100*time.Millisecond, "the next turn is a second away")
+
+	var wg sync.WaitGroup
+	refused := make(chan error, 2000)
+	start := make(chan struct{})
+	for range 2000 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			_, err := p.Wait(ctx, "read", "orders")
+			refused <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(refused)
+	for err := range refused {
+		var queued *QueueError
+		require.ErrorAs(t, err, &queued)
+	}
+	assert.InDelta(t, before.Seconds(), queueDelay(res, time.Now()).Seconds(), 0.05, "no turn was lost to a refusal")
 }
