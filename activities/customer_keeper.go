@@ -76,6 +76,7 @@ func (a *Activities) upsertViaKeeper(ctx context.Context, rt *Integration, req U
 // UpsertCustomer finds the customer in the target and updates or creates
 // it. The keeper runs it, one request at a time per customer.
 func (a *Activities) UpsertCustomer(ctx context.Context, in UpsertCustomerInput) (EnsureCustomerResult, error) {
+	defer keepAlive(ctx)()
 	rt, err := a.integration(in.Integration)
 	if err != nil {
 		return EnsureCustomerResult{}, err

@@ -7,14 +7,16 @@ import (
 	"go.temporal.io/sdk/activity"
 )
 
-// HeartbeatEvery is how often a listing activity tells Temporal it lives.
+// HeartbeatEvery is how often an activity that keeps itself alive (a
+// listing, a customer upsert) tells Temporal it lives.
 const HeartbeatEvery = 5 * time.Second
 
-// keepAlive heartbeats while a one-call activity runs (a listing that may
-// wait out a 429 or a slow answer), so that when its worker dies Temporal
-// retries it elsewhere after the short heartbeat timeout instead of the
-// long start-to-close one: a killed worker must not stall the poll. Call
-// the returned stop when the activity ends.
+// keepAlive heartbeats while a short activity runs (a listing or an upsert
+// that may wait out a 429 or a slow answer), so that when its worker dies
+// Temporal retries it elsewhere after the short heartbeat timeout instead
+// of the long start-to-close one: a killed worker must not stall the poll
+// or the orders waiting for it. Call the returned stop when the activity
+// ends.
 func keepAlive(ctx context.Context) (stop func()) {
 	if !activity.IsActivity(ctx) {
 		return func() {}

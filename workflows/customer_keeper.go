@@ -57,10 +57,14 @@ func CustomerKeeperWorkflow(ctx workflow.Context) error {
 }
 
 // withCustomerUpsert is for the keeper's upserts: one call to the target
-// each, retried through outages like an order step.
+// each, retried through outages like an order step. It heartbeats: the
+// orders of this customer wait for it, so an upsert whose worker died is
+// retried elsewhere after AliveTimeout, not after its start-to-close time
+// (a killed worker held every order of the customer for a minute or more).
 func withCustomerUpsert(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    time.Minute,
+		HeartbeatTimeout:       AliveTimeout,
 		ScheduleToCloseTimeout: OrderStepBudget,
 		RetryPolicy:            retryPolicy(5 * time.Minute),
 	})

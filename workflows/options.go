@@ -62,15 +62,17 @@ func withSettings(ctx workflow.Context) workflow.Context {
 func withPage(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    2 * time.Minute,
-		HeartbeatTimeout:       PageHeartbeatTimeout,
+		HeartbeatTimeout:       AliveTimeout,
 		ScheduleToCloseTimeout: PageBudget,
 		RetryPolicy:            retryPolicy(2 * time.Minute),
 	})
 }
 
-// PageHeartbeatTimeout is how long a listing may go without a heartbeat
-// (activities.HeartbeatEvery) before Temporal takes its worker for dead.
-const PageHeartbeatTimeout = 20 * time.Second
+// AliveTimeout is how long an activity that keeps itself alive
+// (activities.HeartbeatEvery) may go without a heartbeat before Temporal
+// takes its worker for dead and retries it elsewhere: listings and the
+// customer keeper's upserts, which every order waits for.
+const AliveTimeout = 20 * time.Second
 
 // CatalogPageBudget bounds the attempts of one catalog page; the next
 // scheduled run starts again from the last completed run's position.

@@ -56,6 +56,8 @@ func decodeInto(v any, into any) error {
 		*p = v.(activities.AccessToken)
 	case *activities.TokenStatus:
 		*p = v.(activities.TokenStatus)
+	case *activities.EnsureCustomerResult:
+		*p = v.(activities.EnsureCustomerResult)
 	}
 	return nil
 }
