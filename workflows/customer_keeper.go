@@ -66,6 +66,8 @@ func withCustomerUpsert(ctx workflow.Context) workflow.Context {
 		StartToCloseTimeout:    time.Minute,
 		HeartbeatTimeout:       AliveTimeout,
 		ScheduleToCloseTimeout: OrderStepBudget,
-		RetryPolicy:            retryPolicy(5 * time.Minute),
+		// At most a minute between attempts, as for an order step: the
+		// customer's orders wait for this one.
+		RetryPolicy: retryPolicy(time.Minute),
 	})
 }

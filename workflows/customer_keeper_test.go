@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/connectors"
@@ -19,7 +20,9 @@ import (
 // runs on a short heartbeat timeout: when its worker dies, Temporal retries
 // it elsewhere within AliveTimeout instead of after the start-to-close
 // minute (which held a customer's orders for a minute and more in the fault
-// run). activities.HeartbeatEvery keeps a live one well inside it.
+// run). activities.HeartbeatEvery keeps a live one well inside it. Its
+// retries, like an order step's, wait at most a minute (five held a
+// customer's orders for minutes through a flaky target).
 func TestCustomerKeeperUpsertOutlivesItsWorkerWithinSeconds(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	ts.SetLogger(quietLogger)
@@ -52,4 +55,16 @@ func TestCustomerKeeperUpsertOutlivesItsWorkerWithinSeconds(t *testing.T) {
 	assert.Positive(t, heartbeat, "the upsert runs with a heartbeat timeout")
 	assert.LessOrEqual(t, heartbeat, 20*time.Second, "a dead worker's upsert is retried within seconds")
 	assert.Greater(t, heartbeat, 2*activities.HeartbeatEvery, "a live upsert heartbeats well inside it")
+}
+
+func TestCustomerUpsertRetriesAtMostAMinuteApart(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(func(ctx workflow.Context) (time.Duration, error) {
+		return workflow.GetActivityOptions(withCustomerUpsert(ctx)).RetryPolicy.MaximumInterval, nil
+	}, workflow.RegisterOptions{Name: "upsertOptions"})
+	env.ExecuteWorkflow("upsertOptions")
+	var most time.Duration
+	require.NoError(t, env.GetWorkflowResult(&most))
+	assert.Equal(t, time.Minute, most)
 }

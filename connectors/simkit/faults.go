@@ -2,6 +2,7 @@ package simkit
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"sync"
@@ -31,6 +32,11 @@ type Rule struct {
 	// Every, above 1, lets the rule hit one matching request in Every (the
 	// others go on to the next rule): a steady share of faults, as 5 is 20 %.
 	Every int `json:"every,omitempty"`
+	// Share, between 0 and 1, lets the rule hit that random part of the
+	// matching requests (the others go on to the next rule): faults as a
+	// busy system has them. Every's fixed rhythm can lock onto a lone
+	// caller's retries, so that each attempt lands on the fault.
+	Share float64 `json:"share,omitempty"`
 	// Until, when set, ends the rule at that time: a burst of 429s for a
 	// few seconds, whatever the traffic.
 	Until      time.Time `json:"until,omitempty"`
@@ -45,6 +51,14 @@ type Faults struct {
 	mu    sync.Mutex
 	rules []*Rule
 	hits  map[FaultKind]int
+	dice  *rand.Rand // for Share; seeded by Seed, else at the first use
+}
+
+// Seed makes the rules' random shares repeat from seed.
+func (f *Faults) Seed(seed uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dice = rand.New(rand.NewPCG(seed, seed))
 }
 
 // Add appends a rule.
@@ -81,6 +95,14 @@ func (f *Faults) take(op string) *Rule {
 		if r.Every > 1 {
 			r.seen++
 			if r.seen%r.Every != 0 {
+				continue
+			}
+		}
+		if r.Share > 0 && r.Share < 1 {
+			if f.dice == nil {
+				f.dice = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+			}
+			if f.dice.Float64() >= r.Share {
 				continue
 			}
 		}

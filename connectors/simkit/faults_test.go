@@ -28,6 +28,40 @@ func TestEveryHitsAShareAndPassesTheRestOn(t *testing.T) {
 	}
 }
 
+// A rule with Share hits about that part of the matching requests, at
+// random: a lone caller retrying is not hit on every attempt, as a fixed
+// rhythm (Every) can do when its retries fall in step with it.
+func TestShareHitsARandomPart(t *testing.T) {
+	var f Faults
+	f.Seed(7)
+	f.Add(Rule{Kind: FaultStatus, Status: 503, Share: 0.2})
+	hits, streak, longest := 0, 0, 0
+	for i := 0; i < 10000; i++ {
+		if f.take("findRelation") != nil {
+			hits++
+			streak++
+			longest = max(longest, streak)
+		} else {
+			streak = 0
+		}
+	}
+	if hits < 1800 || hits > 2200 {
+		t.Errorf("503s: %d of 10,000, want about 2,000", hits)
+	}
+	if longest > 8 {
+		t.Errorf("%d hits in a row: not a random fifth", longest)
+	}
+	var other Faults
+	other.Seed(7)
+	other.Add(Rule{Kind: FaultStatus, Status: 503, Share: 0.2})
+	f.Seed(7)
+	for i := 0; i < 100; i++ {
+		if (f.take("x") == nil) != (other.take("x") == nil) {
+			t.Fatal("one seed, one sequence of faults")
+		}
+	}
+}
+
 // A rule with Until stops at that time, however few requests came.
 func TestUntilEndsABurst(t *testing.T) {
 	var f Faults
