@@ -18,9 +18,13 @@ import (
 	"syscall"
 	"time"
 
+	failurepb "go.temporal.io/api/failure/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
+	"github.com/koppel/koppel/activities"
 	"github.com/koppel/koppel/config"
 	ccvsim "github.com/koppel/koppel/connectors/ccvshop/sim"
 	mplussim "github.com/koppel/koppel/connectors/mplus/sim"
@@ -28,6 +32,7 @@ import (
 	"github.com/koppel/koppel/model"
 	"github.com/koppel/koppel/starter/stack"
 	kworker "github.com/koppel/koppel/worker"
+	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -178,6 +183,9 @@ type chaosRun struct {
 	workers []*stack.Process
 
 	ids []string // the shop's order ids, in the order they were seeded
+	// failures reads a pending activity's last failure, which the workers
+	// encrypt like every payload.
+	failures converter.FailureConverter
 
 	mu      sync.Mutex
 	seen    map[string]time.Time // extOrderId → when first seen in the till
@@ -253,6 +261,10 @@ integrations:
 	if err != nil {
 		return chaosReport{}, err
 	}
+	r.failures = temporal.GetDefaultFailureConverter()
+	if keys, err := codec.ParseKeys(proc.EncryptionKeys, proc.EncryptionKeyID); err == nil && proc.EncryptionKeys != "" {
+		r.failures = codec.FailureConverter(codec.DataConverter(keys))
+	}
 	defer c.Close()
 	for i := 1; i <= o.workers; i++ {
 		if err := r.startWorker(i); err != nil {
@@ -297,16 +309,20 @@ func (r *chaosRun) startWorker(n int) error {
 	return nil
 }
 
-// injectFaults sets the standing faults: a fifth of the till's calls fail
-// with a 5xx, one in ten orders and one in four relations is written but
-// its answer lost, and a share of both systems' calls is slow.
+// injectFaults sets the standing faults, at random from the run's seed: a
+// fifth of the till's calls fail with a 5xx, one in ten orders and one in
+// four relations is written but its answer lost, and one call in fifty of
+// both systems is slow. (A fixed rhythm — every fifth call — locked onto
+// the last orders' lone retries: every attempt hit the 503.)
 func (r *chaosRun) injectFaults() {
 	tf := r.till.Faults()
-	tf.Add(simkit.Rule{Op: "createOrder", Kind: simkit.FaultDropAfterCommit, Every: 10})
-	tf.Add(simkit.Rule{Op: "createRelation", Kind: simkit.FaultDropAfterCommit, Every: 4})
-	tf.Add(simkit.Rule{Kind: simkit.FaultStatus, Status: 503, Every: 5})
-	tf.Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Every: 50})
-	r.shop.Faults().Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Every: 50})
+	tf.Seed(uint64(r.o.seed))
+	tf.Add(simkit.Rule{Op: "createOrder", Kind: simkit.FaultDropAfterCommit, Share: 0.1})
+	tf.Add(simkit.Rule{Op: "createRelation", Kind: simkit.FaultDropAfterCommit, Share: 0.25})
+	tf.Add(simkit.Rule{Kind: simkit.FaultStatus, Status: 503, Share: 0.2})
+	tf.Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Share: 0.02})
+	r.shop.Faults().Seed(uint64(r.o.seed) + 1)
+	r.shop.Faults().Add(simkit.Rule{Kind: simkit.FaultLatency, Latency: 1500 * time.Millisecond, Share: 0.02})
 }
 
 // burst429 makes both systems answer every call with 429 and Retry-After
@@ -332,6 +348,7 @@ func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string)
 		{0.70, "PostgreSQL restart", r.restartPostgres},
 	}
 	lastProgress, lastCount := time.Now(), 0
+	var lastReport time.Time
 	nextBurst := time.Now().Add(10 * time.Second)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
@@ -367,6 +384,16 @@ func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string)
 			if err == nil && n+failed >= r.o.n {
 				return nil
 			}
+		}
+		if time.Since(lastProgress) > 15*time.Second && time.Since(lastReport) > time.Minute {
+			// Said while it stalls: what the missing orders and the
+			// customer keepers wait for is gone once they finish.
+			fmt.Fprintf(r.o.out, "chaos: no order for %s (%d of %d there): %s\n", time.Since(lastProgress).Round(time.Second),
+				n, r.o.n, r.stuck(ctx, c, namespace))
+			for _, k := range r.busyKeepers(ctx, c, namespace) {
+				fmt.Fprintf(r.o.out, "  %s\n", k)
+			}
+			lastReport = time.Now()
 		}
 		if time.Since(lastProgress) > 10*time.Minute {
 			return fmt.Errorf("no order reached the till for ten minutes (%d of %d there): %s", n, r.o.n, r.stuck(ctx, c, namespace))
@@ -412,6 +439,9 @@ func (r *chaosRun) stuck(ctx context.Context, c client.Client, namespace string)
 			continue
 		}
 		line := fmt.Sprintf("order %s: %s", id, d.GetWorkflowExecutionInfo().GetStatus())
+		if t := d.GetPendingWorkflowTask(); t != nil {
+			line += fmt.Sprintf("; workflow task %s attempt %d", t.GetState(), t.GetAttempt())
+		}
 		for _, a := range d.GetPendingActivities() {
 			line += fmt.Sprintf("; activity %s %s attempt %d: %s", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(),
 				a.GetLastFailure().GetMessage())
@@ -422,6 +452,50 @@ func (r *chaosRun) stuck(ctx context.Context, c client.Client, namespace string)
 		out = append(out, line)
 	}
 	return strings.Join(out, " | ")
+}
+
+// busyKeepers describes the running customer keepers that have work
+// pending: every order of a customer waits for its keeper, so a stall
+// there stalls them all.
+func (r *chaosRun) busyKeepers(ctx context.Context, c client.Client, namespace string) []string {
+	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: namespace, PageSize: 100,
+		Query: "WorkflowType = '" + activities.CustomerKeeperWorkflowName + "' AND ExecutionStatus = 'Running'"})
+	if err != nil {
+		return []string{"listing the customer keepers: " + err.Error()}
+	}
+	var out []string
+	for _, e := range resp.GetExecutions() {
+		id := e.GetExecution().GetWorkflowId()
+		d, err := c.DescribeWorkflowExecution(ctx, id, "")
+		if err != nil {
+			out = append(out, fmt.Sprintf("keeper %s: %v", id, err))
+			continue
+		}
+		var parts []string
+		if t := d.GetPendingWorkflowTask(); t != nil {
+			parts = append(parts, fmt.Sprintf("workflow task %s attempt %d since %s", t.GetState(), t.GetAttempt(),
+				t.GetScheduledTime().AsTime().Local().Format("15:04:05")))
+		}
+		for _, a := range d.GetPendingActivities() {
+			parts = append(parts, fmt.Sprintf("activity %s %s attempt %d on %s, started %s, heartbeat %s: %s",
+				a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastWorkerIdentity(),
+				a.GetLastStartedTime().AsTime().Local().Format("15:04:05"),
+				a.GetLastHeartbeatTime().AsTime().Local().Format("15:04:05"), r.failureText(a.GetLastFailure())))
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		out = append(out, fmt.Sprintf("keeper %s (history %d events): %s", id, d.GetWorkflowExecutionInfo().GetHistoryLength(),
+			strings.Join(parts, "; ")))
+	}
+	return out
+}
+
+func (r *chaosRun) failureText(f *failurepb.Failure) string {
+	if f == nil {
+		return ""
+	}
+	return r.failures.FailureToError(f).Error()
 }
 
 func (r *chaosRun) killWorker(n int) error {
@@ -606,8 +680,8 @@ func (r *chaosRun) failureReason(ctx context.Context, c client.Client, id, runID
 }
 
 // chaosGaps are the longest time with no new order in the till, over the
-// run and in the minute after a crash (a gap that overlaps it, while more
-// than the last 2 % of the orders, at least 5, were still to come).
+// run and in the minute after a crash (counted from the crash, for a gap
+// that overlaps that minute).
 type chaosGaps struct {
 	longest, afterCrash time.Duration
 	// endedBy is the order whose arrival ended the longest gap; before is
@@ -629,17 +703,11 @@ func (r *chaosRun) longestGaps() chaosGaps {
 	}
 	sort.Slice(arrivals, func(i, j int) bool { return arrivals[i].at.Before(arrivals[j].at) })
 	var g chaosGaps
-	// The last few orders each stand alone against the failing till: a
-	// gap then is one order's retry backoff, not the run's recovery.
-	tail := max(5, r.o.n/50)
 	for i := 1; i < len(arrivals); i++ {
 		from, to := arrivals[i-1].at, arrivals[i].at
 		gap := to.Sub(from)
 		if gap > g.longest {
 			g.longest, g.endedBy, g.before = gap, strings.TrimPrefix(arrivals[i].key, chaosIntegration+"-"), i
-		}
-		if r.o.n-i < tail {
-			continue
 		}
 		for _, cr := range r.crashes {
 			if from.Before(cr.at.Add(time.Minute)) && to.After(cr.at) {
