@@ -106,5 +106,8 @@ func TestChaosRunOnTheProductionShape(t *testing.T) {
 	assert.Positive(t, r.Faults["till-status"], "the till failed")
 	assert.Len(t, r.Crashes, 4, "every crash happened")
 	assert.LessOrEqual(t, r.GapAfterCrash, 30*time.Second, "orders go on within 30 s of every crash")
-	assert.LessOrEqual(t, r.LongestGap, 90*time.Second, "no long stall at all")
+	// Tail included: an order waiting out five failed attempts stays
+	// under it; a stall from a crash (a customer keeper's upsert left on a
+	// killed worker waited 53 s to 4 min) does not.
+	assert.LessOrEqual(t, r.LongestGap, 45*time.Second, "no long stall at all")
 }
