@@ -150,3 +150,44 @@ integrations:
 	assert.Equal(t, relations["shop-b-42"], orders["shop-b-"+ids["shop-b"]].RelationNumber, "shop B's order on shop B's customer")
 	assert.NotEqual(t, relations["shop-a-42"], relations["shop-b-42"])
 }
+
+// A backfill asks for the next page before it starts the orders of this
+// one, so at the source's rate limit the next page's read comes before
+// those orders' own reads and the workers never wait for a page (listing
+// after starting them left every worker idle between pages).
+func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{flow: ", pageSize: 2"})
+	s.seedCatalogue(coffee)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for i := range 5 {
+		s.ccv.AddOrder(order(person("Klant", fmt.Sprint(i), fmt.Sprintf("klant%d@example.nl", i)), created.Add(time.Duration(i)*time.Second), true, coffee.line(1)))
+	}
+	id := workflows.BackfillWorkflowID("shop", workflows.FlowOrders, created.Add(-time.Minute), time.Now()) + "-ahead"
+	run, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: s.taskQueue},
+		workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &workflows.Window{From: created.Add(-time.Minute), To: time.Now()}})
+	require.NoError(t, err)
+	var cur workflows.OrderCursor
+	require.NoError(t, run.Get(context.Background(), &cur))
+	assert.Equal(t, 5, cur.LastRun.Started)
+	s.recordHistory("order_sync_backfill_ahead", run.GetID(), "")
+
+	// In the run's history: each page's listing is scheduled before the
+	// orders of the page before it start.
+	var events []string
+	it := s.client.GetWorkflowHistory(context.Background(), run.GetID(), "", false, 0)
+	for it.HasNext() {
+		e, err := it.Next()
+		require.NoError(t, err)
+		switch {
+		case e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == "ListOrders":
+			events = append(events, "list")
+		case e.GetStartChildWorkflowExecutionInitiatedEventAttributes() != nil:
+			events = append(events, "start")
+		}
+	}
+	assert.Equal(t, []string{"list", "list", "start", "start", "list", "start", "start", "start"}, events)
+	require.Eventually(t, func() bool { return len(s.tillOrders()) == 5 }, time.Minute, 100*time.Millisecond, "every order once")
+}
