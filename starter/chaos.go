@@ -32,7 +32,6 @@ import (
 	"github.com/koppel/koppel/model"
 	"github.com/koppel/koppel/starter/stack"
 	kworker "github.com/koppel/koppel/worker"
-	"github.com/koppel/koppel/worker/codec"
 	"github.com/koppel/koppel/workflows"
 )
 
@@ -261,11 +260,13 @@ integrations:
 	if err != nil {
 		return chaosReport{}, err
 	}
-	r.failures = temporal.GetDefaultFailureConverter()
-	if keys, err := codec.ParseKeys(proc.EncryptionKeys, proc.EncryptionKeyID); err == nil && proc.EncryptionKeys != "" {
-		r.failures = codec.FailureConverter(codec.DataConverter(keys))
-	}
 	defer c.Close()
+	if _, r.failures, err = kworker.Converters(proc); err != nil {
+		return chaosReport{}, err
+	}
+	if r.failures == nil {
+		r.failures = temporal.GetDefaultFailureConverter()
+	}
 	for i := 1; i <= o.workers; i++ {
 		if err := r.startWorker(i); err != nil {
 			return chaosReport{}, err
@@ -350,7 +351,6 @@ func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string)
 	}
 	lastProgress, lastCount := time.Now(), 0
 	var lastReport time.Time
-	calm := false
 	nextBurst := time.Now().Add(10 * time.Second)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
@@ -374,17 +374,15 @@ func (r *chaosRun) drive(ctx context.Context, c client.Client, namespace string)
 			r.mu.Unlock()
 			steps = steps[1:]
 		}
-		if !calm && len(steps) == 0 && r.o.n-n <= max(5, r.o.n/50) {
-			// The last orders stand alone against the till: one that
-			// meets five 503s in a row waits out its own backoff (16 s,
-			// then 32 s), a gap that says nothing about recovering from
-			// a crash. So the standing faults end here; a stall from a
-			// crash still shows.
+		// The last orders stand alone against the till: one that meets
+		// five 503s in a row waits out its own backoff (16 s, then 32 s),
+		// a gap that says nothing about recovering from a crash. So the
+		// standing faults end for them; a stall from a crash still shows.
+		calm := len(steps) == 0 && r.o.n-n <= r.tail()
+		if calm {
 			r.till.Faults().Clear()
 			r.shop.Faults().Clear()
-			calm = true
-		}
-		if !calm && time.Now().After(nextBurst) {
+		} else if time.Now().After(nextBurst) {
 			r.burst429()
 			nextBurst = time.Now().Add(30 * time.Second)
 		}
@@ -451,12 +449,8 @@ func (r *chaosRun) stuck(ctx context.Context, c client.Client, namespace string)
 			continue
 		}
 		line := fmt.Sprintf("order %s: %s", id, d.GetWorkflowExecutionInfo().GetStatus())
-		if t := d.GetPendingWorkflowTask(); t != nil {
-			line += fmt.Sprintf("; workflow task %s attempt %d", t.GetState(), t.GetAttempt())
-		}
-		for _, a := range d.GetPendingActivities() {
-			line += fmt.Sprintf("; activity %s %s attempt %d: %s", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(),
-				a.GetLastFailure().GetMessage())
+		for _, p := range r.pendingWork(d) {
+			line += "; " + p
 		}
 		for _, ch := range d.GetPendingChildren() {
 			line += "; child " + ch.GetWorkflowId()
@@ -483,17 +477,7 @@ func (r *chaosRun) busyKeepers(ctx context.Context, c client.Client, namespace s
 			out = append(out, fmt.Sprintf("keeper %s: %v", id, err))
 			continue
 		}
-		var parts []string
-		if t := d.GetPendingWorkflowTask(); t != nil {
-			parts = append(parts, fmt.Sprintf("workflow task %s attempt %d since %s", t.GetState(), t.GetAttempt(),
-				t.GetScheduledTime().AsTime().Local().Format("15:04:05")))
-		}
-		for _, a := range d.GetPendingActivities() {
-			parts = append(parts, fmt.Sprintf("activity %s %s attempt %d on %s, started %s, heartbeat %s: %s",
-				a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastWorkerIdentity(),
-				a.GetLastStartedTime().AsTime().Local().Format("15:04:05"),
-				a.GetLastHeartbeatTime().AsTime().Local().Format("15:04:05"), r.failureText(a.GetLastFailure())))
-		}
+		parts := r.pendingWork(d)
 		if len(parts) == 0 {
 			continue
 		}
@@ -501,6 +485,23 @@ func (r *chaosRun) busyKeepers(ctx context.Context, c client.Client, namespace s
 			strings.Join(parts, "; ")))
 	}
 	return out
+}
+
+// pendingWork describes what a workflow waits for: its workflow task and
+// its activities, each with its attempt and decrypted last failure.
+func (r *chaosRun) pendingWork(d *workflowservice.DescribeWorkflowExecutionResponse) []string {
+	var parts []string
+	if t := d.GetPendingWorkflowTask(); t != nil {
+		parts = append(parts, fmt.Sprintf("workflow task %s attempt %d since %s", t.GetState(), t.GetAttempt(),
+			t.GetScheduledTime().AsTime().Local().Format("15:04:05")))
+	}
+	for _, a := range d.GetPendingActivities() {
+		parts = append(parts, fmt.Sprintf("activity %s %s attempt %d on %s, started %s, heartbeat %s: %s",
+			a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastWorkerIdentity(),
+			a.GetLastStartedTime().AsTime().Local().Format("15:04:05"),
+			a.GetLastHeartbeatTime().AsTime().Local().Format("15:04:05"), r.failureText(a.GetLastFailure())))
+	}
+	return parts
 }
 
 func (r *chaosRun) failureText(f *failurepb.Failure) string {
@@ -703,6 +704,10 @@ type chaosGaps struct {
 	before  int
 }
 
+// tail is how many orders at the end of the run stand alone: the last
+// 2 %, at least 5.
+func (r *chaosRun) tail() int { return max(5, r.o.n/50) }
+
 func (r *chaosRun) longestGaps() chaosGaps {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -720,7 +725,7 @@ func (r *chaosRun) longestGaps() chaosGaps {
 	// before the faults ended still waits out its backoff (16 s, 32 s),
 	// a gap of its own, not the run's recovery. The longest gap over the
 	// whole run still counts them.
-	tail := max(5, r.o.n/50)
+	tail := r.tail()
 	for i := 1; i < len(arrivals); i++ {
 		from, to := arrivals[i-1].at, arrivals[i].at
 		gap := to.Sub(from)

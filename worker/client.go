@@ -13,6 +13,7 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.uber.org/zap"
 
 	"github.com/koppel/koppel/config"
@@ -71,20 +72,31 @@ func DialWithMetrics(p config.Process, z *zap.Logger, m client.MetricsHandler) (
 	if p.TemporalAPIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(p.TemporalAPIKey)
 	}
-	if p.EncryptionKeys != "" {
-		keys, err := codec.ParseKeys(p.EncryptionKeys, p.EncryptionKeyID)
-		if err != nil {
-			return nil, fmt.Errorf("KOPPEL_ENCRYPTION_KEYS: %w", err)
-		}
-		opts.DataConverter = codec.DataConverter(keys)
-		opts.FailureConverter = codec.FailureConverter(opts.DataConverter)
+	dc, fc, err := Converters(p)
+	if err != nil {
+		return nil, err
 	}
+	opts.DataConverter, opts.FailureConverter = dc, fc
 	c, err := client.Dial(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Temporal at %s (namespace %s): %w; is the server running? (make run starts one)",
 			p.TemporalAddress, p.TemporalNamespace, err)
 	}
 	return c, nil
+}
+
+// Converters are the payload and failure converters of the process's
+// encryption keys; both nil without keys (payloads stay readable).
+func Converters(p config.Process) (converter.DataConverter, converter.FailureConverter, error) {
+	if p.EncryptionKeys == "" {
+		return nil, nil, nil
+	}
+	keys, err := codec.ParseKeys(p.EncryptionKeys, p.EncryptionKeyID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("KOPPEL_ENCRYPTION_KEYS: %w", err)
+	}
+	dc := codec.DataConverter(keys)
+	return dc, codec.FailureConverter(dc), nil
 }
 
 // IDKey keys the hashes that stand for personal data in workflow ids (a

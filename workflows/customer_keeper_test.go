@@ -20,9 +20,7 @@ import (
 // runs on a short heartbeat timeout: when its worker dies, Temporal retries
 // it elsewhere within AliveTimeout instead of after the start-to-close
 // minute (which held a customer's orders for a minute and more in the fault
-// run). activities.HeartbeatEvery keeps a live one well inside it. Its
-// retries, like an order step's, wait at most a minute (five held a
-// customer's orders for minutes through a flaky target).
+// run). activities.HeartbeatEvery keeps a live one well inside it.
 func TestCustomerKeeperUpsertOutlivesItsWorkerWithinSeconds(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	ts.SetLogger(quietLogger)
@@ -57,6 +55,8 @@ func TestCustomerKeeperUpsertOutlivesItsWorkerWithinSeconds(t *testing.T) {
 	assert.Greater(t, heartbeat, 2*activities.HeartbeatEvery, "a live upsert heartbeats well inside it")
 }
 
+// The upsert's retries, like an order step's, wait at most a minute: five
+// held a customer's orders for minutes through a flaky target.
 func TestCustomerUpsertRetriesAtMostAMinuteApart(t *testing.T) {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestWorkflowEnvironment()
