@@ -266,7 +266,7 @@ func TestScheduledRunsFollowTheCursor(t *testing.T) {
 	d, err := sched.Describe(ctx)
 	require.NoError(t, err)
 	last := d.Info.RecentActions[len(d.Info.RecentActions)-1].StartWorkflowResult
-	s.recordHistory("order_sync_feed", last.WorkflowID, last.FirstExecutionRunID)
+	s.recordHistory("order_sync_feed_starts", last.WorkflowID, last.FirstExecutionRunID)
 
 	s.triggerAfterLastRun(t, sched)
 	s.waitForRuns(t, sched, 3)

@@ -172,10 +172,10 @@ func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
 	var cur workflows.OrderCursor
 	require.NoError(t, run.Get(context.Background(), &cur))
 	assert.Equal(t, 5, cur.LastRun.Started)
-	s.recordHistory("order_sync_backfill_ahead", run.GetID(), "")
+	s.recordHistory("order_sync_backfill_starts", run.GetID(), "")
 
 	// In the run's history: each page's listing is scheduled before the
-	// orders of the page before it start.
+	// orders of the page before it start (one StartOrders per page).
 	var events []string
 	it := s.client.GetWorkflowHistory(context.Background(), run.GetID(), "", false, 0)
 	for it.HasNext() {
@@ -184,10 +184,12 @@ func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
 		switch {
 		case e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == "ListOrders":
 			events = append(events, "list")
-		case e.GetStartChildWorkflowExecutionInitiatedEventAttributes() != nil:
+		case e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == "StartOrders":
 			events = append(events, "start")
+		case e.GetStartChildWorkflowExecutionInitiatedEventAttributes() != nil:
+			events = append(events, "child")
 		}
 	}
-	assert.Equal(t, []string{"list", "list", "start", "start", "list", "start", "start", "start"}, events)
+	assert.Equal(t, []string{"list", "list", "start", "list", "start", "start"}, events, "pages of 2, 2 and 1 orders")
 	require.Eventually(t, func() bool { return len(s.tillOrders()) == 5 }, time.Minute, 100*time.Millisecond, "every order once")
 }

@@ -68,10 +68,22 @@ func withPage(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// withStarts is for StartOrders, which starts a page's order workflows and
+// heartbeats after each: a page whose worker died is taken up elsewhere
+// after the heartbeat timeout, from its last heartbeat on.
+func withStarts(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		HeartbeatTimeout:       AliveTimeout,
+		ScheduleToCloseTimeout: PageBudget,
+		RetryPolicy:            retryPolicy(time.Minute),
+	})
+}
+
 // AliveTimeout is how long an activity that keeps itself alive
 // (activities.HeartbeatEvery) may go without a heartbeat before Temporal
-// takes its worker for dead and retries it elsewhere: listings and the
-// customer keeper's upserts, which every order waits for.
+// takes its worker for dead and retries it elsewhere: listings, order
+// starts and the customer keeper's upserts, which every order waits for.
 const AliveTimeout = 20 * time.Second
 
 // CatalogPageBudget bounds the attempts of one catalog page; the next

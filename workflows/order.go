@@ -12,12 +12,9 @@ import (
 	"github.com/koppel/koppel/model"
 )
 
-// OrderInput names one source order.
-type OrderInput struct {
-	Integration string `json:"integration"`
-	OrderID     string `json:"orderId"`
-	OrderNumber string `json:"orderNumber"`
-}
+// OrderInput names one source order. It is defined with the activity that
+// starts order workflows for a sync run (activities.StartOrders).
+type OrderInput = activities.OrderInput
 
 // OrderOutcome is how an order ended.
 type OrderOutcome string

@@ -309,30 +309,75 @@ func (s *orderSync) walk(ctx workflow.Context, w *Window, keep func([]activities
 	}
 }
 
-// startOrders starts one OrderWorkflow per order, all at once, and waits only
-// until each has started. An id that exists already (synced, or running) is
-// counted and skipped; a failed one is started again.
+// startOrders starts one OrderWorkflow per order and waits only until each
+// has started. An id that exists already (synced, or running) is counted
+// and skipped; a failed one is started again.
+//
+// From version 1 of "start-by-activity" one StartOrders activity per page
+// starts them, as workflows of their own: started as this run's children,
+// each added its start and its end to this run's history, with a workflow
+// task for each, and this one workflow, turning them over one at a time,
+// set the pace of every worker. Before, they were children (abandoned when
+// the run closes).
 func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef, handled func(activities.OrderRef)) error {
-	futures := make([]workflow.ChildWorkflowFuture, len(refs))
-	for i, r := range refs {
-		futures[i] = startOrderWorkflow(ctx, s.in.Integration, s.settings.Source, s.settings.Target, r)
+	if len(refs) == 0 {
+		return nil
 	}
-	for i, f := range futures {
-		err := f.GetChildWorkflowExecution().Get(ctx, nil)
-		switch {
-		case temporal.IsWorkflowExecutionAlreadyStartedError(err):
-			s.stats.AlreadyKnown++
-		case err != nil:
+	started := make([]bool, len(refs))
+	if workflow.GetVersion(ctx, "start-by-activity", workflow.DefaultVersion, 1) == 1 {
+		in := activities.StartOrdersInput{Orders: make([]activities.OrderStart, len(refs))}
+		for i, r := range refs {
+			in.Orders[i] = orderStart(s.in.Integration, s.settings.Source, s.settings.Target, r)
+		}
+		var res activities.StartOrdersResult
+		if err := workflow.ExecuteActivity(withStarts(ctx), a.StartOrders, in).Get(ctx, &res); err != nil {
 			return err
-		default:
+		}
+		if len(res.Started) != len(refs) {
+			return fmt.Errorf("StartOrders answered for %d of %d orders", len(res.Started), len(refs))
+		}
+		started = res.Started
+	} else {
+		futures := make([]workflow.ChildWorkflowFuture, len(refs))
+		for i, r := range refs {
+			futures[i] = startOrderWorkflow(ctx, s.in.Integration, s.settings.Source, s.settings.Target, r)
+		}
+		for i, f := range futures {
+			err := f.GetChildWorkflowExecution().Get(ctx, nil)
+			if err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+				return err
+			}
+			started[i] = err == nil
+		}
+	}
+	for i, r := range refs {
+		if started[i] {
 			s.stats.Started++
 			s.budget--
+		} else {
+			s.stats.AlreadyKnown++
 		}
 		if handled != nil {
-			handled(refs[i])
+			handled(r)
 		}
 	}
 	return nil
+}
+
+// orderStart is what StartOrders needs to start the OrderWorkflow of one
+// order under its usual id, with the search attributes a child had.
+func orderStart(integration, source, target string, r activities.OrderRef) activities.OrderStart {
+	return activities.OrderStart{
+		WorkflowID: OrderWorkflowID(integration, r.ID),
+		Keywords: map[string]string{
+			SAIntegration.GetName():  integration,
+			SAFlow.GetName():         FlowOrders,
+			SASourceSystem.GetName(): source,
+			SATargetSystem.GetName(): target,
+			SAOrderNumber.GetName():  r.Number,
+		},
+		Input: OrderInput{Integration: integration, OrderID: r.ID, OrderNumber: r.Number},
+	}
 }
 
 // startOrderWorkflow starts the OrderWorkflow of one order under its usual

@@ -29,6 +29,8 @@ func ref(id string, created time.Time) activities.OrderRef {
 type syncEnv struct {
 	*testsuite.TestWorkflowEnvironment
 	started []string
+	taken   map[string]bool // order workflow ids that exist already
+	starts  []activities.OrderStart
 }
 
 func newSyncEnv(t *testing.T, s activities.OrderFlowSettings) *syncEnv {
@@ -37,12 +39,18 @@ func newSyncEnv(t *testing.T, s activities.OrderFlowSettings) *syncEnv {
 	env := &syncEnv{TestWorkflowEnvironment: ts.NewTestWorkflowEnvironment()}
 	env.SetStartTime(syncStart)
 	env.RegisterActivity(a)
-	env.RegisterWorkflow(OrderWorkflow)
 	env.OnActivity(a.LoadOrderFlowSettings, mock.Anything, mock.Anything).Return(s, nil)
-	env.OnWorkflow(OrderWorkflow, mock.Anything, mock.Anything).Return(
-		func(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-			env.started = append(env.started, workflow.GetInfo(ctx).WorkflowExecution.ID)
-			return OrderResult{Outcome: OrderCreated}, nil
+	env.OnActivity(a.StartOrders, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.StartOrdersInput) (activities.StartOrdersResult, error) {
+			res := activities.StartOrdersResult{Started: make([]bool, len(in.Orders))}
+			env.starts = append(env.starts, in.Orders...)
+			for i, o := range in.Orders {
+				res.Started[i] = !env.taken[o.WorkflowID]
+				if res.Started[i] {
+					env.started = append(env.started, o.WorkflowID)
+				}
+			}
+			return res, nil
 		}).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return env
@@ -79,6 +87,30 @@ func TestFirstRunReadsTheFeedFromStartAndKeepsUnpaidOrders(t *testing.T) {
 	require.Equal(t, []activities.OrderRef{ref("4", syncStart)}, c.Pending)
 	require.Equal(t, []string{"1", "2", "3"}, seenIDs(c))
 	require.Equal(t, RunStats{Listed: 4, Started: 3, Waiting: 1, Rechecked: 1}, c.LastRun)
+}
+
+// Orders start under their usual ids with the search attributes the Web
+// UI filters on; an id that exists already (synced, or running) is counted
+// as known, not started, and is handled all the same.
+func TestOrdersStartUnderTheirIdsAndTakenOnesCountAsKnown(t *testing.T) {
+	s := settings(500)
+	env := newSyncEnv(t, s)
+	env.taken = map[string]bool{"demo/order/1": true}
+	env.OnActivity(a.FeedOrders, mock.Anything, mock.Anything).
+		Return(activities.FeedOrdersResult{OrderSort: sorted([]activities.OrderRef{ref("1", syncStart), ref("2", syncStart)}, nil), Cursor: "c1"}, nil).Once()
+
+	env.ExecuteWorkflow(OrderSyncWorkflow, OrderSyncInput{Integration: "demo"})
+	c := env.cursor(t)
+	require.Equal(t, []string{"demo/order/2"}, env.started)
+	require.Equal(t, 1, c.LastRun.Started)
+	require.Equal(t, 1, c.LastRun.AlreadyKnown)
+	require.Equal(t, []string{"1", "2"}, seenIDs(c))
+	require.Equal(t, activities.OrderStart{
+		WorkflowID: "demo/order/2",
+		Keywords: map[string]string{"Integration": "demo", "Flow": "orders", "SourceSystem": "ccvshop",
+			"TargetSystem": "mplus", "OrderNumber": "WEB-2"},
+		Input: OrderInput{Integration: "demo", OrderID: "2", OrderNumber: "WEB-2"},
+	}, env.starts[1])
 }
 
 func seenIDs(c OrderCursor) []string {
