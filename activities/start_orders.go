@@ -56,45 +56,41 @@ func (a *Activities) StartOrders(ctx context.Context, in StartOrdersInput) (Star
 		return StartOrdersResult{}, configError(errors.New("starting order workflows needs the worker's Temporal client (Activities.Temporal)"))
 	}
 	out := StartOrdersResult{Started: make([]bool, len(in.Orders))}
-	queue := a.TaskQueue
-	if activity.IsActivity(ctx) {
-		queue = activity.GetInfo(ctx).TaskQueue
-		if activity.HasHeartbeatDetails(ctx) {
-			var before StartOrdersResult
-			if err := activity.GetHeartbeatDetails(ctx, &before); err == nil && len(before.Started) <= len(out.Started) {
-				copy(out.Started, before.Started)
-				in.Orders = in.Orders[len(before.Started):]
-			}
-		}
+	from := 0
+	var before StartOrdersResult
+	if activity.HasHeartbeatDetails(ctx) && activity.GetHeartbeatDetails(ctx, &before) == nil && len(before.Started) <= len(out.Started) {
+		from = copy(out.Started, before.Started)
 	}
-	done := len(out.Started) - len(in.Orders)
-	for _, o := range in.Orders {
-		started, err := startOrder(ctx, a.Temporal, queue, o)
+	queue := activity.GetInfo(ctx).TaskQueue
+	for i := from; i < len(in.Orders); i++ {
+		started, err := startOrder(ctx, a.Temporal, queue, in.Orders[i])
 		if err != nil {
 			return out, err
 		}
-		out.Started[done] = started
-		done++
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, StartOrdersResult{Started: out.Started[:done]})
-		}
+		out.Started[i] = started
+		activity.RecordHeartbeat(ctx, StartOrdersResult{Started: out.Started[:i+1]})
 	}
 	return out, nil
 }
 
-// startOrder starts one order workflow; false: its id was taken.
-func startOrder(ctx context.Context, c client.Client, queue string, o OrderStart) (bool, error) {
+// SearchAttributes are the order workflow's keyword search attributes.
+func (o OrderStart) SearchAttributes() temporal.SearchAttributes {
 	attrs := make([]temporal.SearchAttributeUpdate, 0, len(o.Keywords))
 	for k, v := range o.Keywords {
 		attrs = append(attrs, temporal.NewSearchAttributeKeyKeyword(k).ValueSet(v))
 	}
+	return temporal.NewSearchAttributes(attrs...)
+}
+
+// startOrder starts one order workflow; false: its id was taken.
+func startOrder(ctx context.Context, c client.Client, queue string, o OrderStart) (bool, error) {
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        o.WorkflowID,
 		TaskQueue: queue,
 		// Only a failed order runs again; a running or synced one is left.
 		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
+		TypedSearchAttributes:                    o.SearchAttributes(),
 	}, OrderWorkflowName, o.Input)
 	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
 		return false, nil

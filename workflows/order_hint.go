@@ -76,7 +76,7 @@ func OrderHintWorkflow(ctx workflow.Context, in OrderHintInput) (OrderHintResult
 		res.Checks++
 		res.State = st.State
 		if st.State == activities.OrderEligible {
-			err := startOrderWorkflow(ctx, in.Integration, st.Source, st.Target, st.Ref).GetChildWorkflowExecution().Get(ctx, nil)
+			err := startOrderWorkflow(ctx, orderStart(in.Integration, st.Source, st.Target, st.Ref)).GetChildWorkflowExecution().Get(ctx, nil)
 			switch {
 			case temporal.IsWorkflowExecutionAlreadyStartedError(err):
 				res.Message = fmt.Sprintf("order %s is eligible; its workflow %s exists already", in.OrderID, OrderWorkflowID(in.Integration, in.OrderID))

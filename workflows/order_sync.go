@@ -323,12 +323,12 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 	if len(refs) == 0 {
 		return nil
 	}
+	in := activities.StartOrdersInput{Orders: make([]activities.OrderStart, len(refs))}
+	for i, r := range refs {
+		in.Orders[i] = orderStart(s.in.Integration, s.settings.Source, s.settings.Target, r)
+	}
 	started := make([]bool, len(refs))
 	if workflow.GetVersion(ctx, "start-by-activity", workflow.DefaultVersion, 1) == 1 {
-		in := activities.StartOrdersInput{Orders: make([]activities.OrderStart, len(refs))}
-		for i, r := range refs {
-			in.Orders[i] = orderStart(s.in.Integration, s.settings.Source, s.settings.Target, r)
-		}
 		var res activities.StartOrdersResult
 		if err := workflow.ExecuteActivity(withStarts(ctx), a.StartOrders, in).Get(ctx, &res); err != nil {
 			return err
@@ -339,8 +339,8 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 		started = res.Started
 	} else {
 		futures := make([]workflow.ChildWorkflowFuture, len(refs))
-		for i, r := range refs {
-			futures[i] = startOrderWorkflow(ctx, s.in.Integration, s.settings.Source, s.settings.Target, r)
+		for i, o := range in.Orders {
+			futures[i] = startOrderWorkflow(ctx, o)
 		}
 		for i, f := range futures {
 			err := f.GetChildWorkflowExecution().Get(ctx, nil)
@@ -364,8 +364,8 @@ func (s *orderSync) startOrders(ctx workflow.Context, refs []activities.OrderRef
 	return nil
 }
 
-// orderStart is what StartOrders needs to start the OrderWorkflow of one
-// order under its usual id, with the search attributes a child had.
+// orderStart is how the OrderWorkflow of one order starts: its usual id,
+// the search attributes the Web UI filters on, and its input.
 func orderStart(integration, source, target string, r activities.OrderRef) activities.OrderStart {
 	return activities.OrderStart{
 		WorkflowID: OrderWorkflowID(integration, r.ID),
@@ -380,23 +380,18 @@ func orderStart(integration, source, target string, r activities.OrderRef) activ
 	}
 }
 
-// startOrderWorkflow starts the OrderWorkflow of one order under its usual
-// id, as the poll and a webhook hint both do: whoever comes second finds
-// the id taken (unless the first run failed), so an order is written once.
-func startOrderWorkflow(ctx workflow.Context, integration, source, target string, r activities.OrderRef) workflow.ChildWorkflowFuture {
+// startOrderWorkflow starts the OrderWorkflow of one order as a child, as
+// runs from before "start-by-activity" and a webhook hint do: whoever comes
+// second finds the id taken (unless the first run failed), so an order is
+// written once.
+func startOrderWorkflow(ctx workflow.Context, o activities.OrderStart) workflow.ChildWorkflowFuture {
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            OrderWorkflowID(integration, r.ID),
+		WorkflowID:            o.WorkflowID,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SAIntegration.ValueSet(integration),
-			SAFlow.ValueSet(FlowOrders),
-			SASourceSystem.ValueSet(source),
-			SATargetSystem.ValueSet(target),
-			SAOrderNumber.ValueSet(r.Number),
-		),
+		TypedSearchAttributes: o.SearchAttributes(),
 	})
-	return workflow.ExecuteChildWorkflow(cctx, OrderWorkflow, OrderInput{Integration: integration, OrderID: r.ID, OrderNumber: r.Number})
+	return workflow.ExecuteChildWorkflow(cctx, OrderWorkflow, o.Input)
 }
 
 // seenSet is the set of orders handled lately, in the order they were handled.
