@@ -78,7 +78,7 @@ bench: $(TEMPORAL) $(SERVER_TOOLS) postgres
 # After a change of workflow shape: record fresh histories for the replay test.
 record-histories: $(TEMPORAL)
 	@echo 'histories from before a versioned change stay: they prove old runs still replay'
-	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers|OneRelation|WebhookOutage' ./worker/
+	KOPPEL_RECORD_HISTORIES=$(CURDIR)/workflows/testdata/histories $(GO) test -count=1 -run 'EndToEnd|Once|Cursor|Products|Stock|Customers|OneRelation|WebhookOutage|BusyLimiter' ./worker/
 
 clean:
 	rm -rf bin .dev .stack .chaos

@@ -22,6 +22,10 @@ const (
 	ErrTypeConfig          = "ConfigError"
 	ErrTypeRateLimited     = "RateLimited"
 	ErrTypeUnavailable     = "Unavailable"
+	// ErrTypeLimiterBusy: this worker's own rate limiter holds more calls for
+	// the system than it can send before the step's deadline; no error of
+	// the system, and another worker may take the step at once.
+	ErrTypeLimiterBusy = "LimiterBusy"
 )
 
 // NonRetryableErrorTypes lists the types no retry can fix; retry policies name
@@ -75,6 +79,12 @@ func toTemporal(err error) error {
 	case connectors.KindConfig:
 		return temporal.NewNonRetryableApplicationError(msg, ErrTypeConfig, nil, details...)
 	case connectors.KindRateLimited:
+		if ce.Code == connectors.CodeLimiterQueue {
+			// Benign: the SDK logs the attempt at debug level and counts no
+			// failure; a busy limiter is the worker pacing, not a fault.
+			return temporal.NewApplicationErrorWithOptions(msg, ErrTypeLimiterBusy,
+				temporal.ApplicationErrorOptions{NextRetryDelay: ce.RetryAfter, Category: temporal.ApplicationErrorCategoryBenign})
+		}
 		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeRateLimited,
 			temporal.ApplicationErrorOptions{NextRetryDelay: ce.RetryAfter, Details: details})
 	default:

@@ -46,6 +46,26 @@ func TestErrorMapping(t *testing.T) {
 	require.NoError(t, toTemporal(nil))
 }
 
+// A call this worker's limiter could not send before its deadline is its
+// own pacing, not a failure of the system: a type of its own, which the
+// order flow hands to another worker, benign (the SDK logs it at debug
+// level and counts no failure), back when the queue has room.
+func TestBusyLimiterIsBenignAndRetried(t *testing.T) {
+	err := toTemporal(&connectors.Error{Kind: connectors.KindRateLimited, System: "ccvshop", Op: "get order",
+		Code: connectors.CodeLimiterQueue, Message: "waiting for the rate limiter", RetryAfter: 40 * time.Second})
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	require.Equal(t, ErrTypeLimiterBusy, appErr.Type())
+	require.False(t, appErr.NonRetryable())
+	require.Equal(t, 40*time.Second, appErr.NextRetryDelay())
+	require.Equal(t, temporal.ApplicationErrorCategoryBenign, appErr.Category())
+
+	err = toTemporal(&connectors.Error{Kind: connectors.KindRateLimited, System: "ccvshop", Op: "get order", Status: 429, Code: "429.10"})
+	require.ErrorAs(t, err, &appErr)
+	require.Equal(t, ErrTypeRateLimited, appErr.Type(), "the system's 429 stays what it is")
+	require.NotEqual(t, temporal.ApplicationErrorCategoryBenign, appErr.Category())
+}
+
 // A lost consent reaches the workflow as what it is — run starter connect —
 // and not as "check the credentials", which would send the operator to the
 // wrong place.

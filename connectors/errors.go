@@ -27,6 +27,12 @@ const (
 	KindConfig ErrorKind = "config"
 )
 
+// CodeLimiterQueue is the Code of a KindRateLimited error no system sent:
+// this process's own rate limiter already holds more calls for the
+// credential than it can send before the call's deadline. Another worker
+// of the fleet, pacing its own share of the quota, may send it at once.
+const CodeLimiterQueue = "limiter-queue"
+
 // Error is the typed error every connector returns.
 type Error struct {
 	Kind   ErrorKind

@@ -193,3 +193,45 @@ func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
 	assert.Equal(t, []string{"list", "list", "start", "list", "start", "start"}, events, "pages of 2, 2 and 1 orders")
 	require.Eventually(t, func() bool { return len(s.tillOrders()) == 5 }, time.Minute, 100*time.Millisecond, "every order once")
 }
+
+// An order step that finds this worker's rate limiter busy beyond the step's
+// deadline goes to the task queue, for whichever worker takes it, and the
+// order is written once. CCV Shop at one read of /orders a minute: the
+// listing takes this minute's read, one order waits for the next minute's,
+// the other's turn is two minutes off, past its step's one-minute deadline.
+func TestStepOfABusyLimiterGoesToTheTaskQueue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	s := newStack(t, stackOptions{sourceLimits: "{readsPerMinute: 1}"})
+	s.seedCatalogue(coffee)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	ids := []string{
+		s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1))),
+		s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Second), true, coffee.line(2))),
+	}
+	window := workflows.Window{From: created.Add(-time.Minute), To: time.Now()}
+	run, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
+		ID: workflows.BackfillWorkflowID("shop", workflows.FlowOrders, window.From, window.To) + "-busy", TaskQueue: s.taskQueue},
+		workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &window})
+	require.NoError(t, err)
+	require.NoError(t, run.Get(context.Background(), nil))
+
+	var handedOff []string
+	for _, id := range ids {
+		r, err := s.orderResult(id)
+		require.NoError(t, err)
+		assert.Equal(t, workflows.OrderCreated, r.Outcome)
+		it := s.client.GetWorkflowHistory(context.Background(), workflows.OrderWorkflowID("shop", id), "", false, 0)
+		for it.HasNext() {
+			e, err := it.Next()
+			require.NoError(t, err)
+			if e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == "FetchOrder" {
+				handedOff = append(handedOff, id)
+			}
+		}
+	}
+	require.Len(t, handedOff, 1, "the order whose turn was past its deadline, and only it, went to the task queue")
+	assert.Len(t, s.tillOrders(), 2, "both orders once")
+	s.recordHistory("order_handed_off", workflows.OrderWorkflowID("shop", handedOff[0]), "")
+}

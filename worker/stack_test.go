@@ -95,6 +95,7 @@ type stackOptions struct {
 	webhook           string // alert webhook URL
 	metrics           *kworker.Metrics
 	targetOptions     string // YAML flow map of mplus options, e.g. {shippingPLU: VERZ}
+	sourceLimits      string // YAML flow map of the source's rateLimit, e.g. {readsPerMinute: 1}
 	sourceOptions     string // YAML flow map of ccvshop options, e.g. {packageId: "1"}
 	// catalogFlows are more flows, as YAML lines under flows (products …).
 	catalogFlows []string
@@ -183,6 +184,9 @@ func newStack(t testing.TB, o stackOptions) *stack {
 	limits := ""
 	if o.unthrottled {
 		limits = "rateLimit: {readsPerMinute: -1, writesPerMinute: -1}, "
+	}
+	if o.sourceLimits != "" {
+		limits = "rateLimit: " + o.sourceLimits + ", "
 	}
 	if o.sourceOptions != "" {
 		limits += "options: " + o.sourceOptions + ", "

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -37,12 +38,26 @@ func retryPolicy(maxInterval time.Duration) *temporal.RetryPolicy {
 // but without a task round trip through the server per step — that is what
 // lets one worker sync orders at the speed the engine allows.
 func withOrderStep(ctx workflow.Context) workflow.Context {
+	// At most a minute between attempts: an order resumes soon after its
+	// target does, and a day of retries stays a few thousand events.
+	policy := retryPolicy(time.Minute)
+	// A busy limiter ends the local attempts: orderStep hands the step on.
+	policy.NonRetryableErrorTypes = append(slices.Clone(policy.NonRetryableErrorTypes), activities.ErrTypeLimiterBusy)
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout:    time.Minute,
 		ScheduleToCloseTimeout: OrderStepBudget,
-		// At most a minute between attempts: an order resumes soon after its
-		// target does, and a day of retries stays a few thousand events.
-		RetryPolicy: retryPolicy(time.Minute),
+		RetryPolicy:            policy,
+	})
+}
+
+// withHandedOffStep is for an order step handed to the fleet (orderStep): a
+// regular activity with the local step's limits, each attempt taken by
+// whichever worker polls first, when the limiter that refused it said.
+func withHandedOffStep(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: OrderStepBudget,
+		RetryPolicy:            retryPolicy(time.Minute),
 	})
 }
 

@@ -1,13 +1,16 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -107,6 +110,38 @@ func (s *orderSuite) TestCreatesOrderForNewPerson() {
 	s.Equal("ORD-1", r.Target.ID)
 	s.Equal(activities.CustomerCreated, r.Customer.Action)
 	s.Contains(r.Message, "WEB-1001")
+}
+
+// A step this worker's rate limiter cannot serve in time is not retried on
+// this worker: it goes to the task queue as a regular activity, which any
+// worker may take, and the order goes on from there.
+func (s *orderSuite) TestStepOfABusyLimiterIsHandedToTheFleet() {
+	o := sampleOrder("")
+	d := draftFor(o, connectors.KindOrder, "")
+	busy := temporal.NewApplicationErrorWithOptions("ccvshop get order: waiting for the rate limiter", activities.ErrTypeLimiterBusy,
+		temporal.ApplicationErrorOptions{NextRetryDelay: 40 * time.Second, Category: temporal.ApplicationErrorCategoryBenign})
+	var local, handedOff int
+	s.env.OnActivity(a.FetchOrder, mock.Anything, activities.FetchOrderInput{Integration: "demo", OrderID: "1001"}).Return(
+		func(ctx context.Context, _ activities.FetchOrderInput) (model.Order, error) {
+			if activity.GetInfo(ctx).IsLocalActivity {
+				local++
+				return model.Order{}, busy
+			}
+			handedOff++
+			return o, nil
+		})
+	s.env.OnActivity(a.EnrichOrder, mock.Anything, mock.Anything).Return(d, nil).Once()
+	s.env.OnActivity(a.FindTargetOrder, mock.Anything, mock.Anything).Return(activities.FindTargetOrderResult{}, nil).Once()
+	s.env.OnActivity(a.EnsureCustomer, mock.Anything, mock.Anything).
+		Return(activities.EnsureCustomerResult{CustomerID: "7", Action: activities.CustomerCreated}, nil).Once()
+	s.env.OnActivity(a.CheckProducts, mock.Anything, mock.Anything).Return(productIDs, nil).Once()
+	s.env.OnActivity(a.CommitOrder, mock.Anything, mock.Anything).
+		Return(activities.CommitOrderResult{Target: connectors.TargetOrder{ID: "ORD-1", Kind: connectors.KindOrder}}, nil).Once()
+
+	s.env.ExecuteWorkflow(OrderWorkflow, input)
+	s.Equal(OrderCreated, s.result().Outcome)
+	s.Equal(1, local, "one local attempt: a busy limiter is not waited for on this worker")
+	s.Equal(1, handedOff, "then one regular activity, for whichever worker takes it")
 }
 
 func (s *orderSuite) TestCompanyGoesToCustomerStepAsCompanyWithContact() {

@@ -172,7 +172,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 				retry = queueComeback(queued.Wait, time.Until(deadline))
 			}
 			return nil, &connectors.Error{Kind: connectors.KindRateLimited, System: c.cfg.System, Op: op,
-				Message: "waiting for the rate limiter: " + err.Error(), RetryAfter: retry, Err: err}
+				Code: connectors.CodeLimiterQueue, Message: "waiting for the rate limiter: " + err.Error(), RetryAfter: retry, Err: err}
 		}
 		if err != nil {
 			return nil, &connectors.Error{Kind: connectors.KindUnavailable, System: c.cfg.System, Op: op,

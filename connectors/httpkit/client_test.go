@@ -193,6 +193,33 @@ func TestLimiterWaitIsObserved(t *testing.T) {
 	assert.ErrorContains(t, err, "waiting for the rate limiter")
 }
 
+// A call whose turn at this process's limiter comes after its deadline is
+// refused at once, before anything is sent, as the worker's own queue and
+// not as the system's 429: another worker may send it now.
+func TestCallBeyondTheLimiterQueueIsRefusedAsOurOwn(t *testing.T) {
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
+	defer srv.Close()
+	p := SharedPacer(CredentialKey("test", srv.URL, t.Name()), Limits{Total: PerMinute(2)})
+	c := New(Config{System: "shop", BaseURL: srv.URL, Pacer: p})
+	_, err := c.Do(context.Background(), Request{Op: "get", Method: http.MethodGet, URL: "/"})
+	require.NoError(t, err, "the burst")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = c.Do(ctx, Request{Op: "get", Method: http.MethodGet, URL: "/"})
+	var ce *connectors.Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, connectors.KindRateLimited, ce.Kind)
+	assert.Equal(t, connectors.CodeLimiterQueue, ce.Code)
+	assert.Zero(t, ce.Status, "no answer: nothing was sent")
+	// Its turn is a minute away (2 a minute: 1 at once, 1 spread): back
+	// half a deadline and a little before it, not at once.
+	assert.Greater(t, ce.RetryAfter, 50*time.Second)
+	assert.LessOrEqual(t, ce.RetryAfter, 55*time.Second)
+	assert.Equal(t, int64(1), served.Load())
+}
+
 // A redirect on the same host is followed, signed again; one to another host
 // is not, so the other host never receives a key or a token.
 func TestRedirectsStayOnTheHost(t *testing.T) {
