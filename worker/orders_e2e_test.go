@@ -194,16 +194,17 @@ func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
 	require.Eventually(t, func() bool { return len(s.tillOrders()) == 5 }, time.Minute, 100*time.Millisecond, "every order once")
 }
 
-// An order step that finds this worker's rate limiter busy beyond the step's
-// deadline goes to the task queue, for whichever worker takes it, and the
-// order is written once. CCV Shop at one read of /orders a minute: the
-// listing takes this minute's read, one order waits for the next minute's,
-// the other's turn is two minutes off, past its step's one-minute deadline.
+// An order step that finds this worker's rate limiter busy beyond what the
+// step may wait goes to the task queue, for whichever worker takes it, and
+// the order is written once. CCV Shop at three reads of /orders a minute
+// (one at once, then one every 30 s): the listing takes the first, one
+// order waits 30 s for the next, the other's turn is a minute off, past
+// the 45 s an order step may wait of its minute.
 func TestStepOfABusyLimiterGoesToTheTaskQueue(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	s := newStack(t, stackOptions{sourceLimits: "{readsPerMinute: 1}"})
+	s := newStack(t, stackOptions{sourceLimits: "{readsPerMinute: 3}"})
 	s.seedCatalogue(coffee)
 	created := time.Now().Add(-time.Hour).Truncate(time.Second)
 	ids := []string{

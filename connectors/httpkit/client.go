@@ -161,15 +161,17 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		op = r.Op
 	}
 	if c.cfg.Pacer != nil {
-		waited, err := c.cfg.Pacer.Wait(ctx, r.Class, r.Bucket)
+		waitCtx, budget, cancel := waitBudget(ctx)
+		waited, err := c.cfg.Pacer.Wait(waitCtx, r.Class, r.Bucket)
+		cancel()
 		if waited > time.Millisecond && c.cfg.Observe != nil {
 			c.cfg.Observe(c.cfg.System, connectors.OpLimiterWait, 0, waited, nil)
 		}
 		var queued *QueueError
 		if errors.As(err, &queued) {
 			retry := time.Second
-			if deadline, ok := ctx.Deadline(); ok {
-				retry = queueComeback(queued.Wait, time.Until(deadline))
+			if budget > 0 {
+				retry = queueComeback(queued.Wait, budget)
 			}
 			return nil, &connectors.Error{Kind: connectors.KindRateLimited, System: c.cfg.System, Op: op,
 				Code: connectors.CodeLimiterQueue, Message: "waiting for the rate limiter: " + err.Error(), RetryAfter: retry, Err: err}
@@ -328,9 +330,29 @@ type scrubbedError struct {
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.cause }
 
-// queueComeback is when a call refused for a queue of wait, whose deadline
-// was d away, should come back: when the queue is a half to three quarters
-// of a deadline from its turn, so it then waits in line briefly instead of
+// waitBudget is how long a call may wait for its turn: until a quarter of
+// its remaining time (at most maxAnswerReserve) before its deadline. The
+// rest is for the call itself and what the step does after it (an order's
+// rows after the order): a call that waited to the last moment failed on
+// its deadline after all, and its step read the order again on the retry.
+// budget is 0 when ctx has no deadline.
+func waitBudget(ctx context.Context) (context.Context, time.Duration, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return ctx, 0, func() {}
+	}
+	left := time.Until(deadline)
+	budget := left - min(left/4, maxAnswerReserve)
+	wctx, cancel := context.WithDeadline(ctx, deadline.Add(budget-left))
+	return wctx, budget, cancel
+}
+
+// maxAnswerReserve caps the time a waiting call keeps for itself.
+const maxAnswerReserve = 15 * time.Second
+
+// queueComeback is when a call refused for a queue of wait, which could
+// wait d, should come back: when the queue is a half to three quarters of d
+// from its turn, so it then waits in line briefly instead of
 // failing again. The spread keeps the many calls refused at one moment from
 // all coming back at one moment, leaving the queue empty while the server
 // catches up with them.

@@ -213,11 +213,33 @@ func TestCallBeyondTheLimiterQueueIsRefusedAsOurOwn(t *testing.T) {
 	assert.Equal(t, connectors.KindRateLimited, ce.Kind)
 	assert.Equal(t, connectors.CodeLimiterQueue, ce.Code)
 	assert.Zero(t, ce.Status, "no answer: nothing was sent")
-	// Its turn is a minute away (2 a minute: 1 at once, 1 spread): back
-	// half a deadline and a little before it, not at once.
-	assert.Greater(t, ce.RetryAfter, 50*time.Second)
-	assert.LessOrEqual(t, ce.RetryAfter, 55*time.Second)
+	// Its turn is a minute away (2 a minute: 1 at once, 1 spread) and it
+	// could wait 7.5 of its 10 s: back a half to three quarters of that
+	// before its turn, not at once.
+	assert.Greater(t, ce.RetryAfter, 54*time.Second)
+	assert.LessOrEqual(t, ce.RetryAfter, 56250*time.Millisecond)
 	assert.Equal(t, int64(1), served.Load())
+}
+
+// A call keeps a quarter of its time for itself and what follows it: one
+// whose turn comes 10 s from now with 12 s to go is refused (it may wait 9),
+// instead of answering at the last moment or failing on its deadline.
+func TestCallKeepsPartOfItsTimeForTheAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	p := SharedPacer(CredentialKey("test", srv.URL, t.Name()), Limits{Total: PerMinute(7)})
+	c := New(Config{System: "shop", BaseURL: srv.URL, Pacer: p})
+	_, err := c.Do(context.Background(), Request{Op: "get", Method: http.MethodGet, URL: "/"})
+	require.NoError(t, err, "the burst; the next turn is 10 s away (6 a minute spread)")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = c.Do(ctx, Request{Op: "get", Method: http.MethodGet, URL: "/"})
+	var ce *connectors.Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, connectors.CodeLimiterQueue, ce.Code)
+	assert.Less(t, time.Since(start), time.Second, "refused at once")
 }
 
 // A redirect on the same host is followed, signed again; one to another host
