@@ -47,14 +47,38 @@ func fields(keyvals []any) []zap.Field {
 	return out
 }
 
-func (l *zapAdapter) Debug(msg string, kv ...any) { l.z.Debug(msg, fields(kv)...) }
-func (l *zapAdapter) Info(msg string, kv ...any)  { l.z.Info(msg, fields(kv)...) }
-func (l *zapAdapter) Warn(msg string, kv ...any)  { l.z.Warn(msg, fields(kv)...) }
-func (l *zapAdapter) Error(msg string, kv ...any) { l.z.Error(msg, fields(kv)...) }
+// The SDK logs a debug line or two for every task and every activity; below
+// the level in force they cost no field conversion. (Each method checks
+// itself: a shared helper would be one more frame for the caller skip.)
+func (l *zapAdapter) Debug(msg string, kv ...any) {
+	if ce := l.z.Check(zap.DebugLevel, msg); ce != nil {
+		ce.Write(fields(kv)...)
+	}
+}
 
-// With returns a logger with fields attached to every line.
+func (l *zapAdapter) Info(msg string, kv ...any) {
+	if ce := l.z.Check(zap.InfoLevel, msg); ce != nil {
+		ce.Write(fields(kv)...)
+	}
+}
+
+func (l *zapAdapter) Warn(msg string, kv ...any) {
+	if ce := l.z.Check(zap.WarnLevel, msg); ce != nil {
+		ce.Write(fields(kv)...)
+	}
+}
+
+func (l *zapAdapter) Error(msg string, kv ...any) {
+	if ce := l.z.Check(zap.ErrorLevel, msg); ce != nil {
+		ce.Write(fields(kv)...)
+	}
+}
+
+// With returns a logger with fields attached to every line. The SDK makes
+// one for every workflow task and activity, most of which log nothing: the
+// fields are encoded when a line is written, not before.
 func (l *zapAdapter) With(kv ...any) log.Logger {
-	return &zapAdapter{z: l.z.With(fields(kv)...)}
+	return &zapAdapter{z: l.z.WithLazy(fields(kv)...)}
 }
 
 // WithCallerSkip adjusts the caller frame for wrapping loggers.
