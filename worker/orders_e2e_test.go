@@ -165,10 +165,7 @@ func TestBackfillListsTheNextPageBeforeStartingThisOnesOrders(t *testing.T) {
 	for i := range 5 {
 		s.ccv.AddOrder(order(person("Klant", fmt.Sprint(i), fmt.Sprintf("klant%d@example.nl", i)), created.Add(time.Duration(i)*time.Second), true, coffee.line(1)))
 	}
-	id := workflows.BackfillWorkflowID("shop", workflows.FlowOrders, created.Add(-time.Minute), time.Now()) + "-ahead"
-	run, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: s.taskQueue},
-		workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &workflows.Window{From: created.Add(-time.Minute), To: time.Now()}})
-	require.NoError(t, err)
+	run := s.startBackfill("-ahead", created.Add(-time.Minute), time.Now())
 	var cur workflows.OrderCursor
 	require.NoError(t, run.Get(context.Background(), &cur))
 	assert.Equal(t, 5, cur.LastRun.Started)
@@ -211,11 +208,7 @@ func TestStepOfABusyLimiterGoesToTheTaskQueue(t *testing.T) {
 		s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created, true, coffee.line(1))),
 		s.ccv.AddOrder(order(person("Jan", "Visser", "jan@example.nl"), created.Add(time.Second), true, coffee.line(2))),
 	}
-	window := workflows.Window{From: created.Add(-time.Minute), To: time.Now()}
-	run, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
-		ID: workflows.BackfillWorkflowID("shop", workflows.FlowOrders, window.From, window.To) + "-busy", TaskQueue: s.taskQueue},
-		workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &window})
-	require.NoError(t, err)
+	run := s.startBackfill("-busy", created.Add(-time.Minute), time.Now())
 	require.NoError(t, run.Get(context.Background(), nil))
 
 	var handedOff []string

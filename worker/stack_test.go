@@ -278,15 +278,21 @@ func startStackSimWith(t testing.TB, system, prefix string, unlimited bool, env 
 func (s *stack) backfill(from, to time.Time) workflows.RunStats {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        workflows.BackfillWorkflowID("shop", workflows.FlowOrders, from, to) + fmt.Sprint(time.Now().UnixNano()),
-		TaskQueue: s.taskQueue,
-	}, workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &workflows.Window{From: from, To: to}})
-	require.NoError(s.t, err)
+	run := s.startBackfill(fmt.Sprint(time.Now().UnixNano()), from, to)
 	var cur workflows.OrderCursor
 	require.NoError(s.t, run.Get(ctx, &cur))
 	s.recordHistory("order_sync_backfill", run.GetID(), "")
 	return cur.LastRun
+}
+
+// startBackfill starts a backfill of the orders created from from to to,
+// its workflow id ending in suffix.
+func (s *stack) startBackfill(suffix string, from, to time.Time) client.WorkflowRun {
+	run, err := s.client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
+		ID: workflows.BackfillWorkflowID("shop", workflows.FlowOrders, from, to) + suffix, TaskQueue: s.taskQueue},
+		workflows.OrderSyncWorkflow, workflows.OrderSyncInput{Integration: "shop", Backfill: &workflows.Window{From: from, To: to}})
+	require.NoError(s.t, err)
+	return run
 }
 
 // orderResult waits for one order's workflow and returns its result or error.

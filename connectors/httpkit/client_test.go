@@ -193,23 +193,34 @@ func TestLimiterWaitIsObserved(t *testing.T) {
 	assert.ErrorContains(t, err, "waiting for the rate limiter")
 }
 
-// A call whose turn at this process's limiter comes after its deadline is
-// refused at once, before anything is sent, as the worker's own queue and
-// not as the system's 429: another worker may send it now.
-func TestCallBeyondTheLimiterQueueIsRefusedAsOurOwn(t *testing.T) {
+// pacedCallAfterBurst calls a server through a pacer of perMinute calls a
+// minute: one call takes the burst, then one more with timeout, whose error
+// it returns with the number of calls the server saw.
+func pacedCallAfterBurst(t *testing.T, perMinute int, timeout time.Duration) (*connectors.Error, int64) {
+	t.Helper()
 	var served atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
 	defer srv.Close()
-	p := SharedPacer(CredentialKey("test", srv.URL, t.Name()), Limits{Total: PerMinute(2)})
+	p := SharedPacer(CredentialKey("test", srv.URL, t.Name()), Limits{Total: PerMinute(perMinute)})
 	c := New(Config{System: "shop", BaseURL: srv.URL, Pacer: p})
 	_, err := c.Do(context.Background(), Request{Op: "get", Method: http.MethodGet, URL: "/"})
 	require.NoError(t, err, "the burst")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	start := time.Now()
 	_, err = c.Do(ctx, Request{Op: "get", Method: http.MethodGet, URL: "/"})
 	var ce *connectors.Error
 	require.ErrorAs(t, err, &ce)
+	assert.Less(t, time.Since(start), time.Second, "refused at once")
+	return ce, served.Load()
+}
+
+// A call whose turn at this process's limiter comes after its deadline is
+// refused at once, before anything is sent, as the worker's own queue and
+// not as the system's 429: another worker may send it now.
+func TestCallBeyondTheLimiterQueueIsRefusedAsOurOwn(t *testing.T) {
+	ce, served := pacedCallAfterBurst(t, 2, 10*time.Second)
 	assert.Equal(t, connectors.KindRateLimited, ce.Kind)
 	assert.Equal(t, connectors.CodeLimiterQueue, ce.Code)
 	assert.Zero(t, ce.Status, "no answer: nothing was sent")
@@ -218,28 +229,16 @@ func TestCallBeyondTheLimiterQueueIsRefusedAsOurOwn(t *testing.T) {
 	// before its turn, not at once.
 	assert.Greater(t, ce.RetryAfter, 54*time.Second)
 	assert.LessOrEqual(t, ce.RetryAfter, 56250*time.Millisecond)
-	assert.Equal(t, int64(1), served.Load())
+	assert.Equal(t, int64(1), served)
 }
 
 // A call keeps a quarter of its time for itself and what follows it: one
-// whose turn comes 10 s from now with 12 s to go is refused (it may wait 9),
-// instead of answering at the last moment or failing on its deadline.
+// whose turn comes 10 s from now (7 a minute: 1 at once, 6 spread) with 12 s
+// to go is refused (it may wait 9), instead of answering at the last moment
+// or failing on its deadline.
 func TestCallKeepsPartOfItsTimeForTheAnswer(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	defer srv.Close()
-	p := SharedPacer(CredentialKey("test", srv.URL, t.Name()), Limits{Total: PerMinute(7)})
-	c := New(Config{System: "shop", BaseURL: srv.URL, Pacer: p})
-	_, err := c.Do(context.Background(), Request{Op: "get", Method: http.MethodGet, URL: "/"})
-	require.NoError(t, err, "the burst; the next turn is 10 s away (6 a minute spread)")
-
-	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err = c.Do(ctx, Request{Op: "get", Method: http.MethodGet, URL: "/"})
-	var ce *connectors.Error
-	require.ErrorAs(t, err, &ce)
+	ce, _ := pacedCallAfterBurst(t, 7, 12*time.Second)
 	assert.Equal(t, connectors.CodeLimiterQueue, ce.Code)
-	assert.Less(t, time.Since(start), time.Second, "refused at once")
 }
 
 // A redirect on the same host is followed, signed again; one to another host
