@@ -28,7 +28,7 @@ type zapAdapter struct{ z *zap.Logger }
 
 // SDKLogger adapts a zap logger to the SDK's log.Logger.
 func SDKLogger(z *zap.Logger) log.Logger {
-	return &zapAdapter{z: z.WithOptions(zap.AddCallerSkip(1))}
+	return &zapAdapter{z: z.WithOptions(zap.AddCallerSkip(2))} // the level method and log
 }
 
 func fields(keyvals []any) []zap.Field {
@@ -47,29 +47,15 @@ func fields(keyvals []any) []zap.Field {
 	return out
 }
 
-// The SDK logs a debug line or two for every task and every activity; below
-// the level in force they cost no field conversion. (Each method checks
-// itself: a shared helper would be one more frame for the caller skip.)
-func (l *zapAdapter) Debug(msg string, kv ...any) {
-	if ce := l.z.Check(zap.DebugLevel, msg); ce != nil {
-		ce.Write(fields(kv)...)
-	}
-}
+func (l *zapAdapter) Debug(msg string, kv ...any) { l.log(zap.DebugLevel, msg, kv) }
+func (l *zapAdapter) Info(msg string, kv ...any)  { l.log(zap.InfoLevel, msg, kv) }
+func (l *zapAdapter) Warn(msg string, kv ...any)  { l.log(zap.WarnLevel, msg, kv) }
+func (l *zapAdapter) Error(msg string, kv ...any) { l.log(zap.ErrorLevel, msg, kv) }
 
-func (l *zapAdapter) Info(msg string, kv ...any) {
-	if ce := l.z.Check(zap.InfoLevel, msg); ce != nil {
-		ce.Write(fields(kv)...)
-	}
-}
-
-func (l *zapAdapter) Warn(msg string, kv ...any) {
-	if ce := l.z.Check(zap.WarnLevel, msg); ce != nil {
-		ce.Write(fields(kv)...)
-	}
-}
-
-func (l *zapAdapter) Error(msg string, kv ...any) {
-	if ce := l.z.Check(zap.ErrorLevel, msg); ce != nil {
+// log writes one line; the SDK logs a debug line or two for every task and
+// activity, and below the level in force they cost no field conversion.
+func (l *zapAdapter) log(level zapcore.Level, msg string, kv []any) {
+	if ce := l.z.Check(level, msg); ce != nil {
 		ce.Write(fields(kv)...)
 	}
 }

@@ -38,15 +38,10 @@ func retryPolicy(maxInterval time.Duration) *temporal.RetryPolicy {
 // but without a task round trip through the server per step — that is what
 // lets one worker sync orders at the speed the engine allows.
 func withOrderStep(ctx workflow.Context) workflow.Context {
-	// At most a minute between attempts: an order resumes soon after its
-	// target does, and a day of retries stays a few thousand events.
-	policy := retryPolicy(time.Minute)
-	// A busy limiter ends the local attempts: orderStep hands the step on.
-	policy.NonRetryableErrorTypes = append(slices.Clone(policy.NonRetryableErrorTypes), activities.ErrTypeLimiterBusy)
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout:    time.Minute,
+		StartToCloseTimeout:    orderStepTimeout,
 		ScheduleToCloseTimeout: OrderStepBudget,
-		RetryPolicy:            policy,
+		RetryPolicy:            orderStepRetry,
 	})
 }
 
@@ -55,11 +50,24 @@ func withOrderStep(ctx workflow.Context) workflow.Context {
 // whichever worker polls first, when the limiter that refused it said.
 func withHandedOffStep(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
+		StartToCloseTimeout:    orderStepTimeout,
 		ScheduleToCloseTimeout: OrderStepBudget,
-		RetryPolicy:            retryPolicy(time.Minute),
+		RetryPolicy:            retryPolicy(orderStepRetryMax),
 	})
 }
+
+// An order step's attempt may take a minute, and attempts come at most a
+// minute apart: an order resumes soon after its target does, and a day of
+// retries stays a few thousand events.
+const orderStepTimeout, orderStepRetryMax = time.Minute, time.Minute
+
+// orderStepRetry is the local steps' policy, built once: a busy limiter
+// ends the local attempts, and orderStep hands the step on.
+var orderStepRetry = func() *temporal.RetryPolicy {
+	p := retryPolicy(orderStepRetryMax)
+	p.NonRetryableErrorTypes = append(slices.Clone(p.NonRetryableErrorTypes), activities.ErrTypeLimiterBusy)
+	return p
+}()
 
 // withSettings is for reading settings from the worker's file: no I/O, fast.
 func withSettings(ctx workflow.Context) workflow.Context {
