@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // cpuUse is the CPU time spent during one run by each party on the
@@ -14,8 +17,13 @@ import (
 // the benchmark's own process) and the benchmark's process (simulators,
 // the calls counting and polling, and an in-process worker). On two cores
 // they share, it tells what a real run costs beyond the engine's own work.
+// busy and idle are the whole machine's (all cores): busy less the parties
+// above is everyone else, on the production shape the Temporal server and
+// PostgreSQL, which are several processes; idle tells whether the run had
+// the cores to itself or waited on something else.
 type cpuUse struct {
 	server, worker, bench time.Duration
+	busy, idle            time.Duration
 }
 
 // cpuMeter reads the three clocks at the start of a run.
@@ -35,6 +43,7 @@ func startCPUMeter(serverHostPort string, workerPIDs ...int) *cpuMeter {
 
 func (m *cpuMeter) read() cpuUse {
 	u := cpuUse{server: processCPU(m.serverPID), bench: selfCPU()}
+	u.busy, u.idle = machineCPU()
 	for _, pid := range m.workerPIDs {
 		u.worker += processCPU(pid)
 	}
@@ -44,7 +53,27 @@ func (m *cpuMeter) read() cpuUse {
 // used is the CPU time spent since the meter started.
 func (m *cpuMeter) used() cpuUse {
 	now := m.read()
-	return cpuUse{server: now.server - m.start.server, worker: now.worker - m.start.worker, bench: now.bench - m.start.bench}
+	return cpuUse{server: now.server - m.start.server, worker: now.worker - m.start.worker, bench: now.bench - m.start.bench,
+		busy: now.busy - m.start.busy, idle: now.idle - m.start.idle}
+}
+
+// machineCPU is the time all cores spent busy and idle (idle and waiting
+// for I/O) since boot, from the first line of /proc/stat (clock ticks).
+func machineCPU() (busy, idle time.Duration) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal …
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0
+	}
+	tick := func(i int) time.Duration {
+		n, _ := strconv.ParseInt(fields[i], 10, 64)
+		return time.Duration(n) * 10 * time.Millisecond
+	}
+	return tick(1) + tick(2) + tick(3) + tick(6) + tick(7) + tick(8), tick(4) + tick(5)
 }
 
 // processCPU is a process's user plus system time from /proc/<pid>/stat
@@ -95,4 +124,21 @@ func devServerPID(hostPort string) int {
 		}
 	}
 	return 0
+}
+
+// The count a run ends on is asked seldom while the end is far and often as
+// it nears, so the engine answers few queries and the end is seen in time.
+func TestCountIntervalNearsTheEnd(t *testing.T) {
+	for _, c := range []struct {
+		elapsed time.Duration
+		done, n int
+		want    time.Duration
+	}{
+		{0, 0, 1000, time.Second},                             // no pace yet
+		{10 * time.Second, 100, 1000, time.Second},            // 90 s left
+		{30 * time.Second, 900, 1000, 833 * time.Millisecond}, // 3.3 s left
+		{33 * time.Second, 990, 1000, 100 * time.Millisecond}, // 0.3 s left
+	} {
+		assert.Equal(t, c.want, countInterval(c.elapsed, c.done, c.n).Round(time.Millisecond), "%d of %d after %s", c.done, c.n, c.elapsed)
+	}
 }

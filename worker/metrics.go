@@ -37,17 +37,33 @@ func NewMetrics() *Metrics {
 	return &Metrics{Handler: sdktally.NewMetricsHandler(sdktally.NewPrometheusNamingScope(scope)), reporter: reporter}
 }
 
+// NoMetrics is Metrics for a worker whose endpoint is off
+// (KOPPEL_METRICS_ADDRESS=off): nothing could read them, so neither the SDK
+// nor the connectors spend time recording them.
+func NoMetrics() *Metrics {
+	return &Metrics{Handler: client.MetricsNopHandler}
+}
+
 // MetricsOnceUsed are Koppel's metrics that appear only once their event
 // happened (a 429, a limiter wait, a webhook), as Prometheus names them;
 // the dashboard and alert checks accept them without a sample.
 var MetricsOnceUsed = []string{"koppel_api_rate_limited_total", "koppel_rate_limiter_wait_seconds", "koppel_webhook_deliveries_total"}
 
-// HTTPHandler serves /metrics.
-func (m *Metrics) HTTPHandler() http.Handler { return m.reporter.HTTPHandler() }
+// HTTPHandler serves /metrics; for NoMetrics it answers 404.
+func (m *Metrics) HTTPHandler() http.Handler {
+	if m.reporter == nil {
+		return http.NotFoundHandler()
+	}
+	return m.reporter.HTTPHandler()
+}
 
 // ObserveCalls counts every outside-API call per system, operation and
 // status, times it, and counts 429s apart; pass it to activities.Build.
+// For NoMetrics it is next alone.
 func (m *Metrics) ObserveCalls(next connectors.CallObserver) connectors.CallObserver {
+	if m.reporter == nil {
+		return next
+	}
 	return func(system, op string, status int, took time.Duration, err error) {
 		if op == connectors.OpLimiterWait {
 			m.Handler.WithTags(map[string]string{"system": system}).Timer("koppel_rate_limiter_wait").Record(took)

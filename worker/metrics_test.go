@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 
 	kworker "github.com/koppel/koppel/worker"
 	"github.com/koppel/koppel/workflows"
@@ -127,4 +129,21 @@ func grepKoppel(text string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// With the endpoint off nothing is recorded: the SDK gets the no-op
+// handler, and the connectors' observer is only what was passed on.
+func TestNoMetricsRecordNothing(t *testing.T) {
+	m := kworker.NoMetrics()
+	assert.Equal(t, client.MetricsNopHandler, m.Handler)
+	assert.Nil(t, m.ObserveCalls(nil))
+	var seen []string
+	observe := m.ObserveCalls(func(system, op string, status int, _ time.Duration, _ error) {
+		seen = append(seen, fmt.Sprintf("%s %s %d", system, op, status))
+	})
+	observe("mplus", "createOrder", 200, time.Millisecond, nil)
+	assert.Equal(t, []string{"mplus createOrder 200"}, seen)
+	rec := httptest.NewRecorder()
+	m.HTTPHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	assert.Equal(t, 404, rec.Code)
 }

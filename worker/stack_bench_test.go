@@ -24,8 +24,9 @@ var benchStackPorts = prodstack.Ports{Postgres: 31432, Frontend: 31233, UI: 3223
 // nothing, on as many worker processes); then three worker processes draining a
 // backlog from CCV Shop at its published limits, sharing the quota.
 // KOPPEL_BENCH_ORDERS orders per run (default 1,000), KOPPEL_BENCH_ROUNDS
-// rounds (default 3) of real and no-op runs, KOPPEL_BENCH_BACKLOG orders in
-// the backlog (default 1,000).
+// rounds (default 3) of real and no-op runs, KOPPEL_BENCH_WORKERS one count
+// of worker processes alone (default: 1, 2 and 3), KOPPEL_BENCH_BACKLOG
+// orders in the backlog (default 1,000).
 func BenchmarkProductionShape(b *testing.B) {
 	for _, bin := range []string{"temporal-server", "temporal-sql-tool"} {
 		_, err := os.Stat(filepath.Join("..", "bin", bin))
@@ -92,7 +93,11 @@ func benchShapeWorkers(b *testing.B, ctx context.Context, srv benchServer, key, 
 		real, noop []syncRun
 	}
 	var rows []shapeRow
-	for workers := 1; workers <= 3; workers++ {
+	counts := []int{1, 2, 3}
+	if os.Getenv("KOPPEL_BENCH_WORKERS") != "" {
+		counts = []int{benchSetting(b, "KOPPEL_BENCH_WORKERS", 3)}
+	}
+	for _, workers := range counts {
 		row := shapeRow{workers: workers}
 		for r := 0; r < rounds; r++ {
 			round := 100*workers + r

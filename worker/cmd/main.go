@@ -77,7 +77,10 @@ func run() error {
 		return err
 	}
 	defer func() { _ = z.Sync() }()
-	metrics := kworker.NewMetrics()
+	metrics := kworker.NoMetrics()
+	if p.MetricsAddress != "" {
+		metrics = kworker.NewMetrics()
+	}
 	acts, err := activities.Build(file, os.LookupEnv, metrics.ObserveCalls(nil))
 	if err != nil {
 		return err
