@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -118,15 +119,28 @@ func benchShapeWorkers(b *testing.B, ctx context.Context, srv benchServer, key, 
 		rows = append(rows, row)
 	}
 	rate := func(r syncRun) float64 { return float64(n) / r.took.Seconds() }
+	// CPU ms per order, the median over the rounds of one part.
+	cpu := func(runs []syncRun, part func(cpuUse) time.Duration) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = float64(part(r.cpu).Microseconds()) / 1000 / float64(n)
+		}
+		return median(v)
+	}
+	workerCPU := func(u cpuUse) time.Duration { return u.worker }
+	benchCPU := func(u cpuUse) time.Duration { return u.bench }
+	restCPU := func(u cpuUse) time.Duration { return u.busy - u.worker - u.bench }
 	fmt.Printf("\nThe production shape (Temporal server from tools.mod on PostgreSQL), %d orders, medians of %d rounds\n", n, rounds)
-	fmt.Printf("  %-8s %12s %14s %8s\n", "workers", "orders/s", "no-op bound", "ratio")
+	fmt.Printf("  %-8s %9s %12s %6s   %s\n", "workers", "orders/s", "no-op bound", "ratio",
+		"CPU ms/order: worker real/no-op, simulators, server and PostgreSQL real/no-op")
 	for _, row := range rows {
 		real, noop, ratios := make([]float64, rounds), make([]float64, rounds), make([]float64, rounds)
 		for r := range row.real {
 			real[r], noop[r] = rate(row.real[r]), rate(row.noop[r])
 			ratios[r] = real[r] / noop[r]
 		}
-		fmt.Printf("  %-8d %12.1f %14.1f %7.0f %%\n", row.workers, median(real), median(noop), 100*median(ratios))
+		fmt.Printf("  %-8d %9.1f %12.1f %5.0f %%   %.1f/%.1f, %.1f, %.1f/%.1f\n", row.workers, median(real), median(noop), 100*median(ratios),
+			cpu(row.real, workerCPU), cpu(row.noop, workerCPU), cpu(row.real, benchCPU), cpu(row.real, restCPU), cpu(row.noop, restCPU))
 		b.ReportMetric(median(real), fmt.Sprintf("orders/s-%dw", row.workers))
 		b.ReportMetric(100*median(ratios), fmt.Sprintf("%%-of-bound-%dw", row.workers))
 	}
