@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/koppel/koppel/connectors/eaccounting"
 	"github.com/koppel/koppel/connectors/simkit"
@@ -337,7 +339,13 @@ func (fs jsonFields) of(v any) properties {
 		var x any
 		if f, ok := fs[name]; ok {
 			fv := rv.Field(f.index)
-			if !f.omitEmpty || !emptyJSON(fv) {
+			switch {
+			case f.omitEmpty && emptyJSON(fv):
+			case plainString(fv):
+				// What the JSON round trip below gives, without it: a
+				// list filters every record, and this is the common case.
+				x = fv.String()
+			default:
 				b, _ := json.Marshal(fv.Interface())
 				d := json.NewDecoder(bytes.NewReader(b))
 				d.UseNumber()
@@ -348,6 +356,23 @@ func (fs jsonFields) of(v any) properties {
 		return x
 	}
 }
+
+// plainString is a string field that JSON carries unchanged: no JSON
+// marshaler of its own, and valid UTF-8 (encoding/json replaces invalid
+// bytes).
+func plainString(v reflect.Value) bool {
+	if v.Kind() != reflect.String || !utf8.ValidString(v.String()) {
+		return false
+	}
+	for _, t := range []reflect.Type{v.Type(), reflect.PointerTo(v.Type())} {
+		if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
+			return false
+		}
+	}
+	return true
+}
+
+var jsonMarshaler, textMarshaler = reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()
 
 // emptyJSON is encoding/json's omitempty test.
 func emptyJSON(v reflect.Value) bool {
