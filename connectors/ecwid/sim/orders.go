@@ -130,7 +130,7 @@ func (s *Sim) orderFilter(q query) (func(*Order) bool, *apiError) {
 		add(func(o *Order) bool { return slices.Contains(fulfillment, o.FulfillmentStatus) })
 	}
 	if kw := strings.ToLower(strings.TrimSpace(q.Get("keywords"))); kw != "" {
-		add(func(o *Order) bool { return strings.Contains(orderKeywords(o), kw) })
+		add(func(o *Order) bool { return keywordsMatch(o, kw) })
 	}
 	for name, field := range map[string]func(*Order) string{
 		"paymentMethod":  func(o *Order) string { return o.PaymentMethod },
@@ -172,8 +172,8 @@ func couponCode(o *Order) string {
 	return o.DiscountCoupon.Code
 }
 
-// orderKeywords is the text keywords search in (§3.3), lower case.
-func orderKeywords(o *Order) string {
+// orderKeywords is the text keywords search in (§3.3), its parts.
+func orderKeywords(o *Order) []string {
 	parts := []string{o.ID, o.Email, o.ExternalTransactionID, o.TrackingNumber, o.PrivateAdminNotes}
 	for _, p := range []*Person{o.BillingPerson, o.ShippingPerson} {
 		if p != nil {
@@ -186,7 +186,24 @@ func orderKeywords(o *Order) string {
 			parts = append(parts, so.Name, so.Value)
 		}
 	}
-	return strings.ToLower(strings.Join(parts, "\x00"))
+	return parts
+}
+
+// keywordsMatch says whether the lower-case keywords kw occur in the order's
+// text, case-insensitively. A search reads every order, so it looks part by
+// part instead of lower-casing the joined text each time: the same answer,
+// as a keyword without the separator cannot span two parts.
+func keywordsMatch(o *Order, kw string) bool {
+	parts := orderKeywords(o)
+	if strings.Contains(kw, "\x00") {
+		return strings.Contains(strings.ToLower(strings.Join(parts, "\x00")), kw)
+	}
+	for _, p := range parts {
+		if p != "" && strings.Contains(strings.ToLower(p), kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // oneOf checks a list's values against the allowed ones.
