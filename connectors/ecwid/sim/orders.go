@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/koppel/koppel/connectors/simkit"
 )
@@ -172,34 +173,71 @@ func couponCode(o *Order) string {
 	return o.DiscountCoupon.Code
 }
 
-// orderKeywords is the text keywords search in (§3.3), its parts.
-func orderKeywords(o *Order) []string {
-	parts := []string{o.ID, o.Email, o.ExternalTransactionID, o.TrackingNumber, o.PrivateAdminNotes}
-	for _, p := range []*Person{o.BillingPerson, o.ShippingPerson} {
-		if p != nil {
-			parts = append(parts, p.Name, p.CompanyName, p.Street, p.City, p.PostalCode, p.CountryCode)
+// eachKeywordPart hands f the parts of the text keywords search in (§3.3)
+// until f says stop; it says whether f did.
+func eachKeywordPart(o *Order, f func(string) (stop bool)) bool {
+	for _, s := range [...]string{o.ID, o.Email, o.ExternalTransactionID, o.TrackingNumber, o.PrivateAdminNotes} {
+		if f(s) {
+			return true
+		}
+	}
+	for _, p := range [...]*Person{o.BillingPerson, o.ShippingPerson} {
+		if p == nil {
+			continue
+		}
+		for _, s := range [...]string{p.Name, p.CompanyName, p.Street, p.City, p.PostalCode, p.CountryCode} {
+			if f(s) {
+				return true
+			}
 		}
 	}
 	for _, it := range o.Items {
-		parts = append(parts, it.SKU, it.Name)
+		if f(it.SKU) || f(it.Name) {
+			return true
+		}
 		for _, so := range it.SelectedOptions {
-			parts = append(parts, so.Name, so.Value)
+			if f(so.Name) || f(so.Value) {
+				return true
+			}
 		}
 	}
-	return parts
+	return false
 }
 
 // keywordsMatch says whether the lower-case keywords kw occur in the order's
 // text, case-insensitively. A search reads every order, so it looks part by
-// part instead of lower-casing the joined text each time: the same answer,
-// as a keyword without the separator cannot span two parts.
+// part, without lower-casing copies where it can, instead of lower-casing
+// the joined text each time: the same answer, as a keyword without the
+// separator cannot span two parts.
 func keywordsMatch(o *Order, kw string) bool {
-	parts := orderKeywords(o)
 	if strings.Contains(kw, "\x00") {
+		var parts []string
+		eachKeywordPart(o, func(s string) bool { parts = append(parts, s); return false })
 		return strings.Contains(strings.ToLower(strings.Join(parts, "\x00")), kw)
 	}
-	for _, p := range parts {
-		if p != "" && strings.Contains(strings.ToLower(p), kw) {
+	return eachKeywordPart(o, func(s string) bool { return s != "" && containsLower(s, kw) })
+}
+
+// containsLower is strings.Contains(strings.ToLower(s), kw); for ASCII s,
+// whose lower case has the same bytes but A-Z, it compares in place.
+func containsLower(s, kw string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(s), kw)
+		}
+	}
+	for i := 0; i+len(kw) <= len(s); i++ {
+		j := 0
+		for ; j < len(kw); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != kw[j] {
+				break
+			}
+		}
+		if j == len(kw) {
 			return true
 		}
 	}
